@@ -1,0 +1,104 @@
+# nvmetal: builds the EFI image, runs it under QEMU (make run), runs every test (make test).
+
+BUILD        := build
+NEWLIB_CACHE ?= $(HOME)/.cache/nvmetal/newlib
+NVMETAL_VERSION := 0.1.0
+NVMETAL_GIT  := g$(shell git rev-parse --short=7 HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
+
+CC      := gcc
+LD      := ld
+OBJCOPY := objcopy
+NASM    := nasm
+
+GNU_EFI_CRT0 := /usr/lib/crt0-efi-x86_64.o
+GNU_EFI_LIB  := /usr/lib/libgnuefi.a
+GCC_INCLUDE  := $(shell $(CC) -print-file-name=include)
+LIBGCC       := $(shell $(CC) -print-libgcc-file-name)
+
+# Code generation must match newlib's build (lib/newlib/build.sh).
+IMAGE_CFLAGS := -std=gnu11 -O2 -g0 -ffreestanding -fno-stack-protector -fno-stack-check \
+	-mno-red-zone -fPIC -fshort-wchar -fno-asynchronous-unwind-tables -Wa,--noexecstack \
+	-nostdinc -isystem $(NEWLIB_CACHE)/include -isystem $(GCC_INCLUDE) \
+	-isystem /usr/include/efi -isystem /usr/include/efi/x86_64 -DGNU_EFI_USE_MS_ABI -I. \
+	-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wno-unused-parameter \
+	-DNVMETAL_VERSION='"$(NVMETAL_VERSION)"' -DNVMETAL_GIT='"$(NVMETAL_GIT)"'
+IMAGE_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined -T linker.ld
+
+IMAGE_C_SOURCES := $(wildcard boot/*.c arch/x86_64/*.c drivers/*.c drivers/*/*.c lib/*.c tests/suite/*.c)
+IMAGE_ASM_SOURCES := $(wildcard arch/x86_64/*.asm)
+IMAGE_OBJECTS := $(IMAGE_C_SOURCES:%.c=$(BUILD)/obj/%.o) $(IMAGE_ASM_SOURCES:%.asm=$(BUILD)/obj/%.o)
+
+DEPS_STAMP   := $(BUILD)/.deps-installed
+NEWLIB_LIBC  := $(NEWLIB_CACHE)/lib/libc.a
+
+# Scenario knobs, named as in the boot flow people already use; passed to the runner.
+QEMU_KNOBS := IOMMU CACHING_MODE AW_BITS NVME_DRIVE_COUNT CMB_SIZE_MB PMR_SIZE PMR_SHARE LEGACY_CMB
+export $(QEMU_KNOBS)
+
+.PHONY: all deps run test test-host test-qemu usb bench clean
+.DELETE_ON_ERROR:
+
+all: $(BUILD)/nvmetal.efi
+
+deps: $(DEPS_STAMP)
+
+$(DEPS_STAMP): image/install-deps.sh image/packages.txt
+	@bash image/install-deps.sh
+	@mkdir -p $(@D) && touch $@
+
+$(NEWLIB_LIBC): lib/newlib/build.sh | $(DEPS_STAMP)
+	@bash lib/newlib/build.sh $(NEWLIB_CACHE)
+
+$(BUILD)/obj/%.o: %.c $(NEWLIB_LIBC) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@echo "  CC    $<"
+	@$(CC) $(IMAGE_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/obj/%.o: %.asm | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@echo "  NASM  $<"
+	@$(NASM) -f elf64 -Werror -o $@ $<
+
+$(BUILD)/nvmetal.so: $(IMAGE_OBJECTS) linker.ld
+	@echo "  LD    $@"
+	@$(LD) $(IMAGE_LDFLAGS) $(GNU_EFI_CRT0) $(IMAGE_OBJECTS) $(GNU_EFI_LIB) \
+		$(NEWLIB_LIBC) $(LIBGCC) -o $@
+
+# Keep .reloc: OVMF refuses an image that looks relocation-stripped.
+$(BUILD)/%.efi: $(BUILD)/%.so
+	@$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela \
+		-j .reloc --target efi-app-x86_64 --subsystem=10 $< $@
+	@echo "built $@ ($$(stat -c %s $@) bytes)"
+
+# The do-nothing app the benchmark compares against: same toolchain, no work.
+$(BUILD)/noop.so: $(BUILD)/obj/tests/qemu/noop.o linker.ld
+	$(LD) $(IMAGE_LDFLAGS) $(GNU_EFI_CRT0) $< $(GNU_EFI_LIB) -o $@
+
+$(BUILD)/esp.img: $(BUILD)/nvmetal.efi image/mkesp.sh
+	bash image/mkesp.sh $@ $<
+
+usb: $(BUILD)/nvmetal-usb.img
+
+$(BUILD)/nvmetal-usb.img: $(BUILD)/nvmetal.efi image/mkusb.sh image/nvmetal.cfg
+	bash image/mkusb.sh $@ $< image/nvmetal.cfg
+
+run: $(BUILD)/esp.img
+	@bash image/qemu.sh $(BUILD)/esp.img
+
+test-host: | $(DEPS_STAMP)
+	@$(MAKE) --no-print-directory -C tests/host run
+
+test-qemu: $(BUILD)/nvmetal.efi $(BUILD)/nvmetal-usb.img
+	@bash tests/qemu/run.sh $(BUILD)/nvmetal.efi $(BUILD)/nvmetal-usb.img
+
+test: $(BUILD)/nvmetal.efi $(BUILD)/nvmetal-usb.img
+	@bash tests/run.sh $(BUILD)/nvmetal.efi $(BUILD)/nvmetal-usb.img
+
+bench: $(BUILD)/nvmetal.efi $(BUILD)/noop.efi
+	@bash image/bench.sh $(BUILD)/nvmetal.efi $(BUILD)/noop.efi
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(IMAGE_OBJECTS:.o=.d)

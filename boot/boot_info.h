@@ -1,0 +1,74 @@
+/* What the firmware hand-off leaves for the rest of the image: tables, memory, config, consoles. */
+#ifndef NVMETAL_BOOT_BOOT_INFO_H
+#define NVMETAL_BOOT_BOOT_INFO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/config.h"
+
+#define BOOT_MEMORY_MAP_MAX 512
+#define BOOT_TEXT_LEN       160
+
+struct boot_memory_region {
+    uint32_t type; /* EFI_MEMORY_TYPE */
+    uint64_t physical_start;
+    uint64_t pages;
+    uint64_t attributes;
+};
+
+struct boot_framebuffer {
+    bool present;
+    uint64_t base;
+    uint64_t size;
+    uint32_t width, height, pixels_per_scan_line, pixel_format;
+};
+
+enum config_origin { CONFIG_FROM_DEFAULTS, CONFIG_FROM_FILE };
+
+struct boot_info {
+    /* Firmware identity. */
+    char firmware_vendor[64];
+    uint32_t firmware_revision;
+    uint32_t uefi_revision; /* major << 16 | minor, e.g. 2.70 = 0x00020046 */
+
+    /* ACPI: the RSDP as the firmware's configuration table named it (0 if none). */
+    uint64_t rsdp_address;
+    bool rsdp_from_acpi20_guid;
+
+    struct boot_framebuffer framebuffer;
+
+    /* Config: \nvmetal.cfg then the load options, parsed before ExitBootServices
+     * because the DMA pool size comes from it. Errors are reported by main. */
+    struct config config;
+    bool config_ok;
+    struct config_error config_error;
+    enum config_origin config_origin;
+    size_t config_file_bytes;
+    char load_options[BOOT_TEXT_LEN];
+
+    /* Memory reserved for us before ExitBootServices. */
+    uint64_t dma_pool_base, dma_pool_bytes;
+    uint64_t heap_base, heap_bytes;
+    uint64_t image_base, image_bytes;
+
+    /* The final memory map (after ExitBootServices) or the one before it. */
+    struct boot_memory_region memory_map[BOOT_MEMORY_MAP_MAX];
+    unsigned memory_map_count;
+    bool memory_map_truncated;
+
+    bool boot_services_exited;
+    unsigned exit_boot_services_attempts;
+    /* Set when something before the hand-off failed; main reports it as a bail-out. */
+    char boot_error[BOOT_TEXT_LEN];
+
+    void *efi_system_table;  /* EFI_SYSTEM_TABLE *, for runtime services and no-exit mode */
+    void *efi_reset_system;  /* EFI_RESET_SYSTEM */
+};
+
+/* The rest of the boot flow; returns the verdict when firmware boot services
+ * are still up (exit_boot_services = no), otherwise never returns. */
+int nvmetal_main(struct boot_info *info);
+
+#endif

@@ -1,0 +1,221 @@
+/* efi_main: record what only the firmware knows, reserve memory, ExitBootServices, run nvmetal_main. */
+#include <efi.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "boot/boot_info.h"
+#include "boot/efi_config_file.h"
+#include "lib/page_alloc.h"
+
+#define HEAP_BYTES               (8u << 20)
+#define DMA_POOL_MAX_ADDRESS     0xffffffffull /* below 4 GiB: reachable by any DMA engine */
+#define EXIT_BOOT_SERVICES_TRIES 8
+#define MEMORY_MAP_BUFFER_BYTES  (64u << 10)
+
+static struct boot_info info;
+static char config_text[CONFIG_FILE_MAX + 1];
+static uint8_t memory_map_buffer[MEMORY_MAP_BUFFER_BYTES] __attribute__((aligned(8)));
+
+static EFI_GUID acpi20_guid = ACPI_20_TABLE_GUID;
+static EFI_GUID acpi10_guid = ACPI_TABLE_GUID;
+static EFI_GUID gop_guid = EFI_GRAPHICS_OUTPUT_PROTOCOL_GUID;
+static EFI_GUID loaded_image_guid = EFI_LOADED_IMAGE_PROTOCOL_GUID;
+
+/* UCS-2 to ASCII; anything outside printable ASCII becomes '?'. */
+static void narrow(const CHAR16 *wide, size_t wide_chars, char *out, size_t out_len)
+{
+    size_t i = 0;
+    for (; wide && i < wide_chars && i + 1 < out_len && wide[i]; i++)
+        out[i] = (wide[i] >= 0x20 && wide[i] < 0x7f) ? (char)wide[i] : '?';
+    out[i] = '\0';
+}
+
+static void record_firmware(EFI_SYSTEM_TABLE *st)
+{
+    narrow(st->FirmwareVendor, 63, info.firmware_vendor, sizeof(info.firmware_vendor));
+    info.firmware_revision = st->FirmwareRevision;
+    info.uefi_revision = st->Hdr.Revision;
+    info.efi_system_table = st;
+    info.efi_reset_system = (void *)st->RuntimeServices->ResetSystem;
+}
+
+static void record_rsdp(EFI_SYSTEM_TABLE *st)
+{
+    for (UINTN i = 0; i < st->NumberOfTableEntries; i++) {
+        EFI_CONFIGURATION_TABLE *t = &st->ConfigurationTable[i];
+        if (memcmp(&t->VendorGuid, &acpi20_guid, sizeof(EFI_GUID)) == 0) {
+            info.rsdp_address = (uint64_t)(uintptr_t)t->VendorTable;
+            info.rsdp_from_acpi20_guid = true;
+            return;
+        }
+        if (memcmp(&t->VendorGuid, &acpi10_guid, sizeof(EFI_GUID)) == 0 && !info.rsdp_address)
+            info.rsdp_address = (uint64_t)(uintptr_t)t->VendorTable;
+    }
+}
+
+static void record_framebuffer(EFI_BOOT_SERVICES *bs)
+{
+    EFI_GRAPHICS_OUTPUT_PROTOCOL *gop = NULL;
+    if (EFI_ERROR(bs->LocateProtocol(&gop_guid, NULL, (void **)&gop)) || !gop || !gop->Mode)
+        return;
+    EFI_GRAPHICS_OUTPUT_PROTOCOL_MODE *mode = gop->Mode;
+    info.framebuffer = (struct boot_framebuffer){
+        .present = mode->Info->PixelFormat != PixelBltOnly,
+        .base = mode->FrameBufferBase,
+        .size = mode->FrameBufferSize,
+        .width = mode->Info->HorizontalResolution,
+        .height = mode->Info->VerticalResolution,
+        .pixels_per_scan_line = mode->Info->PixelsPerScanLine,
+        .pixel_format = mode->Info->PixelFormat,
+    };
+}
+
+/* \nvmetal.cfg first, then the load options override it. */
+static void read_config(EFI_SYSTEM_TABLE *st, EFI_HANDLE image)
+{
+    config_defaults(&info.config);
+    info.config_ok = true;
+    UINTN bytes = 0;
+    EFI_STATUS status = efi_read_config_file(st, image, config_text, &bytes);
+    if (status == EFI_SUCCESS) {
+        info.config_origin = CONFIG_FROM_FILE;
+        info.config_file_bytes = bytes;
+        if (config_parse_file(&info.config, config_text, bytes, "nvmetal.cfg",
+                              &info.config_error) != 0) {
+            info.config_ok = false;
+            return;
+        }
+    } else if (status == EFI_BUFFER_TOO_SMALL) {
+        info.config_ok = false;
+        snprintf(info.config_error.where, sizeof(info.config_error.where), "nvmetal.cfg");
+        snprintf(info.config_error.message, sizeof(info.config_error.message),
+                 "larger than %u bytes", CONFIG_FILE_MAX);
+        return;
+    } else if (status != EFI_NOT_FOUND) {
+        info.config_ok = false;
+        snprintf(info.config_error.where, sizeof(info.config_error.where), "nvmetal.cfg");
+        snprintf(info.config_error.message, sizeof(info.config_error.message),
+                 "cannot be read: EFI status 0x%llx", (unsigned long long)status);
+        return;
+    }
+
+    EFI_LOADED_IMAGE *loaded = NULL;
+    if (EFI_ERROR(st->BootServices->HandleProtocol(image, &loaded_image_guid, (void **)&loaded)))
+        return;
+    info.image_base = (uint64_t)(uintptr_t)loaded->ImageBase;
+    info.image_bytes = loaded->ImageSize;
+    if (!loaded->LoadOptions || loaded->LoadOptionsSize < 2)
+        return;
+    /* Boot entries may carry binary options; only text is a config override. */
+    const CHAR16 *wide = loaded->LoadOptions;
+    size_t chars = loaded->LoadOptionsSize / 2;
+    static char options[4096];
+    size_t n = 0;
+    for (; n < chars && n + 1 < sizeof(options) && wide[n]; n++) {
+        if (wide[n] > 0x7e || (wide[n] < 0x20 && wide[n] != '\t'))
+            return;
+        options[n] = (char)wide[n];
+    }
+    options[n] = '\0';
+    narrow(wide, chars, info.load_options, sizeof(info.load_options));
+    if (config_parse_options(&info.config, options, n, &info.config_error) != 0)
+        info.config_ok = false;
+}
+
+static EFI_STATUS reserve_memory(EFI_BOOT_SERVICES *bs)
+{
+    EFI_PHYSICAL_ADDRESS heap = 0;
+    EFI_STATUS status = bs->AllocatePages(AllocateAnyPages, EfiLoaderData,
+                                          HEAP_BYTES / PAGE_SIZE, &heap);
+    if (EFI_ERROR(status)) {
+        snprintf(info.boot_error, sizeof(info.boot_error),
+                 "AllocatePages for a %u MiB heap failed: 0x%llx", HEAP_BYTES >> 20,
+                 (unsigned long long)status);
+        return status;
+    }
+    info.heap_base = heap;
+    info.heap_bytes = HEAP_BYTES;
+
+    uint64_t pool_bytes = (uint64_t)info.config.dma_pool_mb << 20;
+    EFI_PHYSICAL_ADDRESS pool = DMA_POOL_MAX_ADDRESS;
+    status = bs->AllocatePages(AllocateMaxAddress, EfiLoaderData, pool_bytes / PAGE_SIZE, &pool);
+    if (EFI_ERROR(status)) {
+        snprintf(info.boot_error, sizeof(info.boot_error),
+                 "AllocatePages for a %llu MiB DMA pool below 4 GiB failed: 0x%llx",
+                 (unsigned long long)info.config.dma_pool_mb, (unsigned long long)status);
+        return status;
+    }
+    info.dma_pool_base = pool;
+    info.dma_pool_bytes = pool_bytes;
+    return EFI_SUCCESS;
+}
+
+static void record_memory_map(UINTN map_bytes, UINTN descriptor_bytes)
+{
+    info.memory_map_count = 0;
+    for (UINTN offset = 0; offset + descriptor_bytes <= map_bytes; offset += descriptor_bytes) {
+        if (info.memory_map_count == BOOT_MEMORY_MAP_MAX) {
+            info.memory_map_truncated = true;
+            return;
+        }
+        const EFI_MEMORY_DESCRIPTOR *d = (const void *)(memory_map_buffer + offset);
+        info.memory_map[info.memory_map_count++] = (struct boot_memory_region){
+            d->Type, d->PhysicalStart, d->NumberOfPages, d->Attribute};
+    }
+}
+
+/* The map key goes stale whenever the firmware allocates; ask again and retry. */
+static EFI_STATUS exit_boot_services(EFI_HANDLE image, EFI_BOOT_SERVICES *bs)
+{
+    EFI_STATUS status = EFI_SUCCESS;
+    for (unsigned attempt = 1; attempt <= EXIT_BOOT_SERVICES_TRIES; attempt++) {
+        UINTN map_bytes = sizeof(memory_map_buffer), key = 0, descriptor_bytes = 0;
+        UINT32 descriptor_version = 0;
+        info.exit_boot_services_attempts = attempt;
+        status = bs->GetMemoryMap(&map_bytes, (EFI_MEMORY_DESCRIPTOR *)memory_map_buffer, &key,
+                                  &descriptor_bytes, &descriptor_version);
+        if (EFI_ERROR(status)) {
+            snprintf(info.boot_error, sizeof(info.boot_error),
+                     "GetMemoryMap failed: 0x%llx (needs %llu bytes)", (unsigned long long)status,
+                     (unsigned long long)map_bytes);
+            return status;
+        }
+        status = bs->ExitBootServices(image, key);
+        if (status == EFI_SUCCESS) {
+            record_memory_map(map_bytes, descriptor_bytes);
+            info.boot_services_exited = true;
+            return status;
+        }
+    }
+    snprintf(info.boot_error, sizeof(info.boot_error),
+             "ExitBootServices failed %u times, last status 0x%llx", EXIT_BOOT_SERVICES_TRIES,
+             (unsigned long long)status);
+    return status;
+}
+
+/* gnu-efi's crt0 calls this with the SysV convention after self-relocation. */
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st);
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
+{
+    EFI_BOOT_SERVICES *bs = st->BootServices;
+    /* The firmware's 5-minute watchdog would reset us mid-run; ours replaces it. */
+    bs->SetWatchdogTimer(0, 0, 0, NULL);
+
+    record_firmware(st);
+    record_rsdp(st);
+    record_framebuffer(bs);
+    read_config(st, image);
+
+    if (reserve_memory(bs) == EFI_SUCCESS && info.config.exit_boot_services) {
+        exit_boot_services(image, bs);
+    } else {
+        UINTN map_bytes = sizeof(memory_map_buffer), key = 0, descriptor_bytes = 0;
+        UINT32 descriptor_version = 0;
+        if (!EFI_ERROR(bs->GetMemoryMap(&map_bytes, (EFI_MEMORY_DESCRIPTOR *)memory_map_buffer,
+                                        &key, &descriptor_bytes, &descriptor_version)))
+            record_memory_map(map_bytes, descriptor_bytes);
+    }
+
+    int verdict = nvmetal_main(&info);
+    return verdict == 0 ? EFI_SUCCESS : EFI_ABORTED;
+}

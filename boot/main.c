@@ -1,0 +1,182 @@
+/* The boot flow after the firmware hand-off: consoles, config, timers, PCI, the suite, the verdict. */
+#include <stdio.h>
+#include <string.h>
+
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/interrupts.h"
+#include "arch/x86_64/platform_exit.h"
+#include "arch/x86_64/timer.h"
+#include "arch/x86_64/watchdog.h"
+#include "boot/boot_info.h"
+#include "boot/efi_console.h"
+#include "drivers/pci/pci.h"
+#include "drivers/uart16550.h"
+#include "lib/acpi_discover.h"
+#include "lib/console.h"
+#include "lib/heap.h"
+#include "lib/tap.h"
+#include "tests/suite/suite.h"
+
+#ifndef NVMETAL_VERSION
+#define NVMETAL_VERSION "0.0.0"
+#endif
+#ifndef NVMETAL_GIT
+#define NVMETAL_GIT "unknown"
+#endif
+
+static struct acpi_platform acpi;
+static struct pci_inventory inventory;
+
+static void emit_diag(const char *line)
+{
+    tap_diag("%s", line);
+}
+
+static void bring_up_consoles(const struct boot_info *info, bool *serial_found)
+{
+    *serial_found = uart16550_init(COM1_PORT);
+    /* With boot services up the firmware owns the console (and on OVMF mirrors
+     * it to the serial port itself); writing COM1 too would print twice. */
+    if (!info->boot_services_exited && info->config.console == CONSOLE_AUTO) {
+        efi_console_init(info->efi_system_table);
+        console_add_sink("efi-conout", efi_console_write);
+    } else if (*serial_found) {
+        console_add_sink("com1", uart16550_write);
+    }
+}
+
+static void print_banner(const struct boot_info *info, bool serial_found)
+{
+    tap_diag("nvmetal %s (%s) firmware \"%s\" 0x%x uefi %u.%u", NVMETAL_VERSION, NVMETAL_GIT,
+             info->firmware_vendor, info->firmware_revision, info->uefi_revision >> 16,
+             info->uefi_revision & 0xffff);
+    char sinks[64], vendor[13] = "", brand[49];
+    console_describe(sinks, sizeof(sinks));
+    cpu_hypervisor_vendor(vendor);
+    cpu_brand_string(brand);
+    tap_diag("console %s; COM1 %s; cpu \"%s\"%s%s", sinks, serial_found ? "found" : "absent",
+             brand, vendor[0] ? " hypervisor " : "", vendor);
+    if (info->config_origin == CONFIG_FROM_FILE)
+        tap_diag("config: \\nvmetal.cfg, %zu bytes", info->config_file_bytes);
+    else
+        tap_diag("config: no \\nvmetal.cfg on the boot volume, defaults");
+    if (info->load_options[0])
+        tap_diag("load options: %s", info->load_options);
+}
+
+static void emit_config_line(const char *line)
+{
+    tap_diag("config: %s", line);
+}
+
+/* How the verdict leaves the machine once the run is over. */
+static void configure_exit(const struct boot_info *info)
+{
+    struct platform_exit_route route = {
+        .under_qemu = platform_is_qemu(),
+        .action = info->config.exit_action,
+        .efi_reset_system = info->efi_reset_system,
+        .acpi_reset_usable = acpi.has_fadt && !acpi.fadt_why[0] && acpi.fadt.reset_supported,
+        .acpi_reset_register = acpi.fadt.reset_register,
+        .acpi_reset_value = acpi.fadt.reset_value,
+    };
+    platform_exit_configure(&route);
+}
+
+static enum verdict verdict_of(struct tap_counts c)
+{
+    if (c.failed)
+        return VERDICT_FAIL;
+    if (c.total && c.skipped == c.total)
+        return VERDICT_ALL_SKIPPED;
+    return VERDICT_PASS;
+}
+
+/* A deliberate fault, so the harness can prove exceptions and the watchdog end the run. */
+static void run_selftest(enum selftest which)
+{
+    if (which == SELFTEST_EXCEPTION) {
+        tap_diag("selftest: executing ud2 on purpose");
+        __asm__ volatile("ud2");
+    } else if (which == SELFTEST_HANG) {
+        tap_diag("selftest: spinning forever on purpose; the watchdog must end it");
+        for (;;)
+            cpu_pause();
+    }
+}
+
+/* Ends the run: in firmware mode hand the verdict back, otherwise leave the machine. */
+static int finish(const struct boot_info *info, enum verdict verdict)
+{
+    if (!info->boot_services_exited)
+        return (int)verdict;
+    watchdog_stop();
+    platform_exit(verdict);
+}
+
+static int bail_out(const struct boot_info *info, const char *reason)
+{
+    tap_bail_out("%s", reason);
+    return finish(info, VERDICT_BAIL_OUT);
+}
+
+int nvmetal_main(struct boot_info *info)
+{
+    char why[160];
+    bool serial_found = false;
+    heap_init((void *)(uintptr_t)info->heap_base, info->heap_bytes);
+    bring_up_consoles(info, &serial_found);
+    tap_begin(console_write_line);
+    print_banner(info, serial_found);
+
+    if (info->boot_error[0])
+        return bail_out(info, info->boot_error);
+    if (!info->config_ok) {
+        snprintf(why, sizeof(why), "%s: %s", info->config_error.where,
+                 info->config_error.message);
+        return bail_out(info, why);
+    }
+    config_describe(&info->config, emit_config_line);
+    /* Our IDT only once the firmware is gone: its timer still needs its own. */
+    if (info->boot_services_exited)
+        interrupts_init();
+
+    acpi_discover(info->rsdp_address, &acpi);
+    configure_exit(info);
+
+    struct timer_calibration timer = {0};
+    char timer_why[128] = "";
+    if (timer_calibrate(acpi.has_fadt ? &acpi.fadt : NULL, acpi.has_hpet ? &acpi.hpet : NULL,
+                        &timer, timer_why) != 0) {
+        snprintf(why, sizeof(why), "no usable platform timer, every bounded wait needs one: %s",
+                 timer_why);
+        return bail_out(info, why);
+    }
+    tap_diag("timer: TSC %llu.%03llu MHz, calibrated against the %s at 0x%llx",
+             (unsigned long long)(timer.tsc_hz / 1000000),
+             (unsigned long long)(timer.tsc_hz / 1000 % 1000), timer.reference,
+             (unsigned long long)timer.reference_base);
+    if (info->boot_services_exited && watchdog_start(info->config.timeout_s, timer_why) != 0) {
+        snprintf(why, sizeof(why), "watchdog unavailable: %s", timer_why);
+        return bail_out(info, why);
+    }
+
+    run_selftest(info->config.selftest);
+
+    pci_config_init(acpi.mcfg, acpi.mcfg_count);
+    pci_enumerate(&inventory);
+    pci_print_inventory(&inventory, emit_diag);
+
+    struct suite_context ctx = {
+        .boot = info,
+        .config = &info->config,
+        .acpi = &acpi,
+        .timer = &timer,
+        .timer_why = timer_why,
+        .pci = &inventory,
+    };
+    if (suite_run(&ctx) == 0)
+        tap_diag("no test ID matches tests = ...; nothing ran");
+    tap_end();
+    return finish(info, verdict_of(tap_counts()));
+}

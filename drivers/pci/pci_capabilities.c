@@ -1,0 +1,69 @@
+/* Capability list walks with loop and bounds protection: a broken device must not hang enumeration. */
+#include "drivers/pci/pci_capabilities.h"
+
+#include <stdio.h>
+
+#define STANDARD_CAP_MIN_OFFSET 0x40
+#define STANDARD_CAP_WALK_LIMIT 48  /* (256 - 64) / 4 entries cannot exceed this */
+#define EXTENDED_CAP_WALK_LIMIT 960 /* (4096 - 256) / 4 */
+
+static void add_cap(struct pci_function *f, uint16_t id, uint16_t offset, bool extended)
+{
+    if (f->cap_count < PCI_MAX_CAPS)
+        f->caps[f->cap_count++] = (struct pci_capability){id, offset, extended};
+    else if (!f->cap_problem[0])
+        snprintf(f->cap_problem, sizeof(f->cap_problem), "more than %u capabilities",
+                 PCI_MAX_CAPS);
+}
+
+static void walk_standard(struct pci_function *f)
+{
+    if (!(pci_config_read16(f->address, PCI_STATUS) & PCI_STATUS_CAP_LIST))
+        return;
+    uint8_t visited[256 / 8] = {0};
+    uint8_t offset = pci_config_read8(f->address, PCI_CAPABILITY_LIST) & 0xfc;
+    for (unsigned steps = 0; offset; steps++) {
+        if (offset < STANDARD_CAP_MIN_OFFSET || steps == STANDARD_CAP_WALK_LIMIT ||
+            (visited[offset / 8] & (1u << (offset % 8)))) {
+            snprintf(f->cap_problem, sizeof(f->cap_problem),
+                     "capability pointer 0x%02x after %u entries is invalid or loops", offset,
+                     steps);
+            return;
+        }
+        visited[offset / 8] |= (uint8_t)(1u << (offset % 8));
+        add_cap(f, pci_config_read8(f->address, offset), offset, false);
+        offset = pci_config_read8(f->address, offset + 1) & 0xfc;
+    }
+}
+
+static void walk_extended(struct pci_function *f)
+{
+    if (!pci_config_has_extended_space(f->address) ||
+        !pci_find_capability(f, PCI_CAP_ID_PCIE, false))
+        return;
+    uint16_t offset = PCI_EXT_CAP_START;
+    for (unsigned steps = 0; offset; steps++) {
+        uint32_t header = pci_config_read32(f->address, offset);
+        if (header == 0 || header == 0xffffffffu)
+            return; /* no extended capabilities at all (or at the list's end) */
+        if (steps == EXTENDED_CAP_WALK_LIMIT) {
+            snprintf(f->cap_problem, sizeof(f->cap_problem),
+                     "extended capability list longer than %u entries", steps);
+            return;
+        }
+        add_cap(f, (uint16_t)(header & 0xffff), offset, true);
+        uint16_t next = (uint16_t)(header >> 20) & 0xffc;
+        if (next && next <= offset) {
+            snprintf(f->cap_problem, sizeof(f->cap_problem),
+                     "extended capability at 0x%03x points back to 0x%03x", offset, next);
+            return;
+        }
+        offset = next;
+    }
+}
+
+void pci_walk_capabilities(struct pci_function *f)
+{
+    walk_standard(f);
+    walk_extended(f);
+}

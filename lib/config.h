@@ -1,0 +1,58 @@
+/* Config: the strict parser for \nvmetal.cfg and EFI load-option overrides. */
+#ifndef NVMETAL_LIB_CONFIG_H
+#define NVMETAL_LIB_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CONFIG_MAX_PATTERNS 16
+#define CONFIG_PATTERN_LEN  64
+#define CONFIG_MESSAGE_LEN  160
+
+/* A list of shell-style globs ('*', '?'), e.g. tests = pci.*, nvme.cmb.* */
+struct pattern_list {
+    unsigned count;
+    char items[CONFIG_MAX_PATTERNS][CONFIG_PATTERN_LEN];
+};
+
+enum console_choice { CONSOLE_AUTO, CONSOLE_SERIAL };
+enum exit_action { EXIT_ACTION_RESET, EXIT_ACTION_SHUTDOWN, EXIT_ACTION_HALT };
+enum selftest { SELFTEST_NONE, SELFTEST_EXCEPTION, SELFTEST_HANG };
+
+struct config {
+    struct pattern_list tests;       /* default: "*" (every test) */
+    struct pattern_list allow_write; /* serial numbers; default: none */
+    bool exit_boot_services;         /* default: true */
+    enum console_choice console;     /* default: auto */
+    unsigned timeout_s;              /* global watchdog, 1..86400, default 120 */
+    unsigned dma_pool_mb;            /* DMA pool size, 1..1024, default 16 */
+    enum exit_action exit_action;    /* what to do without isa-debug-exit; default reset */
+    enum selftest selftest;          /* deliberate fault for harness tests; default none */
+};
+
+/* Where a bad line came from: "nvmetal.cfg line 3" or "load option 2". */
+struct config_error {
+    char where[48];
+    char message[CONFIG_MESSAGE_LEN];
+};
+
+void config_defaults(struct config *cfg);
+
+/* Applies file syntax: `key = value` lines, '#' comments, blank lines, CRLF ok.
+ * Returns 0, or -1 with err filled at the first unknown key, bad value,
+ * duplicate key, or malformed line. `source` names the file ("nvmetal.cfg"). */
+int config_parse_file(struct config *cfg, const char *text, size_t len,
+                      const char *source, struct config_error *err);
+
+/* Applies load options: `key=value` tokens separated by spaces or ';'.
+ * A first token without '=' is the program name (as a shell passes it) and is skipped. */
+int config_parse_options(struct config *cfg, const char *text, size_t len,
+                         struct config_error *err);
+
+bool glob_match(const char *pattern, const char *text);
+bool pattern_list_matches(const struct pattern_list *list, const char *text);
+
+/* Writes the effective config as "key = value" text, one key per line. */
+void config_describe(const struct config *cfg, void (*emit)(const char *line));
+
+#endif

@@ -1,0 +1,141 @@
+/* Platform test cases: ACPI tables the firmware handed over, and the memory we reserved before exit. */
+#include <stdio.h>
+#include <string.h>
+
+#include "tests/suite/suite.h"
+
+#define EFI_LOADER_DATA 2 /* EFI_MEMORY_TYPE EfiLoaderData */
+
+static void acpi_rsdp(const struct suite_context *ctx, const char *id)
+{
+    const struct acpi_platform *a = ctx->acpi;
+    if (a->rsdp_why[0]) {
+        struct tap_result r;
+        tap_result_init(&r);
+        tap_yaml_add(&r, "rsdp_address", "0x%llx", (unsigned long long)a->rsdp_address);
+        tap_yaml_add(&r, "reason", "%s", a->rsdp_why);
+        suite_fail(id, NULL, &r, "RSDP unusable");
+        return;
+    }
+    suite_pass(id, NULL, "revision %u, OEM \"%s\", %s at 0x%llx", a->rsdp.revision,
+               a->rsdp.oem_id, a->rsdp.xsdt_address ? "XSDT" : "RSDT",
+               (unsigned long long)(a->rsdp.xsdt_address ? a->rsdp.xsdt_address
+                                                         : a->rsdp.rsdt_address));
+}
+
+static void acpi_root_table(const struct suite_context *ctx, const char *id)
+{
+    const struct acpi_platform *a = ctx->acpi;
+    const char *name = a->using_xsdt ? "XSDT" : "RSDT";
+    if (a->root_why[0]) {
+        struct tap_result r;
+        tap_result_init(&r);
+        tap_yaml_add(&r, "table", "%s at 0x%llx", name, (unsigned long long)a->root_address);
+        tap_yaml_add(&r, "reason", "%s", a->root_why);
+        suite_fail(id, NULL, &r, "%s unusable", name);
+        return;
+    }
+    char list[5 * ACPI_MAX_TABLES + 1] = "";
+    for (unsigned i = 0; i < a->table_count; i++) {
+        strcat(list, i ? " " : "");
+        strcat(list, a->table_signatures[i]);
+    }
+    suite_pass(id, NULL, "%s lists %u tables: %s", name, a->table_count, list);
+}
+
+static void acpi_mcfg(const struct suite_context *ctx, const char *id)
+{
+    const struct acpi_platform *a = ctx->acpi;
+    if (!a->has_mcfg) {
+        suite_skip(id, NULL, "%s: PCI uses CF8/CFC, extended config space unreachable",
+                   a->mcfg_why);
+        return;
+    }
+    if (a->mcfg_why[0]) {
+        struct tap_result r;
+        tap_result_init(&r);
+        tap_yaml_add(&r, "reason", "%s", a->mcfg_why);
+        suite_fail(id, NULL, &r, "MCFG rejected; PCI falls back to CF8/CFC");
+        return;
+    }
+    const struct acpi_mcfg_allocation *m = &a->mcfg[0];
+    suite_pass(id, NULL, "%u ECAM region%s, first: segment %u buses %02x-%02x at 0x%llx",
+               a->mcfg_count, a->mcfg_count == 1 ? "" : "s", m->segment, m->bus_start,
+               m->bus_end, (unsigned long long)m->base);
+}
+
+/* Returns the index of the map region wholly containing [base, base+bytes), or -1. */
+static int containing_region(const struct boot_info *b, uint64_t base, uint64_t bytes)
+{
+    for (unsigned i = 0; i < b->memory_map_count; i++) {
+        const struct boot_memory_region *r = &b->memory_map[i];
+        uint64_t end = r->physical_start + r->pages * 4096u;
+        if (base >= r->physical_start && base + bytes <= end)
+            return (int)i;
+    }
+    return -1;
+}
+
+static void check_reservation(const struct suite_context *ctx, const char *id, const char *what,
+                              uint64_t base, uint64_t bytes)
+{
+    const struct boot_info *b = ctx->boot;
+    int region = containing_region(b, base, bytes);
+    if (region >= 0 && b->memory_map[region].type == EFI_LOADER_DATA) {
+        suite_pass(id, what, "0x%llx..0x%llx lies in EfiLoaderData of the final memory map",
+                   (unsigned long long)base, (unsigned long long)(base + bytes - 1));
+        return;
+    }
+    struct tap_result r;
+    tap_result_init(&r);
+    tap_yaml_add(&r, "expected", "an EfiLoaderData region holding 0x%llx..0x%llx",
+                 (unsigned long long)base, (unsigned long long)(base + bytes - 1));
+    if (region >= 0)
+        tap_yaml_add(&r, "got", "region %d of type %u", region, b->memory_map[region].type);
+    else
+        tap_yaml_add(&r, "got", "no single region of %u holds it", b->memory_map_count);
+    suite_fail(id, what, &r, "reservation not where the firmware said it would be");
+}
+
+static void memory_reservations(const struct suite_context *ctx, const char *id)
+{
+    const struct boot_info *b = ctx->boot;
+    if (b->memory_map_count == 0) {
+        struct tap_result r;
+        tap_result_init(&r);
+        suite_fail(id, NULL, &r, "no memory map was captured");
+        return;
+    }
+    check_reservation(ctx, id, "dma-pool", b->dma_pool_base, b->dma_pool_bytes);
+    check_reservation(ctx, id, "heap", b->heap_base, b->heap_bytes);
+}
+
+static void exit_boot_services(const struct suite_context *ctx, const char *id)
+{
+    const struct boot_info *b = ctx->boot;
+    if (!ctx->config->exit_boot_services) {
+        suite_skip(id, NULL, "exit_boot_services = no: firmware keeps the machine");
+        return;
+    }
+    /* main bails out before the suite when the exit failed, so reaching here
+     * with the flag clear would be a bookkeeping bug worth failing on. */
+    if (!b->boot_services_exited) {
+        struct tap_result r;
+        tap_result_init(&r);
+        tap_yaml_add(&r, "boot_error", "%s", b->boot_error);
+        suite_fail(id, NULL, &r, "boot services still active");
+        return;
+    }
+    suite_pass(id, NULL, "firmware released the machine after %u GetMemoryMap attempt%s, "
+               "%u map regions", b->exit_boot_services_attempts,
+               b->exit_boot_services_attempts == 1 ? "" : "s", b->memory_map_count);
+}
+
+const struct test_case platform_test_cases[] = {
+    {"platform.acpi.rsdp", acpi_rsdp},
+    {"platform.acpi.root_table", acpi_root_table},
+    {"platform.acpi.mcfg", acpi_mcfg},
+    {"platform.boot.exit_boot_services", exit_boot_services},
+    {"platform.memory.reservations", memory_reservations},
+};
+const unsigned platform_test_case_count = sizeof(platform_test_cases) / sizeof(platform_test_cases[0]);

@@ -1,0 +1,68 @@
+/* Suite runner: picks cases by the `tests` globs and turns helper calls into TAP test points. */
+#include "tests/suite/suite.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+struct case_table {
+    const struct test_case *cases;
+    const unsigned *count;
+};
+
+static const struct case_table tables[] = {
+    {platform_test_cases, &platform_test_case_count},
+    {pci_test_cases, &pci_test_case_count},
+    {nvme_test_cases, &nvme_test_case_count},
+};
+
+unsigned suite_run(const struct suite_context *ctx)
+{
+    unsigned ran = 0;
+    for (unsigned t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
+        for (unsigned i = 0; i < *tables[t].count; i++) {
+            const struct test_case *c = &tables[t].cases[i];
+            if (!pattern_list_matches(&ctx->config->tests, c->id))
+                continue;
+            c->run(ctx, c->id);
+            ran++;
+        }
+    }
+    return ran;
+}
+
+static void report(const char *id, const char *device, struct tap_result *r,
+                   enum tap_outcome outcome, const char *fmt, va_list args)
+{
+    r->outcome = outcome;
+    vsnprintf(r->description, sizeof(r->description), fmt, args);
+    tap_report(id, device, r);
+}
+
+void suite_pass(const char *id, const char *device, const char *fmt, ...)
+{
+    static struct tap_result r;
+    tap_result_init(&r);
+    va_list args;
+    va_start(args, fmt);
+    report(id, device, &r, TAP_PASS, fmt, args);
+    va_end(args);
+}
+
+void suite_skip(const char *id, const char *device, const char *fmt, ...)
+{
+    static struct tap_result r;
+    tap_result_init(&r);
+    va_list args;
+    va_start(args, fmt);
+    report(id, device, &r, TAP_SKIP, fmt, args);
+    va_end(args);
+}
+
+void suite_fail(const char *id, const char *device, struct tap_result *details, const char *fmt,
+                ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    report(id, device, details, TAP_FAIL, fmt, args);
+    va_end(args);
+}
