@@ -1,5 +1,6 @@
 /* The boot flow after the firmware hand-off: consoles, config, timers, PCI, the suite, the verdict. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "arch/x86_64/cpu.h"
@@ -13,6 +14,7 @@
 #include "drivers/uart16550.h"
 #include "lib/acpi_discover.h"
 #include "lib/console.h"
+#include "lib/dma_pool.h"
 #include "lib/heap.h"
 #include "lib/tap.h"
 #include "tests/suite/suite.h"
@@ -25,7 +27,6 @@
 #endif
 
 static struct acpi_platform acpi;
-static struct pci_inventory inventory;
 
 static void emit_diag(const char *line)
 {
@@ -128,6 +129,9 @@ int nvmetal_main(struct boot_info *info)
     bring_up_consoles(info, &serial_found);
     tap_begin(console_write_line);
     print_banner(info, serial_found);
+    /* Before anything can bail out: a bail-out must be able to leave the machine. */
+    acpi_discover(info->rsdp_address, &acpi);
+    configure_exit(info);
 
     if (info->boot_error[0])
         return bail_out(info, info->boot_error);
@@ -137,12 +141,11 @@ int nvmetal_main(struct boot_info *info)
         return bail_out(info, why);
     }
     config_describe(&info->config, emit_config_line);
+    if (dma_pool_init(info->dma_pool_base, info->dma_pool_bytes) != 0)
+        return bail_out(info, "cannot set up the page allocator over the DMA pool");
     /* Our IDT only once the firmware is gone: its timer still needs its own. */
     if (info->boot_services_exited)
         interrupts_init();
-
-    acpi_discover(info->rsdp_address, &acpi);
-    configure_exit(info);
 
     struct timer_calibration timer = {0};
     char timer_why[128] = "";
@@ -163,9 +166,13 @@ int nvmetal_main(struct boot_info *info)
 
     run_selftest(info->config.selftest);
 
+    /* From the heap: a static table would sit inside the image file. */
+    struct pci_inventory *inventory = malloc(sizeof(*inventory));
+    if (!inventory)
+        return bail_out(info, "no heap for the PCI inventory");
     pci_config_init(acpi.mcfg, acpi.mcfg_count);
-    pci_enumerate(&inventory);
-    pci_print_inventory(&inventory, emit_diag);
+    pci_enumerate(inventory);
+    pci_print_inventory(inventory, emit_diag);
 
     struct suite_context ctx = {
         .boot = info,
@@ -173,7 +180,7 @@ int nvmetal_main(struct boot_info *info)
         .acpi = &acpi,
         .timer = &timer,
         .timer_why = timer_why,
-        .pci = &inventory,
+        .pci = inventory,
     };
     if (suite_run(&ctx) == 0)
         tap_diag("no test ID matches tests = ...; nothing ran");
