@@ -32,9 +32,9 @@ IMAGE_OBJECTS := $(IMAGE_C_SOURCES:%.c=$(BUILD)/obj/%.o) $(IMAGE_ASM_SOURCES:%.a
 DEPS_STAMP   := $(BUILD)/.deps-installed
 NEWLIB_LIBC  := $(NEWLIB_CACHE)/lib/libc.a
 
-# Scenario knobs, named as in the boot flow people already use; passed to the runner.
-QEMU_KNOBS := IOMMU CACHING_MODE AW_BITS NVME_DRIVE_COUNT CMB_SIZE_MB PMR_SIZE PMR_SHARE LEGACY_CMB
-export $(QEMU_KNOBS)
+# Scenario knobs (IOMMU, CACHING_MODE, AW_BITS, NVME_DRIVE_COUNT, CMB_SIZE_MB, PMR_SIZE,
+# PMR_SHARE, LEGACY_CMB) reach image/qemu.sh as they are: make exports command-line
+# variables itself, and leaving unset ones unset matters (an empty PMR_SIZE means no PMR).
 
 .PHONY: all deps run test test-host test-qemu usb bench clean
 .DELETE_ON_ERROR:
@@ -75,16 +75,13 @@ $(BUILD)/%.efi: $(BUILD)/%.so
 $(BUILD)/noop.so: $(BUILD)/obj/tests/qemu/noop.o linker.ld
 	$(LD) $(IMAGE_LDFLAGS) $(GNU_EFI_CRT0) $< $(GNU_EFI_LIB) -o $@
 
-$(BUILD)/esp.img: $(BUILD)/nvmetal.efi image/mkesp.sh
-	bash image/mkesp.sh $@ $<
-
 usb: $(BUILD)/nvmetal-usb.img
 
 $(BUILD)/nvmetal-usb.img: $(BUILD)/nvmetal.efi image/mkusb.sh image/nvmetal.cfg
 	bash image/mkusb.sh $@ $< image/nvmetal.cfg
 
-run: $(BUILD)/esp.img
-	@bash image/qemu.sh $(BUILD)/esp.img
+run: $(BUILD)/nvmetal.efi
+	@bash image/qemu.sh --efi $(BUILD)/nvmetal.efi
 
 test-host: | $(DEPS_STAMP)
 	@$(MAKE) --no-print-directory -C tests/host run

@@ -1,0 +1,398 @@
+#!/usr/bin/env bash
+# image/qemu.sh: boot nvmetal (or any UEFI app) under QEMU q35 + OVMF with NVMe/IOMMU knobs, and exit with the image's verdict.
+set -euo pipefail
+
+usage() {
+	cat <<'USAGE'
+usage: image/qemu.sh [what to boot] [-n|--dry-run] [-h|--help] [-- QEMU_ARGS...]
+
+What to boot (one of; the same names work as environment variables):
+  --efi EFI      build an ESP in $STATE_DIR/boot-esp.img with EFI as
+                 \EFI\BOOT\BOOTX64.EFI (and --cfg CFG as \nvmetal.cfg) and
+                 boot it (default: EFI=build/nvmetal.efi)
+  --cfg CFG      config file for --efi (default: none, the image's defaults)
+  --esp IMG      boot a ready-made FAT image as a SATA disk on q35's AHCI
+  --usb IMG      boot a GPT image as usb-storage on qemu-xhci instead
+Arguments after -- are appended to the QEMU command line as they are.
+
+Machine knobs (environment; `make run KNOB=value` passes them through):
+  IOMMU=intel-iommu|none    (intel-iommu)   INTREMAP=on|off  (on)
+  CACHING_MODE=on|off       (off)           AW_BITS=39|48    (39)
+  NVME_DRIVE_COUNT=N        (2)             NS_SIZE=64M      namespace image size
+  CMB_SIZE_MB=N             (64; 0 = no CMB)
+  PMR_SIZE=8M               (power of two, K/M/G suffix; empty or 0 = no PMR)
+  PMR_SHARE=on|off          (on: the PMR file survives a QEMU restart)
+  LEGACY_CMB=on|off         (off)
+  BRIDGES="ID:TYPE[@PARENT] ..."  bridges created before the NVMe devices,
+                            TYPE pcie-root-port|pcie-pci-bridge|pci-bridge,
+                            e.g. "rp1:pcie-root-port rp2:pcie-root-port ppb:pcie-pci-bridge@rp2"
+  NVME_BUS="BUS ..."        bus for controller 0, 1, ... (default: pcie.0)
+  MEM=512  SMP=1  CPU=      (CPU empty = QEMU's default model)
+  VGA=std|none              (std: OVMF's GOP framebuffer for the screen console)
+  BOOTINDEX=yes|no          (yes; no = OVMF also binds the NVMe controllers)
+  DEBUG_EXIT=on|off         (on: -device isa-debug-exit,iobase=0xf4,iosize=0x04)
+  NO_REBOOT=on|off          (on: a guest reset ends QEMU instead of rebooting)
+  ACTION=...                passed as -action (e.g. reboot=shutdown,shutdown=pause)
+  START_PAUSED=yes|no       (no; yes = -S, continue with QMP "cont")
+Run knobs:
+  STATE_DIR=build/state     namespace images, PMR files, OVMF vars (kept)
+  SERIAL_LOG=$STATE_DIR/serial.log   COM1 log (always written)
+  SERIAL_ECHO=yes|no        (yes: COM1 is also shown on stdout)
+  TIMEOUT=seconds           (0 = none) QEMU is killed after it
+  TRACE=file  TRACE_EVENTS="pat ..." (unset: "pci_nvme_* vtd_*"; empty: none)
+  LOG_ITEMS=int,...         QEMU -d items, logged to TRACE (or $STATE_DIR/qemu.log)
+  QMP=socket path           QMP server (unix socket, no wait)
+  PIDFILE=file              QEMU writes its pid there
+  TIME_FILE=file            receives QEMU's wall time in seconds
+  EXTRA_ARGS="..."          extra QEMU arguments (split on blanks)
+  QEMU=qemu-system-x86_64  OVMF_CODE=...  OVMF_VARS=... (template)
+
+Exit status: the image's verdict code (0 pass, 1 fail, 2 bail out,
+77 all skipped; decoded from QEMU's (code<<1)|1), 124 TIMEOUT expired,
+125 QEMU ended without an exit code from the image (reset or shutdown
+without isa-debug-exit, QMP quit, killed by a signal), 126 QEMU or the
+runner could not run (bad knob, missing file, QEMU error at start).
+USAGE
+}
+
+me=${0##*/}
+note() { printf '%s: %s\n' "$me" "$*" >&2; }
+fail_setup() {
+	note "error: $*"
+	exit 126
+}
+
+here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd -- "$here/.." && pwd)
+
+# ---- arguments -----------------------------------------------------------
+EFI=${EFI:-} CFG=${CFG:-} ESP=${ESP:-} USB=${USB:-}
+dry_run=no
+declare -a tail_args=()
+while (($#)); do
+	case $1 in
+	--efi) EFI=${2:?--efi needs a file}; shift 2 ;;
+	--cfg) CFG=${2:?--cfg needs a file}; shift 2 ;;
+	--esp) ESP=${2:?--esp needs an image}; shift 2 ;;
+	--usb) USB=${2:?--usb needs an image}; shift 2 ;;
+	-n | --dry-run) dry_run=yes; shift ;;
+	-h | --help) usage; exit 0 ;;
+	--) shift; tail_args=("$@"); break ;;
+	*) usage >&2; fail_setup "unknown argument '$1'" ;;
+	esac
+done
+
+# ---- knobs ---------------------------------------------------------------
+IOMMU=${IOMMU:-intel-iommu}
+INTREMAP=${INTREMAP:-on}
+CACHING_MODE=${CACHING_MODE:-off}
+AW_BITS=${AW_BITS:-39}
+NVME_DRIVE_COUNT=${NVME_DRIVE_COUNT:-2}
+NS_SIZE=${NS_SIZE:-64M}
+CMB_SIZE_MB=${CMB_SIZE_MB:-64}
+PMR_SIZE=${PMR_SIZE-8M}
+PMR_SHARE=${PMR_SHARE:-on}
+LEGACY_CMB=${LEGACY_CMB:-off}
+BRIDGES=${BRIDGES:-}
+NVME_BUS=${NVME_BUS:-}
+MEM=${MEM:-512}
+SMP=${SMP:-1}
+CPU=${CPU:-}
+VGA=${VGA:-std}
+BOOTINDEX=${BOOTINDEX:-yes}
+DEBUG_EXIT=${DEBUG_EXIT:-on}
+NO_REBOOT=${NO_REBOOT:-on}
+ACTION=${ACTION:-}
+START_PAUSED=${START_PAUSED:-no}
+STATE_DIR=${STATE_DIR:-$repo/build/state}
+SERIAL_LOG=${SERIAL_LOG:-$STATE_DIR/serial.log}
+SERIAL_ECHO=${SERIAL_ECHO:-yes}
+TIMEOUT=${TIMEOUT:-0}
+TRACE=${TRACE:-}
+TRACE_EVENTS=${TRACE_EVENTS-pci_nvme_* vtd_*}
+LOG_ITEMS=${LOG_ITEMS:-}
+QMP=${QMP:-}
+PIDFILE=${PIDFILE:-}
+TIME_FILE=${TIME_FILE:-}
+EXTRA_ARGS=${EXTRA_ARGS:-}
+QEMU=${QEMU:-qemu-system-x86_64}
+OVMF_CODE=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
+OVMF_VARS=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
+
+# one_of NAME VALUE CHOICE...: the knob's value must be one of the choices.
+one_of() {
+	local name=$1 value=$2 c
+	shift 2
+	for c in "$@"; do [[ $value == "$c" ]] && return 0; done
+	fail_setup "$name='$value' is not one of: $*"
+}
+# whole NAME VALUE MIN MAX: the knob is a decimal integer in [MIN, MAX].
+whole() {
+	if ! [[ $2 =~ ^[0-9]+$ ]] || (($2 < $3 || $2 > $4)); then
+		fail_setup "$1='$2' must be a whole number in $3..$4"
+	fi
+}
+# to_bytes SIZE: 8M / 512K / 1G / 4096 -> bytes on stdout.
+to_bytes() {
+	local s=$1 n unit
+	[[ $s =~ ^([0-9]+)([kKmMgG]?)$ ]] || return 1
+	n=${BASH_REMATCH[1]} unit=${BASH_REMATCH[2]}
+	case $unit in
+	k | K) n=$((n << 10)) ;;
+	m | M) n=$((n << 20)) ;;
+	g | G) n=$((n << 30)) ;;
+	esac
+	echo "$n"
+}
+
+one_of IOMMU "$IOMMU" intel-iommu none
+one_of INTREMAP "$INTREMAP" on off
+one_of CACHING_MODE "$CACHING_MODE" on off
+one_of AW_BITS "$AW_BITS" 39 48
+whole NVME_DRIVE_COUNT "$NVME_DRIVE_COUNT" 0 16
+whole CMB_SIZE_MB "$CMB_SIZE_MB" 0 4096
+one_of PMR_SHARE "$PMR_SHARE" on off
+one_of LEGACY_CMB "$LEGACY_CMB" on off
+whole MEM "$MEM" 128 65536
+whole SMP "$SMP" 1 64
+one_of VGA "$VGA" std none
+one_of BOOTINDEX "$BOOTINDEX" yes no
+one_of DEBUG_EXIT "$DEBUG_EXIT" on off
+one_of NO_REBOOT "$NO_REBOOT" on off
+one_of START_PAUSED "$START_PAUSED" yes no
+one_of SERIAL_ECHO "$SERIAL_ECHO" yes no
+whole TIMEOUT "$TIMEOUT" 0 86400
+ns_bytes=$(to_bytes "$NS_SIZE") || ns_bytes=0
+((ns_bytes >= 1048576)) || fail_setup "NS_SIZE='$NS_SIZE' must be a size of at least 1M (e.g. 64M)"
+pmr_bytes=0
+if [[ -n $PMR_SIZE && $PMR_SIZE != 0 ]]; then
+	pmr_bytes=$(to_bytes "$PMR_SIZE") || fail_setup "PMR_SIZE='$PMR_SIZE' is not a size (e.g. 8M)"
+	((pmr_bytes >= 4096 && (pmr_bytes & (pmr_bytes - 1)) == 0)) ||
+		fail_setup "PMR_SIZE='$PMR_SIZE' must be a power of two of at least 4K (QEMU's PMR BAR)"
+fi
+
+# What to boot: exactly one of USB, ESP, EFI (EFI defaults to build/nvmetal.efi).
+nboot=0
+for v in "$EFI" "$ESP" "$USB"; do [[ -n $v ]] && nboot=$((nboot + 1)); done
+((nboot <= 1)) || fail_setup "give only one of EFI/--efi, ESP/--esp, USB/--usb"
+if ((nboot == 0)); then EFI=$repo/build/nvmetal.efi; fi
+[[ -z $CFG || -n $EFI ]] || fail_setup "CFG/--cfg only applies to EFI/--efi (put it in the image instead)"
+for f in "$OVMF_CODE" "$OVMF_VARS" ${ESP:+"$ESP"} ${USB:+"$USB"} ${EFI:+"$EFI"} ${CFG:+"$CFG"}; do
+	[[ -f $f ]] || fail_setup "file not found: $f"
+done
+command -v "$QEMU" >/dev/null || fail_setup "$QEMU not found (Debian package: qemu-system-x86)"
+((TIMEOUT == 0)) || command -v timeout >/dev/null || fail_setup "timeout(1) not found (coreutils)"
+
+read -r -a nvme_bus <<<"${NVME_BUS//,/ }"
+read -r -a extra <<<"$EXTRA_ARGS"
+
+# ---- state: vars, namespaces, PMR files, boot disk -------------------------
+mkdir -p -- "$STATE_DIR" || fail_setup "cannot create STATE_DIR=$STATE_DIR"
+STATE_DIR=$(cd -- "$STATE_DIR" && pwd)
+vars=$STATE_DIR/$(basename -- "$OVMF_VARS")
+if [[ ! -f $vars ]]; then
+	cp -- "$OVMF_VARS" "$vars" || fail_setup "cannot copy $OVMF_VARS to $vars"
+fi
+if [[ -n $EFI && $dry_run == no ]]; then
+	ESP=$STATE_DIR/boot-esp.img
+	"$here/mkesp.sh" "$ESP" "$EFI" ${CFG:+"$CFG"} || fail_setup "could not build $ESP"
+elif [[ -n $EFI ]]; then
+	ESP=$STATE_DIR/boot-esp.img
+fi
+
+# ensure_file PATH BYTES WHAT: create a sparse file of BYTES, or fix its size.
+ensure_file() {
+	local f=$1 bytes=$2 what=$3 have
+	if [[ -f $f ]]; then
+		have=$(stat -c %s -- "$f")
+		((have == bytes)) && return 0
+		note "$what $f is $have bytes, resizing to $bytes"
+	fi
+	truncate -s "$bytes" -- "$f" || fail_setup "cannot create $f"
+}
+
+# ---- command line ----------------------------------------------------------
+# opt PATH: a path as a QEMU option value (a comma is written twice).
+opt() { printf '%s' "${1//,/,,}"; }
+machine=q35
+declare -a cmd=("$QEMU" -machine "$machine" -accel tcg -m "$MEM" -smp "$SMP")
+[[ -n $CPU ]] && cmd+=(-cpu "$CPU")
+cmd+=(-nodefaults -display none -monitor none)
+cmd+=(-drive "if=pflash,format=raw,unit=0,file=$(opt "$OVMF_CODE"),readonly=on")
+cmd+=(-drive "if=pflash,format=raw,unit=1,file=$(opt "$vars")")
+# The IOMMU goes first so that it exists before any PCI device is realized.
+if [[ $IOMMU == intel-iommu ]]; then
+	# TCG has no in-kernel irqchip, so intremap=on needs no kernel-irqchip=split.
+	cmd+=(-device "intel-iommu,intremap=$INTREMAP,caching-mode=$CACHING_MODE,aw-bits=$AW_BITS")
+fi
+[[ $VGA == std ]] && cmd+=(-device VGA)
+
+if [[ $SERIAL_ECHO == yes ]]; then
+	cmd+=(-chardev "stdio,id=com1,signal=on,logfile=$(opt "$SERIAL_LOG")")
+else
+	cmd+=(-chardev "file,id=com1,path=$(opt "$SERIAL_LOG")")
+fi
+cmd+=(-serial chardev:com1)
+[[ $DEBUG_EXIT == on ]] && cmd+=(-device "isa-debug-exit,iobase=0xf4,iosize=0x04")
+[[ $NO_REBOOT == on ]] && cmd+=(-no-reboot)
+[[ -n $ACTION ]] && cmd+=(-action "$ACTION")
+[[ $START_PAUSED == yes ]] && cmd+=(-S)
+
+bootidx=
+[[ $BOOTINDEX == yes ]] && bootidx=,bootindex=0
+if [[ -n $USB ]]; then
+	cmd+=(-device "qemu-xhci,id=xhci")
+	cmd+=(-drive "if=none,id=usbstick,format=raw,file=$(opt "$USB")")
+	cmd+=(-device "usb-storage,bus=xhci.0,drive=usbstick,removable=on$bootidx")
+else
+	cmd+=(-drive "if=none,id=esp,format=raw,file=$(opt "$ESP")")
+	cmd+=(-device "ide-hd,drive=esp,bus=ide.0$bootidx")
+fi
+
+# Bridges: ID:TYPE[@PARENT]; root ports get unique chassis/slot numbers.
+chassis=0
+for spec in $BRIDGES; do
+	[[ $spec =~ ^([A-Za-z][A-Za-z0-9_.-]*):(pcie-root-port|pcie-pci-bridge|pci-bridge)(@([A-Za-z][A-Za-z0-9_.-]*))?$ ]] ||
+		fail_setup "BRIDGES entry '$spec' is not ID:TYPE[@PARENT] with TYPE pcie-root-port|pcie-pci-bridge|pci-bridge"
+	id=${BASH_REMATCH[1]} type=${BASH_REMATCH[2]} parent=${BASH_REMATCH[4]}
+	chassis=$((chassis + 1))
+	dev="$type,id=$id${parent:+,bus=$parent}"
+	case $type in
+	pcie-root-port) dev+=",chassis=$chassis,slot=$chassis" ;;
+	pci-bridge) dev+=",chassis_nr=$chassis" ;;
+	esac
+	cmd+=(-device "$dev")
+done
+
+for ((i = 0; i < NVME_DRIVE_COUNT; i++)); do
+	ns=$STATE_DIR/nvme$i.img
+	[[ $dry_run == yes ]] || ensure_file "$ns" "$ns_bytes" "namespace image"
+	cmd+=(-drive "if=none,id=nvm$i,format=raw,file=$(opt "$ns")")
+	dev="nvme,id=nvme$i,serial=nvmetal-$i,drive=nvm$i"
+	bus=${nvme_bus[i]:-}
+	[[ -n $bus && $bus != pcie.0 ]] && dev+=",bus=$bus"
+	((CMB_SIZE_MB > 0)) && dev+=",cmb_size_mb=$CMB_SIZE_MB"
+	if ((pmr_bytes > 0)); then
+		pmr=$STATE_DIR/pmr$i.bin
+		[[ $dry_run == yes ]] || ensure_file "$pmr" "$pmr_bytes" "PMR backing file"
+		cmd+=(-object "memory-backend-file,id=pmr$i,share=$PMR_SHARE,mem-path=$(opt "$pmr"),size=$pmr_bytes")
+		dev+=",pmrdev=pmr$i"
+	fi
+	dev+=",legacy-cmb=$LEGACY_CMB"
+	cmd+=(-device "$dev")
+done
+if ((${#nvme_bus[@]} > NVME_DRIVE_COUNT)); then
+	note "warning: NVME_BUS names ${#nvme_bus[@]} buses for $NVME_DRIVE_COUNT controllers; the rest are ignored"
+fi
+
+qemu_log=
+if [[ -n $TRACE ]]; then
+	qemu_log=$TRACE
+	for ev in $TRACE_EVENTS; do cmd+=(-trace "enable=$ev"); done
+	# Wall-clock timestamps on every trace line (pid@seconds.micro:event).
+	cmd+=(-msg timestamp=on)
+fi
+if [[ -n $LOG_ITEMS ]]; then
+	qemu_log=${qemu_log:-$STATE_DIR/qemu.log}
+	cmd+=(-d "$LOG_ITEMS")
+fi
+if [[ -n $qemu_log ]]; then
+	cmd+=(-D "$qemu_log")
+fi
+[[ -n $QMP ]] && cmd+=(-qmp "unix:$(opt "$QMP"),server=on,wait=off")
+[[ -n $PIDFILE ]] && cmd+=(-pidfile "$PIDFILE")
+cmd+=("${extra[@]}" "${tail_args[@]}")
+
+# shell_words ARG...: the arguments as one line a shell would read back.
+shell_words() {
+	local a out=
+	for a in "$@"; do
+		if [[ $a =~ ^[A-Za-z0-9_./,:=@%+-]+$ ]]; then
+			out+="$a "
+		else
+			out+="'${a//\'/\'\\\'\'}' "
+		fi
+	done
+	printf '%s\n' "${out% }"
+}
+note "$(shell_words "${cmd[@]}")"
+[[ $dry_run == yes ]] && exit 0
+
+# ---- run -------------------------------------------------------------------
+mkdir -p -- "$(dirname -- "$SERIAL_LOG")"
+rm -f -- "$SERIAL_LOG" ${qemu_log:+"$qemu_log"} ${QMP:+"$QMP"} ${PIDFILE:+"$PIDFILE"}
+
+declare -a launch=()
+if ((TIMEOUT > 0)); then
+	launch=(timeout --kill-after=5)
+	# timeout(1) moves QEMU into its own process group; with a terminal on
+	# stdin that would stop QEMU (SIGTTIN) when the stdio chardev reads it.
+	[[ -t 0 ]] && launch+=(--foreground)
+	launch+=("$TIMEOUT")
+fi
+
+child=
+# shellcheck disable=SC2317 # invoked through the traps below
+on_signal() {
+	local sig=$1
+	if [[ -n $child ]]; then
+		note "caught SIG$sig, stopping QEMU (pid $child)"
+		kill -TERM "$child" 2>/dev/null || true
+		wait "$child" 2>/dev/null || true
+	fi
+	trap - "$sig"
+	kill -"$sig" $$
+}
+trap 'on_signal INT' INT
+trap 'on_signal TERM' TERM
+trap 'on_signal HUP' HUP
+
+# QEMU inherits our stdin (the stdio chardev reads it); if it is closed, as
+# it can be under CI, give it /dev/null instead.
+{ : <&0; } 2>/dev/null || exec </dev/null
+
+t0=$(date +%s.%N)
+# QEMU runs in the background (stdin kept) so that the traps above can act
+# while we wait for it.
+"${launch[@]}" "${cmd[@]}" <&0 &
+child=$!
+status=0
+wait "$child" || status=$?
+child=
+t1=$(date +%s.%N)
+elapsed=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+[[ -n $TIME_FILE ]] && echo "$elapsed" >"$TIME_FILE"
+
+timed_out=no
+if ((TIMEOUT > 0)) && { ((status == 124)) || ((status == 137)); }; then
+	timed_out=yes
+fi
+serial_bytes=0
+[[ -f $SERIAL_LOG ]] && serial_bytes=$(stat -c %s -- "$SERIAL_LOG")
+
+if [[ $timed_out == yes ]]; then
+	note "TIMEOUT: QEMU killed after ${TIMEOUT}s (status $status); serial log: $SERIAL_LOG"
+	exit 124
+elif ((status == 0)); then
+	note "QEMU ended without an exit code from the image (guest reset/shutdown or QMP quit) after ${elapsed}s"
+	exit 125
+elif ((status > 128 && status < 160)); then
+	note "QEMU was killed by signal $((status - 128)) after ${elapsed}s"
+	exit 125
+elif ((status & 1)) && [[ $DEBUG_EXIT == on ]] && { ((status > 1)) || ((serial_bytes > 0)); }; then
+	# isa-debug-exit: status = (code << 1) | 1.  Status 1 is also QEMU's own
+	# error exit; it counts as verdict 0 only once the guest has printed.
+	verdict=$((status >> 1))
+	case $verdict in
+	0) what="pass" ;;
+	1) what="a test failed" ;;
+	2) what="bail out" ;;
+	77) what="everything skipped" ;;
+	*) what="unknown verdict code" ;;
+	esac
+	note "image verdict $verdict ($what) after ${elapsed}s; serial log: $SERIAL_LOG"
+	exit "$verdict"
+else
+	note "QEMU failed (status $status) after ${elapsed}s before the image reported anything"
+	exit 126
+fi
