@@ -13,8 +13,9 @@
 #define MEMORY_MAP_BUFFER_BYTES  (64u << 10)
 
 static struct boot_info info;
-static char config_text[CONFIG_FILE_MAX + 1];
-static uint8_t memory_map_buffer[MEMORY_MAP_BUFFER_BYTES] __attribute__((aligned(8)));
+/* Pool allocations, not static arrays: .bss lives in the file (see linker.ld). */
+static char *config_text;   /* CONFIG_FILE_MAX + 1 bytes */
+static uint8_t *memory_map_buffer; /* MEMORY_MAP_BUFFER_BYTES */
 
 static EFI_GUID acpi20_guid = ACPI_20_TABLE_GUID;
 static EFI_GUID acpi10_guid = ACPI_TABLE_GUID;
@@ -37,6 +38,15 @@ static void record_firmware(EFI_SYSTEM_TABLE *st)
     info.uefi_revision = st->Hdr.Revision;
     info.efi_system_table = st;
     info.efi_reset_system = (void *)st->RuntimeServices->ResetSystem;
+}
+
+static void record_image(EFI_BOOT_SERVICES *bs, EFI_HANDLE image)
+{
+    EFI_LOADED_IMAGE *loaded = NULL;
+    if (EFI_ERROR(bs->HandleProtocol(image, &loaded_image_guid, (void **)&loaded)))
+        return;
+    info.image_base = (uint64_t)(uintptr_t)loaded->ImageBase;
+    info.image_bytes = loaded->ImageSize;
 }
 
 static void record_rsdp(EFI_SYSTEM_TABLE *st)
@@ -76,7 +86,16 @@ static void read_config(EFI_SYSTEM_TABLE *st, EFI_HANDLE image)
     config_defaults(&info.config);
     info.config_ok = true;
     UINTN bytes = 0;
-    EFI_STATUS status = efi_read_config_file(st, image, config_text, &bytes);
+    EFI_STATUS status = st->BootServices->AllocatePool(EfiLoaderData, CONFIG_FILE_MAX + 1,
+                                                       (void **)&config_text);
+    if (EFI_ERROR(status)) {
+        info.config_ok = false;
+        snprintf(info.config_error.where, sizeof(info.config_error.where), "nvmetal.cfg");
+        snprintf(info.config_error.message, sizeof(info.config_error.message),
+                 "no memory to read it: AllocatePool 0x%llx", (unsigned long long)status);
+        return;
+    }
+    status = efi_read_config_file(st, image, config_text, &bytes);
     if (status == EFI_SUCCESS) {
         info.config_origin = CONFIG_FROM_FILE;
         info.config_file_bytes = bytes;
@@ -102,16 +121,14 @@ static void read_config(EFI_SYSTEM_TABLE *st, EFI_HANDLE image)
     EFI_LOADED_IMAGE *loaded = NULL;
     if (EFI_ERROR(st->BootServices->HandleProtocol(image, &loaded_image_guid, (void **)&loaded)))
         return;
-    info.image_base = (uint64_t)(uintptr_t)loaded->ImageBase;
-    info.image_bytes = loaded->ImageSize;
     if (!loaded->LoadOptions || loaded->LoadOptionsSize < 2)
         return;
     /* Boot entries may carry binary options; only text is a config override. */
     const CHAR16 *wide = loaded->LoadOptions;
     size_t chars = loaded->LoadOptionsSize / 2;
-    static char options[4096];
+    char *options = config_text; /* the file's text is parsed already; reuse its buffer */
     size_t n = 0;
-    for (; n < chars && n + 1 < sizeof(options) && wide[n]; n++) {
+    for (; n < chars && n < CONFIG_FILE_MAX && wide[n]; n++) {
         if (wide[n] > 0x7e || (wide[n] < 0x20 && wide[n] != '\t'))
             return;
         options[n] = (char)wide[n];
@@ -169,7 +186,7 @@ static EFI_STATUS exit_boot_services(EFI_HANDLE image, EFI_BOOT_SERVICES *bs)
 {
     EFI_STATUS status = EFI_SUCCESS;
     for (unsigned attempt = 1; attempt <= EXIT_BOOT_SERVICES_TRIES; attempt++) {
-        UINTN map_bytes = sizeof(memory_map_buffer), key = 0, descriptor_bytes = 0;
+        UINTN map_bytes = MEMORY_MAP_BUFFER_BYTES, key = 0, descriptor_bytes = 0;
         UINT32 descriptor_version = 0;
         info.exit_boot_services_attempts = attempt;
         status = bs->GetMemoryMap(&map_bytes, (EFI_MEMORY_DESCRIPTOR *)memory_map_buffer, &key,
@@ -202,14 +219,20 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
     bs->SetWatchdogTimer(0, 0, 0, NULL);
 
     record_firmware(st);
+    if (EFI_ERROR(bs->AllocatePool(EfiLoaderData, MEMORY_MAP_BUFFER_BYTES,
+                                   (void **)&memory_map_buffer)))
+        snprintf(info.boot_error, sizeof(info.boot_error), "AllocatePool for the memory map failed");
+    record_image(bs, image);
     record_rsdp(st);
     record_framebuffer(bs);
     read_config(st, image);
 
-    if (reserve_memory(bs) == EFI_SUCCESS && info.config.exit_boot_services) {
+    if (info.boot_error[0]) {
+        /* nothing more to do before main reports it */
+    } else if (reserve_memory(bs) == EFI_SUCCESS && info.config.exit_boot_services) {
         exit_boot_services(image, bs);
-    } else {
-        UINTN map_bytes = sizeof(memory_map_buffer), key = 0, descriptor_bytes = 0;
+    } else if (!info.boot_error[0]) {
+        UINTN map_bytes = MEMORY_MAP_BUFFER_BYTES, key = 0, descriptor_bytes = 0;
         UINT32 descriptor_version = 0;
         if (!EFI_ERROR(bs->GetMemoryMap(&map_bytes, (EFI_MEMORY_DESCRIPTOR *)memory_map_buffer,
                                         &key, &descriptor_bytes, &descriptor_version)))
