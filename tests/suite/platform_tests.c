@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/dma_pool.h"
 #include "tests/suite/suite.h"
 
 #define EFI_LOADER_DATA 2 /* EFI_MEMORY_TYPE EfiLoaderData */
@@ -131,11 +132,55 @@ static void exit_boot_services(const struct suite_context *ctx, const char *id)
                b->exit_boot_services_attempts == 1 ? "" : "s", b->memory_map_count);
 }
 
+/* The allocator hands out aligned, disjoint, writable runs inside the pool and takes them back. */
+static void dma_pool_pages(const struct suite_context *ctx, const char *id)
+{
+    struct page_pool *pool = dma_pool();
+    const uint64_t big_align = 2u << 20;
+    const size_t big_pages = 16;
+    size_t free_before = pool->free_pages;
+    uint64_t one = page_alloc(pool, 1, 0);
+    uint64_t big = page_alloc(pool, big_pages, big_align);
+    uint64_t pool_end = pool->base + (uint64_t)pool->pages * PAGE_SIZE;
+    struct tap_result r;
+    tap_result_init(&r);
+    tap_yaml_add(&r, "pool", "0x%llx..0x%llx", (unsigned long long)pool->base,
+                 (unsigned long long)pool_end - 1);
+    tap_yaml_add(&r, "one_page", "0x%llx", (unsigned long long)one);
+    tap_yaml_add(&r, "aligned_run", "0x%llx", (unsigned long long)big);
+    if (!one || !big || one < pool->base || big < pool->base ||
+        big + big_pages * PAGE_SIZE > pool_end || (big & (big_align - 1)) ||
+        (one >= big && one < big + big_pages * PAGE_SIZE)) {
+        suite_fail(id, "dma-pool", &r, "allocation outside the pool, misaligned or overlapping");
+        return;
+    }
+    /* Plain RAM: the pattern must read back before the pages go back. */
+    volatile uint64_t *words = (volatile uint64_t *)(uintptr_t)big;
+    for (size_t i = 0; i < big_pages * PAGE_SIZE / 8; i++)
+        words[i] = big + i * 8;
+    for (size_t i = 0; i < big_pages * PAGE_SIZE / 8; i++) {
+        if (words[i] != big + i * 8) {
+            tap_yaml_add(&r, "mismatch_at", "0x%llx", (unsigned long long)(big + i * 8));
+            suite_fail(id, "dma-pool", &r, "pool memory did not hold a pattern");
+            return;
+        }
+    }
+    if (page_free(pool, one, 1) != 0 || page_free(pool, big, big_pages) != 0 ||
+        pool->free_pages != free_before) {
+        tap_yaml_add(&r, "free_pages", "%zu, was %zu", pool->free_pages, free_before);
+        suite_fail(id, "dma-pool", &r, "pages did not all come back");
+        return;
+    }
+    suite_pass(id, "dma-pool", "%zu pages at 0x%llx; a 2 MiB-aligned run held a pattern and "
+               "came back", pool->pages, (unsigned long long)pool->base);
+}
+
 const struct test_case platform_test_cases[] = {
     {"platform.acpi.rsdp", acpi_rsdp},
     {"platform.acpi.root_table", acpi_root_table},
     {"platform.acpi.mcfg", acpi_mcfg},
     {"platform.boot.exit_boot_services", exit_boot_services},
     {"platform.memory.reservations", memory_reservations},
+    {"platform.memory.dma_pool", dma_pool_pages},
 };
 const unsigned platform_test_case_count = sizeof(platform_test_cases) / sizeof(platform_test_cases[0]);
