@@ -17,6 +17,7 @@
 #include "lib/dma_pool.h"
 #include "lib/heap.h"
 #include "lib/tap.h"
+#include "tests/suite/nvme_fixture.h"
 #include "tests/suite/suite.h"
 
 #ifndef NVMETAL_VERSION
@@ -106,9 +107,13 @@ static void run_selftest(enum selftest which)
     }
 }
 
-/* Ends the run: in firmware mode hand the verdict back, otherwise leave the machine. */
+/* Ends the run: every controller shut down cleanly, then in firmware mode hand
+ * the verdict back, otherwise leave the machine. */
 static int finish(const struct boot_info *info, enum verdict verdict)
 {
+    if (nvme_fixture() && nvme_fixture_teardown(nvme_fixture(), emit_diag) && verdict == VERDICT_PASS)
+        verdict = VERDICT_FAIL;
+    nvme_fixture_register(NULL);
     if (!info->boot_services_exited)
         return (int)verdict;
     watchdog_stop();
@@ -173,6 +178,10 @@ int nvmetal_main(struct boot_info *info)
     pci_config_init(acpi.mcfg, acpi.mcfg_count);
     pci_enumerate(inventory);
     pci_print_inventory(inventory, emit_diag);
+
+    static struct nvme_fixture nvme;
+    nvme_fixture_setup(&nvme, inventory, &info->config, rdtsc());
+    nvme_fixture_register(&nvme);
 
     struct suite_context ctx = {
         .boot = info,

@@ -20,6 +20,9 @@ enum key_id {
     KEY_DMA_POOL_MB,
     KEY_EXIT_ACTION,
     KEY_SELFTEST,
+    KEY_CMB,
+    KEY_PMR,
+    KEY_BENCH,
     KEY_COUNT
 };
 
@@ -49,6 +52,12 @@ static const struct choice selftest_words[] = {
     {"hang", SELFTEST_HANG},
 };
 
+static const struct choice feature_words[] = {
+    {"auto", FEATURE_AUTO},
+    {"off", FEATURE_OFF},
+    {"require", FEATURE_REQUIRE},
+};
+
 struct key_spec {
     const char *name;
     enum value_kind kind;
@@ -71,6 +80,9 @@ static const struct key_spec key_specs[KEY_COUNT] = {
     [KEY_DMA_POOL_MB] = {.name = "dma_pool_mb", .kind = VALUE_NUMBER, .min = 1, .max = 1024},
     [KEY_EXIT_ACTION] = {.name = "exit_action", .kind = VALUE_CHOICE, WORDS(exit_action_words)},
     [KEY_SELFTEST] = {.name = "selftest", .kind = VALUE_CHOICE, WORDS(selftest_words)},
+    [KEY_CMB] = {.name = "cmb", .kind = VALUE_CHOICE, WORDS(feature_words)},
+    [KEY_PMR] = {.name = "pmr", .kind = VALUE_CHOICE, WORDS(feature_words)},
+    [KEY_BENCH] = {.name = "bench", .kind = VALUE_CHOICE, WORDS(bool_words)},
 };
 
 static void store_scalar(struct config *cfg, enum key_id key, unsigned value)
@@ -82,6 +94,9 @@ static void store_scalar(struct config *cfg, enum key_id key, unsigned value)
     case KEY_DMA_POOL_MB: cfg->dma_pool_mb = value; break;
     case KEY_EXIT_ACTION: cfg->exit_action = (enum exit_action)value; break;
     case KEY_SELFTEST: cfg->selftest = (enum selftest)value; break;
+    case KEY_CMB: cfg->cmb = (enum feature_choice)value; break;
+    case KEY_PMR: cfg->pmr = (enum feature_choice)value; break;
+    case KEY_BENCH: cfg->bench = value != 0; break;
     default: break;
     }
 }
@@ -95,6 +110,9 @@ static unsigned load_scalar(const struct config *cfg, enum key_id key)
     case KEY_DMA_POOL_MB: return cfg->dma_pool_mb;
     case KEY_EXIT_ACTION: return cfg->exit_action;
     case KEY_SELFTEST: return cfg->selftest;
+    case KEY_CMB: return cfg->cmb;
+    case KEY_PMR: return cfg->pmr;
+    case KEY_BENCH: return cfg->bench;
     default: return 0;
     }
 }
@@ -123,6 +141,9 @@ void config_defaults(struct config *cfg)
     cfg->dma_pool_mb = 16;
     cfg->exit_action = EXIT_ACTION_RESET;
     cfg->selftest = SELFTEST_NONE;
+    cfg->cmb = FEATURE_AUTO;
+    cfg->pmr = FEATURE_AUTO;
+    cfg->bench = false;
 }
 
 /* One parse call: settings go to a scratch copy so a bad line leaves the caller's config as it was. */

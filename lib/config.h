@@ -18,6 +18,8 @@ struct pattern_list {
 enum console_choice { CONSOLE_AUTO, CONSOLE_SERIAL };
 enum exit_action { EXIT_ACTION_RESET, EXIT_ACTION_SHUTDOWN, EXIT_ACTION_HALT };
 enum selftest { SELFTEST_NONE, SELFTEST_EXCEPTION, SELFTEST_HANG };
+/* auto: use it where the controller has it; off: never; require: its absence fails. */
+enum feature_choice { FEATURE_AUTO, FEATURE_OFF, FEATURE_REQUIRE };
 
 struct config {
     struct pattern_list tests;       /* default: "*" (every test) */
@@ -28,6 +30,9 @@ struct config {
     unsigned dma_pool_mb;            /* DMA pool size, 1..1024, default 16 */
     enum exit_action exit_action;    /* what to do without isa-debug-exit; default reset */
     enum selftest selftest;          /* deliberate fault for harness tests; default none */
+    enum feature_choice cmb;         /* queues and data in the CMB; default auto */
+    enum feature_choice pmr;         /* PMR tests; default auto */
+    bool bench;                      /* print in-image figures; default off */
 };
 
 /* Where a bad line came from: "nvmetal.cfg line 3" or "load option 2". */

@@ -67,4 +67,43 @@ extern const size_t nvme_cc_field_count;
 extern const struct bitfield nvme_csts_fields[];
 extern const size_t nvme_csts_field_count;
 
+/* Bits this driver sets or tests. */
+#define NVME_CC_EN              (1u << 0)
+#define NVME_CC_SHN_NORMAL      (1u << 14)
+#define NVME_CC_SHN_MASK        (3u << 14)
+#define NVME_CC_IOSQES_64       (6u << 16)
+#define NVME_CC_IOCQES_16       (4u << 20)
+#define NVME_CSTS_RDY           (1u << 0)
+#define NVME_CSTS_CFS           (1u << 1)
+#define NVME_CSTS_SHST_MASK     (3u << 2)
+#define NVME_CSTS_SHST_COMPLETE (2u << 2)
+#define NVME_CMBMSC_CRE         (1u << 0)
+#define NVME_CMBMSC_CMSE        (1u << 1)
+#define NVME_CMBSTS_CBAI        (1u << 0)
+#define NVME_CMBSZ_SQS          (1u << 0)
+#define NVME_CMBSZ_CQS          (1u << 1)
+#define NVME_CMBSZ_LISTS        (1u << 2)
+#define NVME_CMBSZ_RDS          (1u << 3)
+#define NVME_CMBSZ_WDS          (1u << 4)
+#define NVME_PMRCTL_EN          (1u << 0)
+#define NVME_PMRSTS_NRDY        (1u << 8)
+#define NVME_PMRSTS_CBAI        (1u << 12)
+#define NVME_PMRMSC_CMSE        (1u << 1)
+#define NVME_PMRCAP_CMSS        (1u << 24)
+
+/* One table per register, in nvme_register_tables order, for the decoded dump. */
+struct nvme_register_table {
+    const char *name;
+    uint32_t offset;
+    uint8_t width; /* 4 or 8 bytes */
+    const struct bitfield *fields;
+    size_t field_count;
+    uint8_t group; /* NVME_REGISTER_CORE, _CMB or _PMR: dumped only where the feature exists */
+};
+#define NVME_REGISTER_CORE 0
+#define NVME_REGISTER_CMB  1
+#define NVME_REGISTER_PMR  2
+extern const struct nvme_register_table nvme_register_tables[];
+extern const size_t nvme_register_table_count;
+
 #endif

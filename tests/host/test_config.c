@@ -50,11 +50,15 @@ static void defaults_and_describe(void)
     CHECK_EQ_U64(cfg.dma_pool_mb, 16);
     CHECK_EQ_U64(cfg.exit_action, EXIT_ACTION_RESET);
     CHECK_EQ_U64(cfg.selftest, SELFTEST_NONE);
+    CHECK_EQ_U64(cfg.cmb, FEATURE_AUTO);
+    CHECK_EQ_U64(cfg.pmr, FEATURE_AUTO);
+    CHECK(!cfg.bench);
 
     check_line_count = 0;
     config_describe(&cfg, check_capture_line);
     CHECK_LINES("tests = *", "allow_write = none", "exit_boot_services = yes", "console = auto",
-                "timeout_s = 120", "dma_pool_mb = 16", "exit_action = reset", "selftest = none");
+                "timeout_s = 120", "dma_pool_mb = 16", "exit_action = reset", "selftest = none",
+                "cmb = auto", "pmr = auto", "bench = no");
 }
 
 static void every_key_valid(void)
@@ -69,7 +73,10 @@ static void every_key_valid(void)
                        "timeout_s = 86400\n"
                        "dma_pool_mb = 1024\n"
                        "exit_action = shutdown\n"
-                       "selftest = exception\n";
+                       "selftest = exception\n"
+                       "cmb = require\n"
+                       "pmr = off\n"
+                       "bench = on\n";
     CHECK_EQ_U64(parse_text(&cfg, text, &err), 0);
     CHECK_EQ_U64(cfg.tests.count, 2);
     CHECK_STR(cfg.tests.items[0], "pci.*");
@@ -82,12 +89,16 @@ static void every_key_valid(void)
     CHECK_EQ_U64(cfg.dma_pool_mb, 1024);
     CHECK_EQ_U64(cfg.exit_action, EXIT_ACTION_SHUTDOWN);
     CHECK_EQ_U64(cfg.selftest, SELFTEST_EXCEPTION);
+    CHECK_EQ_U64(cfg.cmb, FEATURE_REQUIRE);
+    CHECK_EQ_U64(cfg.pmr, FEATURE_OFF);
+    CHECK(cfg.bench);
 
     check_line_count = 0;
     config_describe(&cfg, check_capture_line);
     CHECK_LINES("tests = pci.*, nvme.*", "allow_write = SN1234", "exit_boot_services = no",
                 "console = serial", "timeout_s = 86400", "dma_pool_mb = 1024",
-                "exit_action = shutdown", "selftest = exception");
+                "exit_action = shutdown", "selftest = exception", "cmb = require", "pmr = off",
+                "bench = yes");
 }
 
 static void bool_words(void)

@@ -12,7 +12,10 @@ struct case_table {
 static const struct case_table tables[] = {
     {platform_test_cases, &platform_test_case_count},
     {pci_test_cases, &pci_test_case_count},
-    {nvme_test_cases, &nvme_test_case_count},
+    {nvme_controller_test_cases, &nvme_controller_test_case_count},
+    {nvme_cmb_test_cases, &nvme_cmb_test_case_count},
+    {nvme_pmr_test_cases, &nvme_pmr_test_case_count},
+    {nvme_shutdown_test_cases, &nvme_shutdown_test_case_count},
 };
 
 unsigned suite_run(const struct suite_context *ctx)

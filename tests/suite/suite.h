@@ -41,7 +41,13 @@ extern const struct test_case platform_test_cases[];
 extern const unsigned platform_test_case_count;
 extern const struct test_case pci_test_cases[];
 extern const unsigned pci_test_case_count;
-extern const struct test_case nvme_test_cases[];
-extern const unsigned nvme_test_case_count;
+extern const struct test_case nvme_controller_test_cases[];
+extern const unsigned nvme_controller_test_case_count;
+extern const struct test_case nvme_cmb_test_cases[];
+extern const unsigned nvme_cmb_test_case_count;
+extern const struct test_case nvme_pmr_test_cases[];
+extern const unsigned nvme_pmr_test_case_count;
+extern const struct test_case nvme_shutdown_test_cases[];
+extern const unsigned nvme_shutdown_test_case_count;
 
 #endif

@@ -1,0 +1,143 @@
+/* The NVMe driver's API: take a controller over, start it with chosen queue placement, do I/O, stop it. */
+#ifndef NVMETAL_DRIVERS_NVME_H
+#define NVMETAL_DRIVERS_NVME_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "drivers/nvme/nvme_memory.h"
+#include "drivers/nvme/nvme_spec.h"
+#include "drivers/pci/pci.h"
+#include "lib/page_alloc.h"
+
+#define NVME_MAX_NAMESPACES   16
+#define NVME_ADMIN_ENTRIES    32
+#define NVME_IO_ENTRIES       64
+#define NVME_COMMAND_BUDGET_US 5000000u /* one command; a timeout dumps registers */
+
+struct nvme_queue {
+    uint16_t id;
+    uint16_t entries;
+    struct nvme_region sq, cq;
+    uint16_t sq_tail, cq_head;
+    uint8_t phase;
+    uint16_t next_command_id;
+    uint64_t sq_doorbell, cq_doorbell; /* MMIO addresses */
+};
+
+/* Where the controller's queues live for one start. */
+struct nvme_placement {
+    enum nvme_memory_kind admin_sq, io_sq, io_cq; /* HOST or CMB; the admin CQ is always host */
+};
+
+/* The Controller Memory Buffer as this driver set it up. */
+struct nvme_cmb {
+    bool present;
+    bool legacy;           /* pre-1.4 scheme: window always on, CBA ignored */
+    uint32_t cmbloc, cmbsz;
+    uint8_t bir;
+    uint64_t bar_address, bar_size;
+    struct nvme_region window; /* cpu = BAR + offset, bus = controller address of the window */
+    struct page_pool allocator; /* carves the window into queues, lists and buffers */
+    uint8_t allocator_bitmap[512]; /* 4096 pages: a 16 MiB window; larger ones use the first 16 MiB */
+    char problem[120];
+};
+
+/* The Persistent Memory Region. */
+struct nvme_pmr {
+    bool present;
+    uint32_t pmrcap;
+    uint8_t bir;
+    bool controller_memory_space; /* CMSS: PMRMSC programmable */
+    struct nvme_region region; /* cpu = BAR; bus = BAR (ordinary translated DMA) or CBA */
+    uint64_t ready_budget_us;
+    char problem[120];
+};
+
+struct nvme_namespace {
+    uint32_t nsid;
+    struct nvme_namespace_identity identity;
+};
+
+struct nvme_controller {
+    const struct pci_function *pci;
+    char name[16];            /* "00:03.0" */
+    uint64_t bar0;
+    uint64_t cap;
+    uint32_t vs;
+    uint32_t doorbell_stride; /* bytes */
+    uint64_t ready_budget_us; /* CAP.TO */
+    uint32_t firmware_cc, firmware_csts; /* as the firmware left them */
+
+    bool started;
+    struct nvme_placement placement;
+    struct nvme_queue admin, io;
+    uint16_t io_queues_granted; /* from Set Features Number of Queues */
+
+    struct nvme_region scratch; /* one host page for identify data */
+    struct nvme_controller_identity identity;
+    uint8_t identify_page[NVME_IDENTIFY_BYTES];
+    unsigned namespace_count;
+    bool namespace_list_fallback; /* NVMe 1.0: NSIDs 1..NN */
+    struct nvme_namespace namespaces[NVME_MAX_NAMESPACES];
+
+    struct nvme_cmb cmb;
+    struct nvme_pmr pmr;
+
+    uint64_t prp_list_scratch[PAGE_SIZE / 8]; /* built in RAM, then copied to its home */
+    uint16_t last_status;     /* status field of the last failed command */
+    char error[200];          /* what went wrong last, one line */
+};
+
+/* Reads CAP/VS, enables memory decode and bus mastering (and on the bridges
+ * above), records what firmware left. Does not touch CC. Returns 0 or -1. */
+int nvme_attach(struct nvme_controller *c, const struct pci_function *f,
+                const struct pci_inventory *inv);
+/* CC.EN=0 and wait for CSTS.RDY=0 (bounded by CAP.TO). */
+int nvme_disable(struct nvme_controller *c);
+/* Disables, sets up the admin queue where `placement` says, enables, runs
+ * Identify Controller, the namespace list and Identify Namespace, asks for
+ * I/O queues and creates one I/O queue pair. Returns 0 or -1 (c->error). */
+int nvme_start(struct nvme_controller *c, const struct nvme_placement *placement);
+/* Normal shutdown (CC.SHN, wait SHST complete), then CC.EN=0; frees the queues. */
+int nvme_shutdown(struct nvme_controller *c);
+
+/* Memory for queues, PRP lists and data: host pages from the DMA pool, or
+ * pages of this controller's CMB window. Returns 0 or -1 (c->error). */
+int nvme_alloc(struct nvme_controller *c, enum nvme_memory_kind kind, uint64_t bytes,
+               struct nvme_region *out);
+void nvme_free(struct nvme_controller *c, struct nvme_region *region);
+
+/* I/O on the I/O queue pair: `data` is host memory, CMB or PMR; a PRP list,
+ * when one is needed, goes in `list` (host or CMB; NULL = a host page).
+ * Returns the status field (0 = success) or -1 for a timeout or fatal status. */
+int nvme_read(struct nvme_controller *c, uint32_t nsid, uint64_t lba, uint32_t blocks,
+              const struct nvme_region *data, const struct nvme_region *list);
+int nvme_write(struct nvme_controller *c, uint32_t nsid, uint64_t lba, uint32_t blocks,
+               const struct nvme_region *data, const struct nvme_region *list);
+int nvme_flush(struct nvme_controller *c, uint32_t nsid);
+/* Submits a prepared command (its command ID is assigned here) and waits. */
+int nvme_submit_and_wait(struct nvme_controller *c, struct nvme_queue *q,
+                         struct nvme_command *command, struct nvme_completion *completion);
+/* Identify into c->identify_page. */
+int nvme_identify(struct nvme_controller *c, uint8_t cns, uint32_t nsid);
+
+/* Largest transfer in bytes (MDTS against the 4 KiB page size), capped at 2 MiB. */
+uint32_t nvme_max_transfer_bytes(const struct nvme_controller *c);
+const struct nvme_namespace *nvme_namespace_by_nsid(const struct nvme_controller *c,
+                                                     uint32_t nsid);
+
+/* Decoded register dump (CAP, VS, CC, CSTS, AQA, ASQ, ACQ, CMB*, PMR*), one
+ * register per line, for YAML blocks and diagnostics. */
+void nvme_format_registers(const struct nvme_controller *c, char *out, unsigned len);
+
+/* Register access for the CMB/PMR modules of this driver only. */
+uint32_t nvme_reg_read32(const struct nvme_controller *c, uint64_t offset);
+void nvme_reg_write32(const struct nvme_controller *c, uint64_t offset, uint32_t value);
+uint64_t nvme_reg_read64(const struct nvme_controller *c, uint64_t offset);
+/* Polls until (register & mask) == value or CSTS.CFS, bounded by budget_us.
+ * Returns 0, or -1 with c->error naming the register and what it read. */
+int nvme_wait_register(struct nvme_controller *c, uint64_t offset, uint32_t mask, uint32_t value,
+                       uint64_t budget_us, const char *what);
+
+#endif

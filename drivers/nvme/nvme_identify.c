@@ -1,0 +1,181 @@
+/* Identify page parsers: controller, namespace and active namespace list, with checks for impossible values. */
+#include "drivers/nvme/nvme_spec.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Identify Controller offsets (NVMe 1.4 figure 247). */
+#define IDCTRL_VID    0
+#define IDCTRL_SN     4
+#define IDCTRL_MN     24
+#define IDCTRL_FR     64
+#define IDCTRL_MDTS   77
+#define IDCTRL_CNTLID 78
+#define IDCTRL_VER    80
+#define IDCTRL_SQES   512
+#define IDCTRL_CQES   513
+#define IDCTRL_NN     516
+#define IDCTRL_ONCS   520
+#define IDCTRL_VWC    525
+
+/* Identify Namespace offsets (figure 249). */
+#define IDNS_NSZE  0
+#define IDNS_NCAP  8
+#define IDNS_NLBAF 25
+#define IDNS_FLBAS 26
+#define IDNS_LBAF  128
+#define IDNS_LBAF_MAX 64 /* NLBAF is 0-based and the table has room for 64 formats */
+
+/* The only queue entry sizes nvmetal builds: 64-byte SQEs and 16-byte CQEs (log2 6 and 4). */
+#define SQES_LOG2 6
+#define CQES_LOG2 4
+
+/* Data sizes are 2^LBADS; the spec requires at least 512 bytes, and nothing real exceeds 64 KiB. */
+#define LBADS_MIN 9
+#define LBADS_MAX 16
+
+#define ACTIVE_NS_LIST_MAX (NVME_IDENTIFY_BYTES / 4)
+
+/* Identify data is little-endian like the CPU; memcpy because the fields are unaligned. */
+static uint16_t page_u16(const uint8_t *page, size_t offset)
+{
+    uint16_t v;
+    memcpy(&v, page + offset, sizeof v);
+    return v;
+}
+
+static uint32_t page_u32(const uint8_t *page, size_t offset)
+{
+    uint32_t v;
+    memcpy(&v, page + offset, sizeof v);
+    return v;
+}
+
+static uint64_t page_u64(const uint8_t *page, size_t offset)
+{
+    uint64_t v;
+    memcpy(&v, page + offset, sizeof v);
+    return v;
+}
+
+/* Copies a space-padded ASCII field into a C string. Trailing padding goes (some devices pad
+ * with NULs instead of spaces); anything unprintable left inside becomes '?' so that a serial
+ * number can be printed on the console and matched against allow_write safely. */
+static void copy_ascii_field(char *out, const uint8_t *field, size_t width)
+{
+    size_t len = width;
+    while (len > 0 && (field[len - 1] == ' ' || field[len - 1] == '\0'))
+        len--;
+    for (size_t i = 0; i < len; i++)
+        out[i] = (field[i] >= 0x20 && field[i] < 0x7f) ? (char)field[i] : '?';
+    out[len] = '\0';
+}
+
+static bool page_is_all_zero(const uint8_t *page)
+{
+    for (size_t i = 0; i < NVME_IDENTIFY_BYTES; i++)
+        if (page[i])
+            return false;
+    return true;
+}
+
+static int reject(char why[96], const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int reject(char why[96], const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    vsnprintf(why, 96, fmt, args);
+    va_end(args);
+    return -1;
+}
+
+int nvme_parse_identify_controller(const uint8_t page[NVME_IDENTIFY_BYTES],
+                                   struct nvme_controller_identity *out, char why[96])
+{
+    memset(out, 0, sizeof *out);
+    why[0] = '\0';
+    /* A controller that is not ready, or a DMA that never landed, leaves the page as it was. */
+    if (page_is_all_zero(page))
+        return reject(why, "identify page is all zeros");
+
+    _Static_assert(sizeof out->serial == IDCTRL_MN - IDCTRL_SN + 1, "SN is 20 bytes");
+    _Static_assert(sizeof out->model == IDCTRL_FR - IDCTRL_MN + 1, "MN is 40 bytes");
+    _Static_assert(sizeof out->firmware == 8 + 1, "FR is 8 bytes");
+    out->vendor_id = page_u16(page, IDCTRL_VID);
+    copy_ascii_field(out->serial, page + IDCTRL_SN, sizeof out->serial - 1);
+    copy_ascii_field(out->model, page + IDCTRL_MN, sizeof out->model - 1);
+    copy_ascii_field(out->firmware, page + IDCTRL_FR, sizeof out->firmware - 1);
+    out->mdts = page[IDCTRL_MDTS];
+    out->controller_id = page_u16(page, IDCTRL_CNTLID);
+    out->version = page_u32(page, IDCTRL_VER);
+    out->sqes = page[IDCTRL_SQES];
+    out->cqes = page[IDCTRL_CQES];
+    out->namespace_count = page_u32(page, IDCTRL_NN);
+    out->oncs = page_u16(page, IDCTRL_ONCS);
+    out->volatile_write_cache = page[IDCTRL_VWC] & 1;
+
+    /* The low nibble is the required entry size; I/O queues are created with exactly 6 and 4
+     * (QEMU fails CC.EN for anything else), so a different requirement cannot be met. */
+    if ((out->sqes & 0xf) != SQES_LOG2)
+        return reject(why, "SQES 0x%02x does not allow 64-byte entries", out->sqes);
+    if ((out->cqes & 0xf) != CQES_LOG2)
+        return reject(why, "CQES 0x%02x does not allow 16-byte entries", out->cqes);
+    return 0;
+}
+
+int nvme_parse_identify_namespace(const uint8_t page[NVME_IDENTIFY_BYTES],
+                                  struct nvme_namespace_identity *out, char why[96])
+{
+    memset(out, 0, sizeof *out);
+    why[0] = '\0';
+    out->size_blocks = page_u64(page, IDNS_NSZE);
+    out->capacity_blocks = page_u64(page, IDNS_NCAP);
+    unsigned nlbaf = page[IDNS_NLBAF];
+    unsigned format = page[IDNS_FLBAS] & 0xf;
+
+    /* An inactive namespace identifies as all zeros, so size comes first for a clear reason. */
+    if (out->size_blocks == 0)
+        return reject(why, "namespace size is 0 blocks");
+    if (out->capacity_blocks > out->size_blocks)
+        return reject(why, "NCAP %llu exceeds NSZE %llu",
+                      (unsigned long long)out->capacity_blocks,
+                      (unsigned long long)out->size_blocks);
+    if (nlbaf >= IDNS_LBAF_MAX)
+        return reject(why, "NLBAF %u is beyond the %u LBA formats a namespace can have", nlbaf,
+                      IDNS_LBAF_MAX);
+    if (format > nlbaf)
+        return reject(why, "formatted LBA format %u is beyond NLBAF %u", format, nlbaf);
+
+    uint32_t lbaf = page_u32(page, IDNS_LBAF + 4 * format);
+    unsigned lbads = (lbaf >> 16) & 0xff;
+    if (lbads < LBADS_MIN || lbads > LBADS_MAX)
+        return reject(why, "LBA format %u has LBADS %u, outside %u..%u", format, lbads, LBADS_MIN,
+                      LBADS_MAX);
+    out->lba_format_count = (uint8_t)(nlbaf + 1);
+    out->lba_format = (uint8_t)format;
+    out->block_bytes = 1u << lbads;
+    out->metadata_bytes = (uint16_t)(lbaf & 0xffff);
+    return 0;
+}
+
+int nvme_parse_active_namespaces(const uint8_t page[NVME_IDENTIFY_BYTES], uint32_t *nsids,
+                                 unsigned max)
+{
+    /* The whole list is checked even past `max`: a list out of order is a broken page, and a
+     * caller with a small array must not be told it is fine. */
+    unsigned stored = 0;
+    uint32_t previous = 0;
+    for (size_t i = 0; i < ACTIVE_NS_LIST_MAX; i++) {
+        uint32_t nsid = page_u32(page, 4 * i);
+        if (nsid == 0)
+            break;
+        if (nsid <= previous)
+            return -1;
+        previous = nsid;
+        if (stored < max)
+            nsids[stored++] = nsid;
+    }
+    return (int)stored;
+}

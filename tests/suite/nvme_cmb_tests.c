@@ -1,0 +1,498 @@
+/* CMB test cases: discovery, where queues, PRP lists and data may live, misuse rejected, copies between controllers. */
+#include <stdio.h>
+#include <string.h>
+
+#include "drivers/nvme/nvme_cmb.h"
+#include "drivers/nvme/nvme_regs.h"
+#include "lib/dma_pool.h"
+#include "tests/suite/nvme_data.h"
+#include "tests/suite/nvme_fixture.h"
+
+#define CMB_TEST_BLOCKS_BYTES (16u * 1024) /* four pages: enough for a PRP list */
+
+/* Reports SKIP (or FAIL under cmb = require) when c has no usable CMB; true when it has. */
+static bool has_cmb(const char *id, struct nvme_fixture *fx, struct nvme_controller *c)
+{
+    if (c->cmb.present)
+        return true;
+    const char *why = c->cmb.problem[0] ? c->cmb.problem
+                      : fx->config->cmb == FEATURE_OFF ? "cmb = off in the config"
+                                                       : "CAP.CMBS=0: no CMB";
+    if (fx->config->cmb == FEATURE_REQUIRE || c->cmb.problem[0]) {
+        struct tap_result r;
+        tap_result_init(&r);
+        nvme_fail(id, c, &r, "no usable CMB: %s", why);
+    } else {
+        suite_skip(id, c->name, "%s", why);
+    }
+    return false;
+}
+
+/* The CMB's size field must allow what a case puts there. */
+static bool cmb_allows(const char *id, struct nvme_controller *c, uint32_t bit, const char *name)
+{
+    if (c->cmb.cmbsz & bit)
+        return true;
+    suite_skip(id, c->name, "CMBSZ.%s=0", name);
+    return false;
+}
+
+static void discover(const char *id, struct nvme_fixture *fx, struct nvme_controller *c)
+{
+    if (!has_cmb(id, fx, c))
+        return;
+    const struct nvme_cmb *cmb = &c->cmb;
+    char fields[160];
+    bitfield_format(nvme_register_tables[8].fields, nvme_register_tables[8].field_count,
+                    cmb->cmbsz, fields, sizeof(fields));
+    suite_pass(id, c->name, "%s scheme, %llu KiB in BAR%u at 0x%llx, controller address 0x%llx; %s",
+               cmb->legacy ? "legacy (pre-1.4)" : "NVMe 1.4 CMBMSC",
+               (unsigned long long)(cmb->window.bytes / 1024), cmb->bir,
+               (unsigned long long)cmb->window.cpu, (unsigned long long)cmb->window.bus, fields);
+}
+
+static bool overlaps(uint64_t a, uint64_t a_bytes, uint64_t b, uint64_t b_bytes)
+{
+    return a < b + b_bytes && b < a + a_bytes;
+}
+
+/* The controller serves any address in [CBA, CBA+size) from its own memory,
+ * before translation: host buffers there would be silently misrouted. */
+static void window_excludes_host(const char *id, struct nvme_fixture *fx, struct nvme_controller *c)
+{
+    if (!has_cmb(id, fx, c))
+        return;
+    const struct nvme_region *w = &c->cmb.window;
+    const struct page_pool *pool = dma_pool();
+    struct tap_result r;
+    tap_result_init(&r);
+    tap_yaml_add(&r, "window", "0x%llx..0x%llx", (unsigned long long)w->bus,
+                 (unsigned long long)(w->bus + w->bytes - 1));
+    if (overlaps(w->bus, w->bytes, pool->base, (uint64_t)pool->pages * PAGE_SIZE)) {
+        tap_yaml_add(&r, "dma_pool", "0x%llx, %zu pages", (unsigned long long)pool->base,
+                     pool->pages);
+        nvme_fail(id, c, &r, "CMB window overlaps the DMA pool");
+        return;
+    }
+    suite_pass(id, c->name, "window 0x%llx..0x%llx clear of the DMA pool 0x%llx..0x%llx",
+               (unsigned long long)w->bus, (unsigned long long)(w->bus + w->bytes - 1),
+               (unsigned long long)pool->base,
+               (unsigned long long)(pool->base + (uint64_t)pool->pages * PAGE_SIZE - 1));
+}
+
+static bool identify_controller_into(struct nvme_controller *c, uint8_t *page)
+{
+    if (nvme_identify(c, NVME_IDENTIFY_CONTROLLER, 0) != 0)
+        return false;
+    memcpy(page, c->identify_page, NVME_IDENTIFY_BYTES);
+    return true;
+}
+
+/* Identify with the admin SQ in the CMB must return the page a host SQ returned. */
+static void admin_sq(const char *id, struct nvme_fixture *fx, struct nvme_controller *c)
+{
+    if (!has_cmb(id, fx, c) || !cmb_allows(id, c, NVME_CMBSZ_SQS, "SQS"))
+        return;
+    static uint8_t by_host_sq[NVME_IDENTIFY_BYTES], by_cmb_sq[NVME_IDENTIFY_BYTES];
+    struct nvme_placement host = nvme_fixture_host_placement();
+    struct nvme_placement cmb = host;
+    cmb.admin_sq = NVME_MEMORY_CMB;
+    struct tap_result r;
+    tap_result_init(&r);
+    if (!nvme_started_or_fail(id, c, &host))
+        return;
+    if (!identify_controller_into(c, by_host_sq)) {
+        nvme_fail(id, c, &r, "Identify with the admin SQ in host memory failed");
+        return;
+    }
+    if (!nvme_started_or_fail(id, c, &cmb))
+        return;
+    if (!identify_controller_into(c, by_cmb_sq)) {
+        nvme_fail(id, c, &r, "Identify with the admin SQ in the CMB failed");
+        return;
+    }
+    for (unsigned i = 0; i < NVME_IDENTIFY_BYTES; i++) {
+        if (by_host_sq[i] != by_cmb_sq[i]) {
+            tap_yaml_add(&r, "offset", "%u", i);
+            tap_yaml_add(&r, "expected", "0x%02x", by_host_sq[i]);
+            tap_yaml_add(&r, "got", "0x%02x", by_cmb_sq[i]);
+            nvme_fail(id, c, &r, "Identify differs between admin SQ in host memory and in the CMB");
+            return;
+        }
+    }
+    suite_pass(id, c->name, "admin SQ at 0x%llx in the CMB; Identify Controller identical to the "
+               "host-SQ answer", (unsigned long long)c->admin.sq.bus);
+}
+
+/* Reads `bytes` at `lba` into a fresh host buffer; 0 on success. */
+static int read_into_host(struct nvme_controller *c, uint32_t nsid, uint64_t lba, uint64_t bytes,
+                          uint32_t block, struct nvme_region *out)
+{
+    if (nvme_alloc(c, NVME_MEMORY_HOST, bytes, out) != 0)
+        return -1;
+    if (nvme_read(c, nsid, lba, (uint32_t)(bytes / block), out, NULL) != 0) {
+        nvme_free(c, out);
+        return -1;
+    }
+    return 0;
+}
+
+/* Writes this run's pattern to the CMB test LBAs where allowed, so later
+ * comparisons are against data nobody could have left there. */
+static bool seed_cmb_area(struct nvme_fixture *fx, struct nvme_controller *c,
+                          const struct nvme_namespace *ns)
+{
+    if (!nvme_fixture_write_allowed(fx, c))
+        return false;
+    uint32_t block = ns->identity.block_bytes;
+    struct nvme_region staging;
+    if (nvme_alloc(c, NVME_MEMORY_HOST, CMB_TEST_BLOCKS_BYTES, &staging) != 0)
+        return false;
+    region_fill_pattern(&staging, LBA_AREA_CMB, block, CMB_TEST_BLOCKS_BYTES / block, fx->run_seed);
+    bool ok = nvme_write(c, ns->nsid, LBA_AREA_CMB, CMB_TEST_BLOCKS_BYTES / block, &staging,
+                         NULL) == 0;
+    nvme_free(c, &staging);
+    return ok;
+}
+
+/* Runs one placement and compares a read through it with the reference read. */
+static void placement_read_matches(const char *id, struct nvme_fixture *fx,
+                                   struct nvme_controller *c, const struct nvme_placement *p,
+                                   const char *what)
+{
+    const struct nvme_namespace *ns = nvme_test_namespace(c);
+    if (!ns) {
+        suite_skip(id, c->name, "no namespace with %u blocks for the test LBA map", LBA_AREAS_END);
+        return;
+    }
+    struct nvme_placement host = nvme_fixture_host_placement();
+    uint32_t block = ns->identity.block_bytes;
+    struct nvme_region reference, through;
+    struct tap_result r;
+    tap_result_init(&r);
+    if (!nvme_started_or_fail(id, c, &host))
+        return;
+    bool patterned = seed_cmb_area(fx, c, ns);
+    if (read_into_host(c, ns->nsid, LBA_AREA_CMB, CMB_TEST_BLOCKS_BYTES, block, &reference) != 0) {
+        nvme_fail(id, c, &r, "reference read with host queues failed");
+        return;
+    }
+    if (!nvme_started_or_fail(id, c, p)) {
+        nvme_free(c, &reference);
+        return;
+    }
+    if (read_into_host(c, ns->nsid, LBA_AREA_CMB, CMB_TEST_BLOCKS_BYTES, block, &through) != 0) {
+        nvme_free(c, &reference);
+        nvme_fail(id, c, &r, "read with %s failed", what);
+        return;
+    }
+    int64_t differs = region_compare(&reference, &through, CMB_TEST_BLOCKS_BYTES);
+    struct pattern_mismatch m;
+    bool pattern_bad = patterned && region_check_pattern(&through, LBA_AREA_CMB, block,
+                                                         CMB_TEST_BLOCKS_BYTES / block,
+                                                         fx->run_seed, &m) != 0;
+    nvme_free(c, &reference);
+    nvme_free(c, &through);
+    if (differs >= 0 || pattern_bad) {
+        if (differs >= 0)
+            tap_yaml_add(&r, "first_difference", "byte %lld", (long long)differs);
+        if (pattern_bad)
+            yaml_add_mismatch(&r, &m);
+        nvme_fail(id, c, &r, "data read with %s does not match", what);
+        return;
+    }
+    suite_pass(id, c->name, "%s: %u KiB at LBA %u match the host-queue read%s", what,
+               CMB_TEST_BLOCKS_BYTES / 1024, LBA_AREA_CMB,
+               patterned ? " and this run's pattern" : " (read-only: allow_write not set)");
+}
+
+static void io_sq(const char *id, struct nvme_fixture *fx, struct nvme_controller *c)
+{
+    if (!has_cmb(id, fx, c) || !cmb_allows(id, c, NVME_CMBSZ_SQS, "SQS"))
+        return;
+    struct nvme_placement p = nvme_fixture_host_placement();
+    p.io_sq = NVME_MEMORY_CMB;
+    placement_read_matches(id, fx, c, &p, "I/O SQ in the CMB");
+}
+
+static void io_cq(const char *id, struct nvme_fixture *fx, struct nvme_controller *c)
+{
+    if (!has_cmb(id, fx, c) || !cmb_allows(id, c, NVME_CMBSZ_CQS, "CQS"))
+        return;
+    struct nvme_placement p = nvme_fixture_host_placement();
+    p.io_cq = NVME_MEMORY_CMB;
+    placement_read_matches(id, fx, c, &p, "I/O CQ in the CMB");
+}
+
+/* A read whose PRP list lives in the CMB while the data pages are host memory. */
+static void prp_list(const char *id, struct nvme_fixture *fx, struct nvme_controller *c)
+{
+    if (!has_cmb(id, fx, c) || !cmb_allows(id, c, NVME_CMBSZ_LISTS, "LISTS"))
+        return;
+    const struct nvme_namespace *ns = nvme_test_namespace(c);
+    if (!ns) {
+        suite_skip(id, c->name, "no namespace with %u blocks for the test LBA map", LBA_AREAS_END);
+        return;
+    }
+    struct nvme_placement p = nvme_fixture_default_placement(fx, c);
+    if (!nvme_started_or_fail(id, c, &p))
+        return;
+    uint32_t block = ns->identity.block_bytes;
+    uint32_t blocks = CMB_TEST_BLOCKS_BYTES / block;
+    struct nvme_region reference, data, list;
+    struct tap_result r;
+    tap_result_init(&r);
+    if (read_into_host(c, ns->nsid, LBA_AREA_CMB, CMB_TEST_BLOCKS_BYTES, block, &reference) != 0) {
+        nvme_fail(id, c, &r, "reference read failed");
+        return;
+    }
+    if (nvme_alloc(c, NVME_MEMORY_HOST, CMB_TEST_BLOCKS_BYTES, &data) != 0 ||
+        nvme_alloc(c, NVME_MEMORY_CMB, PAGE_SIZE, &list) != 0) {
+        nvme_free(c, &reference);
+        nvme_fail(id, c, &r, "cannot allocate the buffers");
+        return;
+    }
+    int status = nvme_read(c, ns->nsid, LBA_AREA_CMB, blocks, &data, &list);
+    int64_t differs = status == 0 ? region_compare(&reference, &data, CMB_TEST_BLOCKS_BYTES) : -1;
+    uint64_t list_bus = list.bus;
+    nvme_free(c, &reference);
+    nvme_free(c, &data);
+    nvme_free(c, &list);
+    if (status != 0 || differs >= 0) {
+        tap_yaml_add(&r, "prp_list", "0x%llx", (unsigned long long)list_bus);
+        if (differs >= 0)
+            tap_yaml_add(&r, "first_difference", "byte %lld", (long long)differs);
+        nvme_fail(id, c, &r, status ? "read with a PRP list in the CMB failed"
+                                    : "read with a PRP list in the CMB returned other data");
+        return;
+    }
+    suite_pass(id, c->name, "PRP list at 0x%llx in the CMB described %u host pages; data matches",
+               (unsigned long long)list_bus, CMB_TEST_BLOCKS_BYTES / PAGE_SIZE);
+}
+
+/* WDS: the controller writes read data into its own CMB. */
+static void read_into_cmb(const char *id, struct nvme_fixture *fx, struct nvme_controller *c)
+{
+    if (!has_cmb(id, fx, c) || !cmb_allows(id, c, NVME_CMBSZ_WDS, "WDS"))
+        return;
+    const struct nvme_namespace *ns = nvme_test_namespace(c);
+    if (!ns) {
+        suite_skip(id, c->name, "no namespace with %u blocks for the test LBA map", LBA_AREAS_END);
+        return;
+    }
+    struct nvme_placement p = nvme_fixture_default_placement(fx, c);
+    if (!nvme_started_or_fail(id, c, &p))
+        return;
+    uint32_t block = ns->identity.block_bytes;
+    struct nvme_region reference, in_cmb, list;
+    struct tap_result r;
+    tap_result_init(&r);
+    if (read_into_host(c, ns->nsid, LBA_AREA_CMB, CMB_TEST_BLOCKS_BYTES, block, &reference) != 0) {
+        nvme_fail(id, c, &r, "reference read failed");
+        return;
+    }
+    /* All of a command's data must be in the CMB, PRP list included. */
+    if (nvme_alloc(c, NVME_MEMORY_CMB, CMB_TEST_BLOCKS_BYTES, &in_cmb) != 0 ||
+        nvme_alloc(c, NVME_MEMORY_CMB, PAGE_SIZE, &list) != 0) {
+        nvme_free(c, &reference);
+        nvme_fail(id, c, &r, "cannot allocate in the CMB");
+        return;
+    }
+    int status = nvme_read(c, ns->nsid, LBA_AREA_CMB, CMB_TEST_BLOCKS_BYTES / block, &in_cmb, &list);
+    int64_t differs = status == 0 ? region_compare(&reference, &in_cmb, CMB_TEST_BLOCKS_BYTES) : -1;
+    uint64_t where = in_cmb.bus;
+    nvme_free(c, &reference);
+    nvme_free(c, &in_cmb);
+    nvme_free(c, &list);
+    if (status != 0 || differs >= 0) {
+        if (differs >= 0)
+            tap_yaml_add(&r, "first_difference", "byte %lld", (long long)differs);
+        nvme_fail(id, c, &r, status ? "read into the CMB failed" : "CMB holds other data");
+        return;
+    }
+    suite_pass(id, c->name, "%u KiB read into the CMB at 0x%llx match the host read",
+               CMB_TEST_BLOCKS_BYTES / 1024, (unsigned long long)where);
+}
+
+/* RDS: the controller takes write data from its own CMB. */
+static void write_from_cmb(const char *id, struct nvme_fixture *fx, struct nvme_controller *c)
+{
+    if (!has_cmb(id, fx, c) || !cmb_allows(id, c, NVME_CMBSZ_RDS, "RDS"))
+        return;
+    const struct nvme_namespace *ns = nvme_test_namespace(c);
+    if (!ns) {
+        suite_skip(id, c->name, "no namespace with %u blocks for the test LBA map", LBA_AREAS_END);
+        return;
+    }
+    if (!nvme_fixture_write_allowed(fx, c)) {
+        suite_skip(id, c->name, "allow_write does not name serial %s: no namespace writes",
+                   c->identity.serial);
+        return;
+    }
+    struct nvme_placement p = nvme_fixture_default_placement(fx, c);
+    if (!nvme_started_or_fail(id, c, &p))
+        return;
+    uint32_t block = ns->identity.block_bytes;
+    uint32_t blocks = CMB_TEST_BLOCKS_BYTES / block;
+    uint64_t lba = LBA_AREA_CMB + blocks; /* next to the area the read cases use */
+    uint64_t seed = fx->run_seed ^ 0xc3b;
+    struct nvme_region in_cmb, list, back;
+    struct tap_result r;
+    tap_result_init(&r);
+    if (nvme_alloc(c, NVME_MEMORY_CMB, CMB_TEST_BLOCKS_BYTES, &in_cmb) != 0 ||
+        nvme_alloc(c, NVME_MEMORY_CMB, PAGE_SIZE, &list) != 0) {
+        nvme_fail(id, c, &r, "cannot allocate in the CMB");
+        return;
+    }
+    region_fill_pattern(&in_cmb, lba, block, blocks, seed);
+    int status = nvme_write(c, ns->nsid, lba, blocks, &in_cmb, &list);
+    uint64_t where = in_cmb.bus;
+    nvme_free(c, &in_cmb);
+    nvme_free(c, &list);
+    if (status != 0 || read_into_host(c, ns->nsid, lba, CMB_TEST_BLOCKS_BYTES, block, &back) != 0) {
+        nvme_fail(id, c, &r, "write from the CMB or the read back failed");
+        return;
+    }
+    struct pattern_mismatch m;
+    int bad = region_check_pattern(&back, lba, block, blocks, seed, &m);
+    nvme_free(c, &back);
+    if (bad) {
+        yaml_add_mismatch(&r, &m);
+        nvme_fail(id, c, &r, "data written from the CMB reads back wrong");
+        return;
+    }
+    suite_pass(id, c->name, "%u KiB written from the CMB at 0x%llx read back with this run's pattern",
+               CMB_TEST_BLOCKS_BYTES / 1024, (unsigned long long)where);
+}
+
+/* PRP1 in the CMB and PRP2 in host memory: NVMe forbids mixing, the controller must refuse. */
+static void mixed_prp_rejected(const char *id, struct nvme_fixture *fx, struct nvme_controller *c)
+{
+    if (!has_cmb(id, fx, c))
+        return;
+    const struct nvme_namespace *ns = nvme_test_namespace(c);
+    if (!ns) {
+        suite_skip(id, c->name, "no namespace with %u blocks for the test LBA map", LBA_AREAS_END);
+        return;
+    }
+    struct nvme_placement p = nvme_fixture_default_placement(fx, c);
+    if (!nvme_started_or_fail(id, c, &p))
+        return;
+    struct nvme_region first, second;
+    struct tap_result r;
+    tap_result_init(&r);
+    if (nvme_alloc(c, NVME_MEMORY_CMB, PAGE_SIZE, &first) != 0 ||
+        nvme_alloc(c, NVME_MEMORY_HOST, PAGE_SIZE, &second) != 0) {
+        nvme_fail(id, c, &r, "cannot allocate the buffers");
+        return;
+    }
+    uint32_t blocks = 2 * PAGE_SIZE / ns->identity.block_bytes;
+    struct nvme_command read = {
+        .opcode = NVME_IO_READ, .nsid = ns->nsid, .prp1 = first.bus, .prp2 = second.bus,
+        .cdw10 = LBA_AREA_CMB, .cdw12 = blocks - 1};
+    struct nvme_completion cpl;
+    int status = nvme_submit_and_wait(c, &c->io, &read, &cpl);
+    nvme_free(c, &first);
+    nvme_free(c, &second);
+    char text[80];
+    tap_yaml_add(&r, "expected", "Invalid Use of Controller Memory Buffer (SCT 0 SC 0x12)");
+    tap_yaml_add(&r, "got", "%s", status < 0 ? c->error : nvme_status_describe((uint16_t)status, text, sizeof(text)));
+    if (status < 0 || nvme_status_without_flags((uint16_t)status) != NVME_STATUS_INVALID_USE_OF_CMB) {
+        nvme_fail(id, c, &r, "PRP1 in the CMB with PRP2 in host memory was not refused as it must be");
+        return;
+    }
+    suite_pass(id, c->name, "PRP1 in the CMB + PRP2 in host memory refused: %s",
+               nvme_status_describe((uint16_t)status, text, sizeof(text)));
+}
+
+/* A reads into its CMB; B writes straight from A's CMB (peer-to-peer); B's data must match A's. */
+static void copy_between_controllers(const struct suite_context *ctx, const char *id)
+{
+    struct nvme_fixture *fx = nvme_fixture();
+    struct nvme_controller *a = NULL, *b = NULL;
+    for (unsigned i = 0; fx && i < fx->count; i++) {
+        struct nvme_controller *c = fx->controllers[i];
+        if (!fx->attached[i] || nvme_fixture_start(c, &(struct nvme_placement){0}) != 0 ||
+            !nvme_test_namespace(c))
+            continue;
+        if (!a && c->cmb.present && (c->cmb.cmbsz & NVME_CMBSZ_WDS))
+            a = c;
+        else if (!b && nvme_fixture_write_allowed(fx, c))
+            b = c;
+    }
+    if (!a || !b) {
+        suite_skip(id, NULL, "needs a controller whose CMB takes read data (CMBSZ.WDS) and "
+                   "another whose serial allow_write names");
+        return;
+    }
+    const struct nvme_namespace *ns_a = nvme_test_namespace(a), *ns_b = nvme_test_namespace(b);
+    uint32_t block = ns_a->identity.block_bytes;
+    if (ns_b->identity.block_bytes != block) {
+        suite_skip(id, a->name, "block sizes differ (%u and %u bytes)", block,
+                   ns_b->identity.block_bytes);
+        return;
+    }
+    uint32_t blocks = CMB_TEST_BLOCKS_BYTES / block;
+    struct nvme_region reference, in_a, list_a, back;
+    struct tap_result r;
+    tap_result_init(&r);
+    if (read_into_host(a, ns_a->nsid, LBA_AREA_CMB, CMB_TEST_BLOCKS_BYTES, block, &reference) != 0) {
+        nvme_fail(id, a, &r, "reference read on A failed");
+        return;
+    }
+    if (nvme_alloc(a, NVME_MEMORY_CMB, CMB_TEST_BLOCKS_BYTES, &in_a) != 0 ||
+        nvme_alloc(a, NVME_MEMORY_CMB, PAGE_SIZE, &list_a) != 0) {
+        nvme_free(a, &reference);
+        nvme_fail(id, a, &r, "cannot allocate in A's CMB");
+        return;
+    }
+    int status = nvme_read(a, ns_a->nsid, LBA_AREA_CMB, blocks, &in_a, &list_a);
+    /* B addresses A's CMB by A's bus address: to B that is ordinary (peer) memory,
+     * so B's PRP list may sit in host memory (NULL: the driver picks a host page). */
+    if (status == 0)
+        status = nvme_write(b, ns_b->nsid, LBA_AREA_COPY, blocks, &in_a, NULL);
+    int back_status = status == 0 ? read_into_host(b, ns_b->nsid, LBA_AREA_COPY,
+                                                   CMB_TEST_BLOCKS_BYTES, block, &back) : -1;
+    int64_t differs = back_status == 0 ? region_compare(&reference, &back, CMB_TEST_BLOCKS_BYTES) : -1;
+    tap_yaml_add(&r, "source", "%s CMB 0x%llx", a->name, (unsigned long long)in_a.bus);
+    nvme_free(a, &in_a);
+    nvme_free(a, &list_a);
+    nvme_free(a, &reference);
+    if (back_status == 0)
+        nvme_free(b, &back);
+    if (status != 0 || back_status != 0 || differs >= 0) {
+        if (differs >= 0)
+            tap_yaml_add(&r, "first_difference", "byte %lld", (long long)differs);
+        nvme_fail(id, status != 0 && b->error[0] ? b : a, &r,
+                  "copy from A's CMB to B did not arrive intact");
+        return;
+    }
+    suite_pass(id, a->name, "%u KiB read into %s's CMB, written by %s straight from it to LBA %u, "
+               "read back identical", CMB_TEST_BLOCKS_BYTES / 1024, a->name, b->name, LBA_AREA_COPY);
+}
+
+#define FOR_EACH(name, fn) \
+    static void name(const struct suite_context *ctx, const char *id) { nvme_for_each(id, fn); }
+FOR_EACH(run_discover, discover)
+FOR_EACH(run_window, window_excludes_host)
+FOR_EACH(run_admin_sq, admin_sq)
+FOR_EACH(run_io_sq, io_sq)
+FOR_EACH(run_io_cq, io_cq)
+FOR_EACH(run_prp_list, prp_list)
+FOR_EACH(run_read_into_cmb, read_into_cmb)
+FOR_EACH(run_write_from_cmb, write_from_cmb)
+FOR_EACH(run_mixed, mixed_prp_rejected)
+
+const struct test_case nvme_cmb_test_cases[] = {
+    {"nvme.cmb.discover", run_discover},
+    {"nvme.cmb.window_excludes_host", run_window},
+    {"nvme.cmb.admin_sq", run_admin_sq},
+    {"nvme.cmb.io_sq", run_io_sq},
+    {"nvme.cmb.cq", run_io_cq},
+    {"nvme.cmb.prp_list", run_prp_list},
+    {"nvme.cmb.read_into_cmb", run_read_into_cmb},
+    {"nvme.cmb.write_from_cmb", run_write_from_cmb},
+    {"nvme.cmb.mixed_prp_rejected", run_mixed},
+    {"nvme.cmb.copy_between_controllers", copy_between_controllers},
+};
+const unsigned nvme_cmb_test_case_count = sizeof(nvme_cmb_test_cases) / sizeof(nvme_cmb_test_cases[0]);
