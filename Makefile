@@ -81,7 +81,7 @@ $(BUILD)/nvmetal-usb.img: $(BUILD)/nvmetal.efi image/mkusb.sh image/nvmetal.cfg
 	bash image/mkusb.sh $@ $< image/nvmetal.cfg
 
 run: $(BUILD)/nvmetal.efi
-	@bash image/qemu.sh --efi $(BUILD)/nvmetal.efi
+	@bash image/qemu.sh --efi $(BUILD)/nvmetal.efi --cfg image/qemu-run.cfg
 
 test-host: | $(DEPS_STAMP)
 	@$(MAKE) --no-print-directory -C tests/host run
@@ -94,6 +94,11 @@ test: $(BUILD)/nvmetal.efi $(BUILD)/nvmetal-usb.img
 
 bench: $(BUILD)/nvmetal.efi $(BUILD)/noop.efi
 	@bash image/bench.sh $(BUILD)/nvmetal.efi $(BUILD)/noop.efi
+	@echo "in-image figures (bench = on):"
+	@STATE_DIR=$(BUILD)/bench/state SERIAL_ECHO=no SERIAL_LOG=$(BUILD)/bench/in-image.log \
+		bash image/qemu.sh --efi $(BUILD)/nvmetal.efi --cfg image/bench.cfg >/dev/null 2>&1; \
+		status=$$?; tr -d '\r' < $(BUILD)/bench/in-image.log | grep -E '^# bench |^not ok|^Bail'; \
+		exit $$status
 
 clean:
 	rm -rf $(BUILD)

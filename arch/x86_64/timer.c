@@ -99,6 +99,11 @@ int timer_calibrate(const struct acpi_fadt_info *fadt, const struct acpi_hpet_in
     return -1;
 }
 
+uint64_t timer_tsc_hz(void)
+{
+    return tsc_hz;
+}
+
 uint64_t time_now_us(void)
 {
     if (!tsc_hz)

@@ -19,6 +19,8 @@ struct timer_calibration {
 int timer_calibrate(const struct acpi_fadt_info *fadt, const struct acpi_hpet_info *hpet,
                     struct timer_calibration *out, char why[128]);
 
+/* The calibrated TSC rate in Hz (0 before calibration). */
+uint64_t timer_tsc_hz(void);
 /* Microseconds since calibration. */
 uint64_t time_now_us(void);
 void delay_us(uint64_t us);

@@ -116,7 +116,17 @@ int nvme_read(struct nvme_controller *c, uint32_t nsid, uint64_t lba, uint32_t b
 int nvme_write(struct nvme_controller *c, uint32_t nsid, uint64_t lba, uint32_t blocks,
                const struct nvme_region *data, const struct nvme_region *list);
 int nvme_flush(struct nvme_controller *c, uint32_t nsid);
-/* Submits a prepared command (its command ID is assigned here) and waits. */
+/* Fills cmd for a Read or Write of `blocks` at `lba` (PRPs built, a list
+ * written into `list` when needed; NULL is fine for one or two pages). */
+int nvme_prepare_io(struct nvme_controller *c, uint8_t opcode, uint32_t nsid, uint64_t lba,
+                    uint32_t blocks, const struct nvme_region *data,
+                    const struct nvme_region *list, struct nvme_command *cmd);
+/* Writes a prepared command at the SQ tail (its command ID is assigned here)
+ * and rings the doorbell. Returns 0, or -1 when the queue does not exist. */
+int nvme_submit(struct nvme_controller *c, struct nvme_queue *q, struct nvme_command *command);
+/* Waits for the next completion on q (bounded, CSTS.CFS checked) and consumes it. */
+int nvme_reap(struct nvme_controller *c, struct nvme_queue *q, struct nvme_completion *completion);
+/* Submits a prepared command, waits for it, checks its IDs; returns its status field. */
 int nvme_submit_and_wait(struct nvme_controller *c, struct nvme_queue *q,
                          struct nvme_command *command, struct nvme_completion *completion);
 /* Identify into c->identify_page. */

@@ -20,8 +20,7 @@ static struct completion_tail read_tail(const struct nvme_queue *q, uint64_t off
                                     (uint16_t)(word >> 32), (uint16_t)(word >> 48)};
 }
 
-int nvme_submit_and_wait(struct nvme_controller *c, struct nvme_queue *q,
-                         struct nvme_command *command, struct nvme_completion *completion)
+int nvme_submit(struct nvme_controller *c, struct nvme_queue *q, struct nvme_command *command)
 {
     if (!q->sq.bytes) {
         snprintf(c->error, sizeof(c->error), "queue %u does not exist", q->id);
@@ -34,7 +33,11 @@ int nvme_submit_and_wait(struct nvme_controller *c, struct nvme_queue *q,
     q->sq_tail = (uint16_t)((q->sq_tail + 1) % q->entries);
     memory_barrier(); /* the entry must be visible before the doorbell */
     mmio_write32(q->sq_doorbell, q->sq_tail);
+    return 0;
+}
 
+int nvme_reap(struct nvme_controller *c, struct nvme_queue *q, struct nvme_completion *completion)
+{
     struct deadline d = deadline_after_us(NVME_COMMAND_BUDGET_US);
     uint64_t offset = (uint64_t)q->cq_head * sizeof(struct nvme_completion);
     for (unsigned polls = 1;; polls++) {
@@ -49,36 +52,50 @@ int nvme_submit_and_wait(struct nvme_controller *c, struct nvme_queue *q,
             if (q->cq_head == 0)
                 q->phase ^= 1;
             mmio_write32(q->cq_doorbell, q->cq_head);
-            if (t.command_id != command->command_id || t.sq_id != q->id) {
-                snprintf(c->error, sizeof(c->error),
-                         "completion for SQ %u command %u, expected SQ %u command %u", t.sq_id,
-                         t.command_id, q->id, command->command_id);
-                return -1;
-            }
-            uint16_t status = t.status >> 1;
-            if (status) {
-                char text[80];
-                c->last_status = status;
-                snprintf(c->error, sizeof(c->error), "opcode 0x%02x on queue %u: %s",
-                         command->opcode, q->id, nvme_status_describe(status, text, sizeof(text)));
-            }
-            return status;
+            return 0;
         }
         if (polls % CSTS_CHECK_INTERVAL == 0) {
             uint32_t csts = nvme_reg_read32(c, NVME_REG(csts));
             if (csts & NVME_CSTS_CFS) {
                 snprintf(c->error, sizeof(c->error),
-                         "controller fatal status (CSTS 0x%08x) with opcode 0x%02x outstanding on "
-                         "queue %u", csts, command->opcode, q->id);
+                         "controller fatal status (CSTS 0x%08x) with commands outstanding on "
+                         "queue %u", csts, q->id);
                 return -1;
             }
             if (deadline_passed(d)) {
                 snprintf(c->error, sizeof(c->error),
-                         "no completion within %u ms for opcode 0x%02x (queue %u, command %u, "
-                         "CQ head %u phase %u)", NVME_COMMAND_BUDGET_US / 1000, command->opcode,
-                         q->id, command->command_id, q->cq_head, q->phase);
+                         "no completion within %u ms on queue %u (CQ head %u phase %u, SQ tail %u)",
+                         NVME_COMMAND_BUDGET_US / 1000, q->id, q->cq_head, q->phase, q->sq_tail);
                 return -1;
             }
         }
     }
+}
+
+int nvme_submit_and_wait(struct nvme_controller *c, struct nvme_queue *q,
+                         struct nvme_command *command, struct nvme_completion *completion)
+{
+    if (nvme_submit(c, q, command) != 0)
+        return -1;
+    if (nvme_reap(c, q, completion) != 0) {
+        char detail[200];
+        snprintf(detail, sizeof(detail), "%s; opcode 0x%02x command %u", c->error,
+                 command->opcode, command->command_id);
+        snprintf(c->error, sizeof(c->error), "%s", detail);
+        return -1;
+    }
+    if (completion->command_id != command->command_id || completion->sq_id != q->id) {
+        snprintf(c->error, sizeof(c->error),
+                 "completion for SQ %u command %u, expected SQ %u command %u",
+                 completion->sq_id, completion->command_id, q->id, command->command_id);
+        return -1;
+    }
+    uint16_t status = completion->status >> 1;
+    if (status) {
+        char text[80];
+        c->last_status = status;
+        snprintf(c->error, sizeof(c->error), "opcode 0x%02x on queue %u: %s", command->opcode,
+                 q->id, nvme_status_describe(status, text, sizeof(text)));
+    }
+    return status;
 }

@@ -1,0 +1,185 @@
+/* Benchmarks (bench = on): 4 KiB read IOPS and latency by queue depth and SQ placement, PMR bandwidth. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/timer.h"
+#include "drivers/nvme/nvme_cmb.h"
+#include "drivers/nvme/nvme_regs.h"
+#include "tests/suite/nvme_data.h"
+#include "tests/suite/nvme_fixture.h"
+
+#define BENCH_READS     2000u
+#define BENCH_MAX_DEPTH 16u
+#define PMR_BENCH_BYTES (1u << 20)
+
+static int compare_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static uint64_t tsc_to_ns(uint64_t ticks, uint64_t hz)
+{
+    return (uint64_t)((unsigned __int128)ticks * 1000000000u / hz);
+}
+
+/* Keeps `depth` 4 KiB reads in flight until BENCH_READS completed; latencies in TSC ticks. */
+static int run_reads(struct nvme_controller *c, const struct nvme_namespace *ns, unsigned depth,
+                     const struct nvme_region *buffers, uint64_t *latency, uint64_t *elapsed)
+{
+    uint32_t blocks = PAGE_SIZE / ns->identity.block_bytes;
+    uint64_t span = LBA_AREAS_END / blocks; /* stay inside the test LBA map */
+    uint64_t submitted_at[BENCH_MAX_DEPTH];
+    uint16_t slot_of_command[BENCH_MAX_DEPTH] = {0}; /* 0: free (command IDs start at 1) */
+    unsigned issued = 0, done = 0;
+    uint64_t start = rdtsc();
+    while (done < BENCH_READS) {
+        while (issued < BENCH_READS && issued - done < depth) {
+            /* Completions may come back in any order: take a slot no command holds. */
+            unsigned slot = 0;
+            while (slot_of_command[slot] != 0)
+                slot++;
+            struct nvme_command cmd;
+            if (nvme_prepare_io(c, NVME_IO_READ, ns->nsid, (issued % span) * blocks, blocks,
+                                &buffers[slot], NULL, &cmd) != 0 ||
+                nvme_submit(c, &c->io, &cmd) != 0)
+                return -1;
+            submitted_at[slot] = rdtsc();
+            slot_of_command[slot] = cmd.command_id;
+            issued++;
+        }
+        struct nvme_completion cpl;
+        if (nvme_reap(c, &c->io, &cpl) != 0 || (cpl.status >> 1) != 0)
+            return -1;
+        uint64_t now = rdtsc();
+        for (unsigned slot = 0; slot < depth; slot++) {
+            if (slot_of_command[slot] == cpl.command_id) {
+                latency[done++] = now - submitted_at[slot];
+                slot_of_command[slot] = 0;
+                break;
+            }
+        }
+    }
+    *elapsed = rdtsc() - start;
+    return 0;
+}
+
+static void read_iops(const char *id, struct nvme_fixture *fx, struct nvme_controller *c)
+{
+    if (!fx->config->bench) {
+        suite_skip(id, c->name, "bench = off in the config");
+        return;
+    }
+    struct nvme_placement placements[2] = {nvme_fixture_host_placement(),
+                                           nvme_fixture_host_placement()};
+    placements[1].io_sq = NVME_MEMORY_CMB;
+    unsigned placement_count = c->cmb.present && (c->cmb.cmbsz & NVME_CMBSZ_SQS) ? 2 : 1;
+    static const unsigned depths[] = {1, BENCH_MAX_DEPTH};
+    uint64_t *latency = malloc(BENCH_READS * sizeof(uint64_t));
+    struct nvme_region buffers[BENCH_MAX_DEPTH] = {0};
+    struct tap_result r;
+    tap_result_init(&r);
+    bool failed = !latency;
+    for (unsigned p = 0; p < placement_count && !failed; p++) {
+        if (!nvme_started_or_fail(id, c, &placements[p])) {
+            free(latency);
+            return;
+        }
+        const struct nvme_namespace *ns = nvme_test_namespace(c);
+        if (!ns) {
+            free(latency);
+            suite_skip(id, c->name, "no namespace with %u blocks to read", LBA_AREAS_END);
+            return;
+        }
+        for (unsigned b = 0; b < BENCH_MAX_DEPTH && !failed; b++)
+            failed = nvme_alloc(c, NVME_MEMORY_HOST, PAGE_SIZE, &buffers[b]) != 0;
+        for (unsigned d = 0; d < 2 && !failed; d++) {
+            uint64_t elapsed;
+            if (run_reads(c, ns, depths[d], buffers, latency, &elapsed) != 0) {
+                failed = true;
+                break;
+            }
+            qsort(latency, BENCH_READS, sizeof(uint64_t), compare_u64);
+            uint64_t hz = timer_tsc_hz();
+            const char *sq = nvme_memory_kind_name(placements[p].io_sq);
+            tap_diag("bench %s read_4k_qd%u_sq_%s_iops=%llu", c->name, depths[d], sq,
+                     (unsigned long long)((uint64_t)BENCH_READS * hz / (elapsed ? elapsed : 1)));
+            tap_diag("bench %s read_4k_qd%u_sq_%s_median_ns=%llu", c->name, depths[d], sq,
+                     (unsigned long long)tsc_to_ns(latency[BENCH_READS / 2], hz));
+            tap_diag("bench %s read_4k_qd%u_sq_%s_p99_ns=%llu", c->name, depths[d], sq,
+                     (unsigned long long)tsc_to_ns(latency[BENCH_READS * 99 / 100], hz));
+        }
+        for (unsigned b = 0; b < BENCH_MAX_DEPTH; b++)
+            nvme_free(c, &buffers[b]);
+    }
+    free(latency);
+    if (failed) {
+        nvme_fail(id, c, &r, "a benchmark read failed");
+        return;
+    }
+    suite_pass(id, c->name, "%u reads at QD 1 and %u per SQ placement (figures above)", BENCH_READS,
+               BENCH_MAX_DEPTH);
+}
+
+/* Write then read 1 MiB of the PMR with each access width; flushes count as part of the write. */
+static void pmr_bandwidth(const char *id, struct nvme_fixture *fx, struct nvme_controller *c)
+{
+    if (!fx->config->bench) {
+        suite_skip(id, c->name, "bench = off in the config");
+        return;
+    }
+    if (!c->pmr.present || c->pmr.region.bytes < 2 * PMR_BENCH_BYTES) {
+        suite_skip(id, c->name, "no PMR of at least 2 MiB");
+        return;
+    }
+    struct nvme_placement p = nvme_fixture_default_placement(fx, c);
+    if (!nvme_started_or_fail(id, c, &p))
+        return;
+    if (!nvme_fixture_write_allowed(fx, c)) {
+        suite_skip(id, c->name, "allow_write does not name serial %s: no PMR writes",
+                   c->identity.serial);
+        return;
+    }
+    if (nvme_pmr_enable(c) != 0) {
+        struct tap_result r;
+        tap_result_init(&r);
+        nvme_fail(id, c, &r, "PMR did not become ready");
+        return;
+    }
+    /* The second MiB: clear of the record and the scratch area the PMR cases use. */
+    struct nvme_region area = nvme_region_slice(&c->pmr.region, PMR_BENCH_BYTES, PMR_BENCH_BYTES);
+    static const unsigned widths[] = {1, 2, 4, 8};
+    uint64_t hz = timer_tsc_hz();
+    uint64_t sink = 0;
+    for (unsigned w = 0; w < 4; w++) {
+        unsigned width = widths[w];
+        uint64_t start = rdtsc();
+        for (uint64_t offset = 0; offset < PMR_BENCH_BYTES; offset += width)
+            nvme_region_write_width(&area, offset, width, offset);
+        nvme_pmr_flush(c);
+        uint64_t wrote = rdtsc() - start;
+        start = rdtsc();
+        for (uint64_t offset = 0; offset < PMR_BENCH_BYTES; offset += width)
+            sink += nvme_region_read_width(&area, offset, width);
+        uint64_t read = rdtsc() - start;
+        tap_diag("bench %s pmr_write_%ub_mib_s=%llu", c->name, width,
+                 (unsigned long long)((uint64_t)hz / (wrote ? wrote : 1)));
+        tap_diag("bench %s pmr_read_%ub_mib_s=%llu", c->name, width,
+                 (unsigned long long)((uint64_t)hz / (read ? read : 1)));
+    }
+    (void)sink;
+    suite_pass(id, c->name, "1 MiB written (with flush) and read at each access width (figures "
+               "above)");
+}
+
+#define FOR_EACH(name, fn) \
+    static void name(const struct suite_context *ctx, const char *id) { nvme_for_each(id, fn); }
+FOR_EACH(run_read_iops, read_iops)
+FOR_EACH(run_pmr_bandwidth, pmr_bandwidth)
+
+const struct test_case nvme_bench_test_cases[] = {
+    {"nvme.bench.read_4k", run_read_iops},
+    {"nvme.bench.pmr_bandwidth", run_pmr_bandwidth},
+};
+const unsigned nvme_bench_test_case_count = sizeof(nvme_bench_test_cases) / sizeof(nvme_bench_test_cases[0]);
