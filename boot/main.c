@@ -19,6 +19,7 @@
 #include "lib/tap.h"
 #include "tests/suite/nvme_fixture.h"
 #include "tests/suite/suite.h"
+#include "tests/suite/vtd_fixture.h"
 
 #ifndef NVMETAL_VERSION
 #define NVMETAL_VERSION "0.0.0"
@@ -111,17 +112,26 @@ static void run_selftest(enum selftest which)
  * the verdict back, otherwise leave the machine. */
 static int finish(const struct boot_info *info, enum verdict verdict)
 {
-    if (nvme_fixture() && nvme_fixture_teardown(nvme_fixture(), emit_diag) && verdict == VERDICT_PASS)
-        verdict = VERDICT_FAIL;
-    nvme_fixture_register(NULL);
     if (!info->boot_services_exited)
         return (int)verdict;
     watchdog_stop();
     platform_exit(verdict);
 }
 
+/* Controllers shut down, then translation off: before the plan line, so the
+ * summary stays the last line; a controller that will not stop is a failure. */
+static void release_hardware(void)
+{
+    struct nvme_fixture *fx = nvme_fixture();
+    if (fx)
+        nvme_fixture_teardown(fx, emit_diag, true);
+    nvme_fixture_register(NULL);
+    vtd_teardown(emit_diag);
+}
+
 static int bail_out(const struct boot_info *info, const char *reason)
 {
+    release_hardware();
     tap_bail_out("%s", reason);
     return finish(info, VERDICT_BAIL_OUT);
 }
@@ -193,6 +203,7 @@ int nvmetal_main(struct boot_info *info)
     };
     if (suite_run(&ctx) == 0)
         tap_diag("no test ID matches tests = ...; nothing ran");
+    release_hardware();
     tap_end();
     return finish(info, verdict_of(tap_counts()));
 }

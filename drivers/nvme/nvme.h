@@ -54,6 +54,14 @@ struct nvme_pmr {
     char problem[120];
 };
 
+/* Where host memory is, as the controller must address it: an IOMMU domain's
+ * IOVAs. Without one, bus address = physical address. */
+struct nvme_dma_mapper {
+    uint64_t (*map)(void *ctx, uint64_t physical, uint64_t bytes); /* bus address, or 0 */
+    void (*unmap)(void *ctx, uint64_t bus, uint64_t bytes);
+    void *ctx;
+};
+
 struct nvme_namespace {
     uint32_t nsid;
     struct nvme_namespace_identity identity;
@@ -83,6 +91,7 @@ struct nvme_controller {
 
     struct nvme_cmb cmb;
     struct nvme_pmr pmr;
+    const struct nvme_dma_mapper *mapper; /* NULL: host memory untranslated */
 
     uint64_t prp_list_scratch[PAGE_SIZE / 8]; /* built in RAM, then copied to its home */
     uint16_t last_status;     /* status field of the last failed command */
@@ -107,6 +116,10 @@ int nvme_shutdown(struct nvme_controller *c);
 int nvme_alloc(struct nvme_controller *c, enum nvme_memory_kind kind, uint64_t bytes,
                struct nvme_region *out);
 void nvme_free(struct nvme_controller *c, struct nvme_region *region);
+
+/* Stops the controller and makes every later host allocation go through
+ * `mapper` (NULL: back to physical addresses). Returns 0 or -1. */
+int nvme_set_dma_mapper(struct nvme_controller *c, const struct nvme_dma_mapper *mapper);
 
 /* I/O on the I/O queue pair: `data` is host memory, CMB or PMR; a PRP list,
  * when one is needed, goes in `list` (host or CMB; NULL = a host page).

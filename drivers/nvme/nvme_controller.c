@@ -104,11 +104,7 @@ int nvme_attach(struct nvme_controller *c, const struct pci_function *f,
                  CAP_MPSMIN(c->cap));
         return -1;
     }
-    if (nvme_host_alloc(PAGE_SIZE, 0, &c->scratch) != 0) {
-        snprintf(c->error, sizeof(c->error), "DMA pool exhausted");
-        return -1;
-    }
-    return 0;
+    return nvme_alloc(c, NVME_MEMORY_HOST, PAGE_SIZE, &c->scratch);
 }
 
 int nvme_disable(struct nvme_controller *c)
@@ -128,9 +124,18 @@ int nvme_alloc(struct nvme_controller *c, enum nvme_memory_kind kind, uint64_t b
                struct nvme_region *out)
 {
     if (kind == NVME_MEMORY_HOST) {
-        if (nvme_host_alloc(bytes, 0, out) == 0)
+        if (nvme_host_alloc(bytes, 0, out) != 0) {
+            snprintf(c->error, sizeof(c->error), "DMA pool exhausted (%llu bytes)",
+                     (unsigned long long)bytes);
+            return -1;
+        }
+        if (!c->mapper)
             return 0;
-        snprintf(c->error, sizeof(c->error), "DMA pool exhausted (%llu bytes)",
+        out->bus = c->mapper->map(c->mapper->ctx, out->cpu, out->bytes);
+        if (out->bus)
+            return 0;
+        nvme_host_free(out);
+        snprintf(c->error, sizeof(c->error), "IOMMU mapping of %llu bytes failed",
                  (unsigned long long)bytes);
         return -1;
     }
@@ -155,8 +160,11 @@ void nvme_free(struct nvme_controller *c, struct nvme_region *region)
         return;
     if (region->kind == NVME_MEMORY_CMB)
         page_free(&c->cmb.allocator, region->cpu, region->bytes / PAGE_SIZE);
-    else if (region->kind == NVME_MEMORY_HOST)
+    else if (region->kind == NVME_MEMORY_HOST) {
+        if (c->mapper)
+            c->mapper->unmap(c->mapper->ctx, region->bus, region->bytes);
         nvme_host_free(region);
+    }
     region->bytes = 0;
 }
 
@@ -345,6 +353,16 @@ int nvme_shutdown(struct nvme_controller *c)
     if (nvme_disable(c) != 0)
         result = -1;
     release_all_queues(c);
+    return result;
+}
+
+int nvme_set_dma_mapper(struct nvme_controller *c, const struct nvme_dma_mapper *mapper)
+{
+    int result = nvme_shutdown(c);
+    nvme_free(c, &c->scratch);
+    c->mapper = mapper;
+    if (nvme_alloc(c, NVME_MEMORY_HOST, PAGE_SIZE, &c->scratch) != 0)
+        return -1;
     return result;
 }
 

@@ -12,8 +12,8 @@
 #define FLR_SETTLE_US            100000u  /* PCIe: wait 100 ms before the first config access */
 #define FLR_ANSWER_BUDGET_US     1000000u
 
-static const struct pci_function *bridge_above(const struct pci_inventory *inv,
-                                                const struct pci_function *f)
+const struct pci_function *pci_bridge_above(const struct pci_inventory *inv,
+                                            const struct pci_function *f)
 {
     for (unsigned i = 0; i < inv->count; i++) {
         const struct pci_function *b = &inv->functions[i];
@@ -37,8 +37,36 @@ void pci_enable_bus_master_path(const struct pci_inventory *inv, const struct pc
     /* Bounded by the table size: a malformed bridge loop cannot spin. */
     for (unsigned hops = 0; f && hops < PCI_MAX_FUNCTIONS; hops++) {
         enable_decode_and_mastering(f);
-        f = bridge_above(inv, f);
+        f = pci_bridge_above(inv, f);
     }
+}
+
+#define PCIE_CAP_FLAGS          0x02
+#define PCIE_TYPE_PCIE_TO_PCI   0x7 /* device/port type: PCI Express to PCI/PCI-X bridge */
+
+static bool is_pcie_to_pci_bridge(const struct pci_function *b)
+{
+    const struct pci_capability *pcie = pci_find_capability(b, PCI_CAP_ID_PCIE, false);
+    if (!pcie)
+        return false;
+    uint16_t flags = pci_config_read16(b->address, pcie->offset + PCIE_CAP_FLAGS);
+    return ((flags >> 4) & 0xf) == PCIE_TYPE_PCIE_TO_PCI;
+}
+
+uint16_t pci_requester_id(const struct pci_inventory *inv, const struct pci_function *f)
+{
+    uint16_t id = (uint16_t)(f->address.bus << 8 | f->address.device << 3 | f->address.function);
+    /* Walk up: the nearest PCIe-to-PCI bridge above a conventional bus owns the requests. */
+    const struct pci_function *child = f;
+    for (unsigned hops = 0; hops < PCI_MAX_FUNCTIONS; hops++) {
+        const struct pci_function *bridge = pci_bridge_above(inv, child);
+        if (!bridge)
+            break;
+        if (is_pcie_to_pci_bridge(bridge))
+            id = (uint16_t)(bridge->secondary_bus << 8);
+        child = bridge;
+    }
+    return id;
 }
 
 int pci_function_level_reset(const struct pci_function *f, char why[120])

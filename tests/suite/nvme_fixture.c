@@ -66,7 +66,8 @@ void nvme_fixture_setup(struct nvme_fixture *fx, const struct pci_inventory *inv
     }
 }
 
-unsigned nvme_fixture_teardown(struct nvme_fixture *fx, void (*report)(const char *line))
+unsigned nvme_fixture_teardown(struct nvme_fixture *fx, void (*report)(const char *line),
+                               bool as_test_points)
 {
     unsigned failures = 0;
     for (unsigned i = 0; i < fx->count; i++) {
@@ -76,7 +77,11 @@ unsigned nvme_fixture_teardown(struct nvme_fixture *fx, void (*report)(const cha
         bool was_started = c->started;
         if (nvme_shutdown(c) != 0) {
             failures++;
-            if (report) {
+            if (as_test_points) {
+                struct tap_result r;
+                tap_result_init(&r);
+                nvme_fail("nvme.controller.shutdown", c, &r, "shutdown before exit failed");
+            } else if (report) {
                 char line[256];
                 snprintf(line, sizeof(line), "nvme %s shutdown failed: %s", c->name, c->error);
                 report(line);

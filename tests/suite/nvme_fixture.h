@@ -21,8 +21,10 @@ struct nvme_fixture {
  * prints the decoded registers. Never fails: problems are kept per controller. */
 void nvme_fixture_setup(struct nvme_fixture *fx, const struct pci_inventory *inv,
                         const struct config *cfg, uint64_t seed);
-/* Shuts every started controller down; returns how many failed to. */
-unsigned nvme_fixture_teardown(struct nvme_fixture *fx, void (*report)(const char *line));
+/* Shuts every started controller down; returns how many failed to. With
+ * as_test_points, each failure is also a "not ok nvme.controller.shutdown". */
+unsigned nvme_fixture_teardown(struct nvme_fixture *fx, void (*report)(const char *line),
+                               bool as_test_points);
 
 /* The default placement: SQs in the CMB where CMBSZ.SQS and config cmb allow. */
 struct nvme_placement nvme_fixture_default_placement(const struct nvme_fixture *fx,

@@ -16,6 +16,7 @@ static const struct case_table tables[] = {
     {nvme_cmb_test_cases, &nvme_cmb_test_case_count},
     {nvme_pmr_test_cases, &nvme_pmr_test_case_count},
     {nvme_bench_test_cases, &nvme_bench_test_case_count},
+    {vtd_test_cases, &vtd_test_case_count},
     {nvme_shutdown_test_cases, &nvme_shutdown_test_case_count},
 };
 

@@ -49,6 +49,8 @@ extern const struct test_case nvme_pmr_test_cases[];
 extern const unsigned nvme_pmr_test_case_count;
 extern const struct test_case nvme_bench_test_cases[];
 extern const unsigned nvme_bench_test_case_count;
+extern const struct test_case vtd_test_cases[];
+extern const unsigned vtd_test_case_count;
 extern const struct test_case nvme_shutdown_test_cases[];
 extern const unsigned nvme_shutdown_test_case_count;
 

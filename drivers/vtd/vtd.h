@@ -1,0 +1,103 @@
+/* The VT-d driver's API: take a remapping unit over, build its tables, invalidate, translate, catch faults. */
+#ifndef NVMETAL_DRIVERS_VTD_H
+#define NVMETAL_DRIVERS_VTD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "drivers/vtd/vtd_fault.h"
+#include "drivers/vtd/vtd_pagetable.h"
+#include "lib/dmar.h"
+
+#define VTD_MAX_DOMAINS     8
+#define VTD_MAX_EXCLUSIONS  16
+#define VTD_IOVA_BASE       0x1000000000ull /* 64 GiB: far from RAM, so IOVA != physical */
+#define VTD_IOVA_SPAN       0x0800000000ull /* 32 GiB of IOVA per domain */
+#define VTD_QUEUE_ENTRIES   256             /* one 4 KiB page of 16-byte descriptors */
+
+struct vtd_unit;
+
+/* One address space: a second-level page table and the IOVAs handed out in it. */
+struct vtd_domain {
+    struct vtd_unit *unit;
+    uint16_t id;
+    struct vtd_pagetable pagetable;
+    uint64_t iova_next, iova_end;
+};
+
+enum vtd_invalidation { VTD_INVALIDATE_REGISTER, VTD_INVALIDATE_QUEUED };
+
+struct vtd_unit {
+    const struct dmar_unit *dmar;
+    uint64_t base;
+    uint64_t cap, ecap;
+    uint32_t version;
+
+    /* What firmware left, read before anything is touched. */
+    uint32_t found_gsts, found_pmen, found_plmbase, found_plmlimit;
+    uint64_t found_phmbase, found_phmlimit;
+
+    unsigned levels;          /* second-level paging levels chosen from SAGAW */
+    uint64_t root_table;      /* physical */
+    uint64_t context_tables[256];
+    enum vtd_invalidation invalidation;
+    uint64_t queue;           /* physical base of the invalidation queue */
+    unsigned queue_tail;      /* in descriptors */
+    volatile uint32_t *wait_status; /* written by invalidation-wait descriptors */
+    uint32_t wait_sequence;
+
+    struct vtd_domain domains[VTD_MAX_DOMAINS];
+    unsigned domain_count;
+    struct { uint64_t base, bytes; } exclusions[VTD_MAX_EXCLUSIONS];
+    unsigned exclusion_count;
+
+    bool translating;
+    char error[200];
+};
+
+/* Reads VER/CAP/ECAP and what firmware left (GSTS, PMEN, PLMR/PHMR). */
+int vtd_attach(struct vtd_unit *u, const struct dmar_unit *dmar);
+/* Turns off what firmware left on (translation, queued invalidation, interrupt
+ * remapping, protected memory regions), one GCMD operation at a time.
+ * notes[] lists what was found on and turned off ("" when nothing was). */
+int vtd_takeover(struct vtd_unit *u, char *notes, unsigned len);
+/* Allocates the root table and picks the AGAW: 4 levels where SAGAW offers 48 bits, else 3. */
+int vtd_prepare(struct vtd_unit *u);
+/* Points the context entry for source ID `sid` at `domain`, or at pass-through
+ * (translation type 2) when domain is NULL. Returns -1 when ECAP.PT is absent. */
+int vtd_set_context(struct vtd_unit *u, uint16_t sid, const struct vtd_domain *domain);
+/* A new domain with an empty page table; NULL when full or out of memory. */
+struct vtd_domain *vtd_domain_create(struct vtd_unit *u);
+/* IOVAs the allocator must never hand out (CMB/PMR windows, the interrupt range). */
+void vtd_exclude(struct vtd_unit *u, uint64_t base, uint64_t bytes);
+/* Sets the root table pointer, invalidates everything, enables translation. */
+int vtd_enable(struct vtd_unit *u);
+/* Disables translation (GSTS.TES=0), leaving tables in memory. */
+int vtd_disable(struct vtd_unit *u);
+
+/* Maps physical pages at a fresh IOVA (never equal to the physical address, never
+ * in an excluded window) and returns it, or 0. Invalidates as caching mode requires. */
+uint64_t vtd_map(struct vtd_domain *d, uint64_t physical, uint64_t bytes, uint64_t permissions);
+/* Maps at a chosen IOVA. */
+int vtd_map_at(struct vtd_domain *d, uint64_t iova, uint64_t physical, uint64_t bytes,
+               uint64_t permissions);
+/* Removes the mapping and invalidates the IOTLB for it (page-selective where CAP.PSI). */
+int vtd_unmap(struct vtd_domain *d, uint64_t iova, uint64_t bytes);
+/* Removes the mapping without telling the hardware: for tests of invalidation only. */
+void vtd_unmap_without_invalidation(struct vtd_domain *d, uint64_t iova, uint64_t bytes);
+/* Invalidates the domain's IOTLB entries (page-selective when bytes != 0). */
+int vtd_invalidate_iotlb(struct vtd_domain *d, uint64_t iova, uint64_t bytes);
+
+/* Switches between register-based and queued invalidation (QIE). */
+int vtd_use_invalidation(struct vtd_unit *u, enum vtd_invalidation how);
+
+/* Reads and clears every recorded fault; returns how many (up to max). */
+unsigned vtd_collect_faults(struct vtd_unit *u, struct vtd_fault *out, unsigned max);
+
+/* The live global status register (GSTS.TES shows translation is on). */
+uint32_t vtd_read_gsts(const struct vtd_unit *u);
+
+/* Decoded CAP, ECAP, GSTS, PMEN, FSTS lines for diagnostics and YAML. */
+void vtd_format_registers(const struct vtd_unit *u, char *out, unsigned len);
+
+#endif

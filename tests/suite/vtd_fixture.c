@@ -1,0 +1,212 @@
+/* VT-d fixture: find the DMAR, take its unit over, give each NVMe controller a domain, enable translation. */
+#include "tests/suite/vtd_fixture.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "drivers/pci/pci_path.h"
+#include "drivers/vtd/vtd_pagetable.h"
+#include "drivers/vtd/vtd_regs.h"
+
+#define MSI_WINDOW      0xfee00000ull
+#define MSI_WINDOW_SIZE 0x100000ull
+
+static struct vtd_state state;
+static bool attempted;
+
+struct vtd_state *vtd_state(void)
+{
+    return attempted ? &state : NULL;
+}
+
+static uint64_t map_for_controller(void *ctx, uint64_t physical, uint64_t bytes)
+{
+    struct vtd_binding *b = ctx;
+    return vtd_map(b->domain, physical, bytes, VTD_PTE_READ | VTD_PTE_WRITE);
+}
+
+static void unmap_for_controller(void *ctx, uint64_t bus, uint64_t bytes)
+{
+    struct vtd_binding *b = ctx;
+    vtd_unmap(b->domain, bus, (bytes + VTD_PAGE_4K - 1) & ~(VTD_PAGE_4K - 1));
+}
+
+static int secondary_bus_of(void *ctx, uint8_t bus, uint8_t dev, uint8_t fn)
+{
+    const struct pci_inventory *inv = ctx;
+    for (unsigned i = 0; i < inv->count; i++) {
+        const struct pci_function *f = &inv->functions[i];
+        if (f->address.bus == bus && f->address.device == dev && f->address.function == fn &&
+            f->header_type == PCI_HEADER_BRIDGE)
+            return f->secondary_bus;
+    }
+    return -1;
+}
+
+/* Whether the unit's scope covers a requester ID (INCLUDE_PCI_ALL, an endpoint, or below a bridge). */
+static bool unit_covers(const struct dmar_unit *u, const struct pci_inventory *inv, uint16_t rid)
+{
+    if (u->flags & DMAR_INCLUDE_PCI_ALL)
+        return true;
+    for (unsigned i = 0; i < u->scopes.count; i++) {
+        const struct dmar_scope *s = &u->scopes.scopes[i];
+        int sid = dmar_scope_source_id(s, secondary_bus_of, (void *)inv);
+        if (sid < 0)
+            continue;
+        if (s->type == DMAR_SCOPE_ENDPOINT && sid == rid)
+            return true;
+        if (s->type == DMAR_SCOPE_BRIDGE) {
+            int secondary = secondary_bus_of((void *)inv, (uint8_t)(sid >> 8),
+                                             (uint8_t)((sid >> 3) & 31), (uint8_t)(sid & 7));
+            for (unsigned k = 0; secondary >= 0 && k < inv->count; k++) {
+                const struct pci_function *b = &inv->functions[k];
+                if (b->header_type == PCI_HEADER_BRIDGE && b->secondary_bus == secondary &&
+                    (rid >> 8) >= b->secondary_bus && (rid >> 8) <= b->subordinate_bus)
+                    return true;
+            }
+        }
+    }
+    return false;
+}
+
+static struct vtd_binding *binding_for_rid(uint16_t rid)
+{
+    for (unsigned i = 0; i < state.binding_count; i++)
+        if (state.bindings[i].requester_id == rid)
+            return &state.bindings[i];
+    return NULL;
+}
+
+static bool find_dmar(const struct suite_context *ctx, const void **table, size_t *bytes)
+{
+    const struct acpi_platform *a = ctx->acpi;
+    for (unsigned i = 0; i < a->table_count; i++) {
+        if (strcmp(a->table_signatures[i], "DMAR") == 0) {
+            const struct acpi_header *h = (const void *)(uintptr_t)a->tables[i];
+            *table = h;
+            *bytes = h->length < (1u << 20) ? h->length : (1u << 20);
+            return true;
+        }
+    }
+    return false;
+}
+
+static int fail_setup(const char *what, const char *detail)
+{
+    snprintf(state.why_not, sizeof(state.why_not), "%s: %s", what, detail);
+    return -1;
+}
+
+/* Domains for NVMe controllers; pass-through (or nothing) for everything else in scope. */
+static int build_contexts(const struct suite_context *ctx)
+{
+    struct vtd_unit *u = &state.unit;
+    struct nvme_fixture *fx = nvme_fixture();
+    const struct pci_inventory *inv = ctx->pci;
+    for (unsigned i = 0; fx && i < fx->count; i++) {
+        struct nvme_controller *c = fx->controllers[i];
+        if (!fx->attached[i])
+            continue;
+        uint16_t rid = pci_requester_id(inv, c->pci);
+        if (!unit_covers(u->dmar, inv, rid))
+            continue;
+        struct vtd_binding *b = binding_for_rid(rid);
+        if (!b) {
+            /* Controllers behind one PCIe-to-PCI bridge share a source ID, so a domain. */
+            b = &state.bindings[state.binding_count];
+            b->domain = vtd_domain_create(u);
+            if (!b->domain)
+                return fail_setup("no domain", u->error);
+            b->requester_id = rid;
+            state.binding_count++;
+            if (vtd_set_context(u, rid, b->domain) != 0)
+                return fail_setup("context entry", u->error);
+        }
+        b->controller = c;
+    }
+    for (unsigned i = 0; i < inv->count; i++) {
+        uint16_t rid = pci_requester_id(inv, &inv->functions[i]);
+        if (binding_for_rid(rid) || !unit_covers(u->dmar, inv, rid))
+            continue;
+        if (VTD_ECAP_PT(u->ecap)) {
+            if (vtd_set_context(u, rid, NULL) != 0)
+                return fail_setup("pass-through context", u->error);
+            state.pass_through++;
+        } else {
+            state.identity_mapped++; /* no context entry: their DMA faults; counted and reported */
+        }
+    }
+    /* IOVAs must never land where a controller serves addresses itself, nor on MSIs. */
+    vtd_exclude(u, MSI_WINDOW, MSI_WINDOW_SIZE);
+    for (unsigned i = 0; fx && i < fx->count; i++) {
+        struct nvme_controller *c = fx->controllers[i];
+        if (c->cmb.present)
+            vtd_exclude(u, c->cmb.window.bus, c->cmb.window.bytes);
+        if (c->pmr.present)
+            vtd_exclude(u, c->pmr.region.bus, c->pmr.region.bytes);
+    }
+    return 0;
+}
+
+struct vtd_state *vtd_ready(const struct suite_context *ctx)
+{
+    if (attempted)
+        return &state;
+    attempted = true;
+    memset(&state, 0, sizeof(state));
+    const void *table;
+    size_t bytes;
+    if (!find_dmar(ctx, &table, &bytes)) {
+        fail_setup("no DMAR table", "the platform has no Intel VT-d (QEMU: no -device intel-iommu)");
+        return &state;
+    }
+    state.dmar_found = true;
+    if (dmar_parse(table, bytes, &state.dmar, state.dmar_why) != 0) {
+        fail_setup("DMAR rejected", state.dmar_why);
+        return &state;
+    }
+    if (!state.dmar.unit_count) {
+        fail_setup("DMAR", "no usable DRHD");
+        return &state;
+    }
+    if (vtd_attach(&state.unit, &state.dmar.units[0]) != 0) {
+        fail_setup("DRHD unit", state.unit.error);
+        return &state;
+    }
+    state.attached = true;
+    if (vtd_takeover(&state.unit, state.takeover_notes, sizeof(state.takeover_notes)) != 0) {
+        fail_setup("takeover", state.unit.error);
+        return &state;
+    }
+    state.taken_over = true;
+    if (vtd_prepare(&state.unit) != 0 || build_contexts(ctx) != 0) {
+        if (!state.why_not[0])
+            fail_setup("tables", state.unit.error);
+        return &state;
+    }
+    if (vtd_enable(&state.unit) != 0) {
+        fail_setup("enable", state.unit.error);
+        return &state;
+    }
+    state.enabled = true;
+    for (unsigned i = 0; i < state.binding_count; i++) {
+        struct vtd_binding *b = &state.bindings[i];
+        b->mapper = (struct nvme_dma_mapper){map_for_controller, unmap_for_controller, b};
+    }
+    return &state;
+}
+
+void vtd_teardown(void (*report)(const char *line))
+{
+    if (!attempted || !state.enabled)
+        return;
+    char line[240];
+    if (vtd_disable(&state.unit) != 0)
+        snprintf(line, sizeof(line), "vtd: could not turn translation off: %s", state.unit.error);
+    else
+        snprintf(line, sizeof(line), "vtd: translation turned off (GSTS.TES=0) before exit; "
+                 "tables left in memory");
+    state.enabled = false;
+    if (report)
+        report(line);
+}
