@@ -98,6 +98,11 @@ static const struct {
 #define PCI_MAX_DEVICE 31
 #define PCI_MAX_FUNCTION 7
 
+static bool is_pci_function(uint8_t device, uint8_t function)
+{
+    return device <= PCI_MAX_DEVICE && function <= PCI_MAX_FUNCTION;
+}
+
 /* One remapping structure being decoded: where it is, for messages, and its bytes. */
 struct dmar_structure {
     const uint8_t *bytes;
@@ -127,42 +132,42 @@ static int parse_scopes(struct dmar_info *out, const struct dmar_structure *s, s
 {
     memset(list, 0, sizeof *list);
     size_t at = first;
-    for (unsigned index = 0; at < s->length; index++) {
+    for (unsigned scope_index = 0; at < s->length; scope_index++) {
         size_t left = s->length - at;
         if (left < sizeof(struct dmar_scope_fixed)) {
             add_problem(out, "%s at 0x%x scope %u: only %zu bytes left, a scope needs 6", s->name,
-                        s->offset, index, left);
+                        s->offset, scope_index, left);
             return -1;
         }
         struct dmar_scope_fixed scope;
         memcpy(&scope, s->bytes + at, sizeof scope);
         if (scope.length < sizeof scope) {
             add_problem(out, "%s at 0x%x scope %u: length %u is less than 6", s->name, s->offset,
-                        index, scope.length);
+                        scope_index, scope.length);
             return -1;
         }
         if (scope.length > left) {
             add_problem(out, "%s at 0x%x scope %u: length %u runs past the structure's end",
-                        s->name, s->offset, index, scope.length);
+                        s->name, s->offset, scope_index, scope.length);
             return -1;
         }
         size_t path_bytes = scope.length - sizeof scope;
         if (path_bytes % 2 != 0) {
             add_problem(out, "%s at 0x%x scope %u: length %u leaves an odd path of %zu bytes",
-                        s->name, s->offset, index, scope.length, path_bytes);
+                        s->name, s->offset, scope_index, scope.length, path_bytes);
             return -1;
         }
         if (path_bytes / 2 > DMAR_MAX_PATH) {
             add_problem(out, "%s at 0x%x scope %u: path of %zu hops, at most %u are kept",
-                        s->name, s->offset, index, path_bytes / 2, DMAR_MAX_PATH);
+                        s->name, s->offset, scope_index, path_bytes / 2, DMAR_MAX_PATH);
             return -1;
         }
-        if (index >= DMAR_MAX_SCOPES) {
+        if (scope_index >= DMAR_MAX_SCOPES) {
             add_problem(out, "%s at 0x%x: more than %u scopes", s->name, s->offset,
                         DMAR_MAX_SCOPES);
             return -1;
         }
-        struct dmar_scope *decoded = &list->scopes[index];
+        struct dmar_scope *decoded = &list->scopes[scope_index];
         decoded->type = scope.type;
         decoded->enumeration_id = scope.enumeration_id;
         decoded->start_bus = scope.start_bus;
@@ -170,15 +175,17 @@ static int parse_scopes(struct dmar_info *out, const struct dmar_structure *s, s
         const uint8_t *path = s->bytes + at + sizeof scope;
         for (unsigned hop = 0; hop < decoded->path_length; hop++) {
             uint8_t device = path[2 * hop], function = path[2 * hop + 1];
-            if (device > PCI_MAX_DEVICE || function > PCI_MAX_FUNCTION) {
-                add_problem(out, "%s at 0x%x scope %u: hop %u names device 0x%x function 0x%x",
-                            s->name, s->offset, index, hop, device, function);
+            if (!is_pci_function(device, function)) {
+                add_problem(out,
+                            "%s at 0x%x scope %u: hop %u names device 0x%x function 0x%x "
+                            "(limits 0x1f, 7)",
+                            s->name, s->offset, scope_index, hop, device, function);
                 return -1;
             }
             decoded->path[hop].device = device;
             decoded->path[hop].function = function;
         }
-        list->count = index + 1;
+        list->count = scope_index + 1;
         at += scope.length;
     }
     return 0;
@@ -374,7 +381,7 @@ int dmar_scope_source_id(const struct dmar_scope *scope,
     if (hops == 0 || hops > DMAR_MAX_PATH)
         return -1;
     for (unsigned hop = 0; hop < hops; hop++)
-        if (scope->path[hop].device > PCI_MAX_DEVICE || scope->path[hop].function > PCI_MAX_FUNCTION)
+        if (!is_pci_function(scope->path[hop].device, scope->path[hop].function))
             return -1;
     /* Every hop but the last is a bridge; the next hop sits on its secondary bus. */
     int bus = scope->start_bus;

@@ -18,7 +18,7 @@ struct vtd_fault {
 /* Decodes a record from its low and high qwords. Bits 55:40 (where QEMU puts
  * 0xFFFF for page-walk faults) are ignored. */
 struct vtd_fault vtd_fault_decode(uint64_t low, uint64_t high);
-/* "not present: second-level table entry (0x06)"-style name for a reason code, from a table. */
+/* "read from a page without read permission"-style name for a reason code, from a table. */
 const char *vtd_fault_reason_name(uint8_t reason);
 /* "SID 00:03.0 read of 0x1000000000: reason 0x06 <name>" */
 void vtd_fault_format(const struct vtd_fault *f, char *out, size_t len);

@@ -212,8 +212,8 @@ int vtd_pagetable_init(struct vtd_pagetable *pt, unsigned levels, uint64_t (*all
                        uint64_t *(*table_at)(void *, uint64_t),
                        void (*flush)(void *, const void *, uint64_t), void *ctx)
 {
+    /* levels stays 0 until the root exists, so a table whose init failed refuses every call. */
     *pt = (struct vtd_pagetable){
-        .levels = levels,
         .alloc_page = alloc_page,
         .table_at = table_at,
         .flush = flush,
@@ -226,6 +226,7 @@ int vtd_pagetable_init(struct vtd_pagetable *pt, unsigned levels, uint64_t (*all
         return -1;
     write_back(pt, table_of(pt, root), VTD_PAGE_4K);
     pt->root = root;
+    pt->levels = levels;
     return 0;
 }
 
@@ -263,6 +264,8 @@ int vtd_pagetable_map(struct vtd_pagetable *pt, uint64_t iova, uint64_t physical
             entry = leaf_slot(pt, at, 1);
         }
         if (!entry) {
+            /* Take back the leaves this call wrote (whole ones: nothing to split). Tables it
+             * linked stay, empty, as after an unmap. */
             clear_range(pt, iova, at);
             return -1;
         }
