@@ -20,6 +20,7 @@ enum key_id {
     KEY_DMA_POOL_MB,
     KEY_EXIT_ACTION,
     KEY_SELFTEST,
+    KEY_IOMMU,
     KEY_CMB,
     KEY_PMR,
     KEY_BENCH,
@@ -80,6 +81,7 @@ static const struct key_spec key_specs[KEY_COUNT] = {
     [KEY_DMA_POOL_MB] = {.name = "dma_pool_mb", .kind = VALUE_NUMBER, .min = 1, .max = 1024},
     [KEY_EXIT_ACTION] = {.name = "exit_action", .kind = VALUE_CHOICE, WORDS(exit_action_words)},
     [KEY_SELFTEST] = {.name = "selftest", .kind = VALUE_CHOICE, WORDS(selftest_words)},
+    [KEY_IOMMU] = {.name = "iommu", .kind = VALUE_CHOICE, WORDS(feature_words)},
     [KEY_CMB] = {.name = "cmb", .kind = VALUE_CHOICE, WORDS(feature_words)},
     [KEY_PMR] = {.name = "pmr", .kind = VALUE_CHOICE, WORDS(feature_words)},
     [KEY_BENCH] = {.name = "bench", .kind = VALUE_CHOICE, WORDS(bool_words)},
@@ -94,6 +96,7 @@ static void store_scalar(struct config *cfg, enum key_id key, unsigned value)
     case KEY_DMA_POOL_MB: cfg->dma_pool_mb = value; break;
     case KEY_EXIT_ACTION: cfg->exit_action = (enum exit_action)value; break;
     case KEY_SELFTEST: cfg->selftest = (enum selftest)value; break;
+    case KEY_IOMMU: cfg->iommu = (enum feature_choice)value; break;
     case KEY_CMB: cfg->cmb = (enum feature_choice)value; break;
     case KEY_PMR: cfg->pmr = (enum feature_choice)value; break;
     case KEY_BENCH: cfg->bench = value != 0; break;
@@ -110,6 +113,7 @@ static unsigned load_scalar(const struct config *cfg, enum key_id key)
     case KEY_DMA_POOL_MB: return cfg->dma_pool_mb;
     case KEY_EXIT_ACTION: return cfg->exit_action;
     case KEY_SELFTEST: return cfg->selftest;
+    case KEY_IOMMU: return cfg->iommu;
     case KEY_CMB: return cfg->cmb;
     case KEY_PMR: return cfg->pmr;
     case KEY_BENCH: return cfg->bench;
@@ -141,6 +145,7 @@ void config_defaults(struct config *cfg)
     cfg->dma_pool_mb = 16;
     cfg->exit_action = EXIT_ACTION_RESET;
     cfg->selftest = SELFTEST_NONE;
+    cfg->iommu = FEATURE_AUTO;
     cfg->cmb = FEATURE_AUTO;
     cfg->pmr = FEATURE_AUTO;
     cfg->bench = false;

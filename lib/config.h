@@ -30,6 +30,7 @@ struct config {
     unsigned dma_pool_mb;            /* DMA pool size, 1..1024, default 16 */
     enum exit_action exit_action;    /* what to do without isa-debug-exit; default reset */
     enum selftest selftest;          /* deliberate fault for harness tests; default none */
+    enum feature_choice iommu;       /* VT-d translation tests; default auto */
     enum feature_choice cmb;         /* queues and data in the CMB; default auto */
     enum feature_choice pmr;         /* PMR tests; default auto */
     bool bench;                      /* print in-image figures; default off */

@@ -50,6 +50,7 @@ static void defaults_and_describe(void)
     CHECK_EQ_U64(cfg.dma_pool_mb, 16);
     CHECK_EQ_U64(cfg.exit_action, EXIT_ACTION_RESET);
     CHECK_EQ_U64(cfg.selftest, SELFTEST_NONE);
+    CHECK_EQ_U64(cfg.iommu, FEATURE_AUTO);
     CHECK_EQ_U64(cfg.cmb, FEATURE_AUTO);
     CHECK_EQ_U64(cfg.pmr, FEATURE_AUTO);
     CHECK(!cfg.bench);
@@ -58,7 +59,7 @@ static void defaults_and_describe(void)
     config_describe(&cfg, check_capture_line);
     CHECK_LINES("tests = *", "allow_write = none", "exit_boot_services = yes", "console = auto",
                 "timeout_s = 120", "dma_pool_mb = 16", "exit_action = reset", "selftest = none",
-                "cmb = auto", "pmr = auto", "bench = no");
+                "iommu = auto", "cmb = auto", "pmr = auto", "bench = no");
 }
 
 static void every_key_valid(void)
@@ -74,6 +75,7 @@ static void every_key_valid(void)
                        "dma_pool_mb = 1024\n"
                        "exit_action = shutdown\n"
                        "selftest = exception\n"
+                       "iommu = off\n"
                        "cmb = require\n"
                        "pmr = off\n"
                        "bench = on\n";
@@ -89,6 +91,7 @@ static void every_key_valid(void)
     CHECK_EQ_U64(cfg.dma_pool_mb, 1024);
     CHECK_EQ_U64(cfg.exit_action, EXIT_ACTION_SHUTDOWN);
     CHECK_EQ_U64(cfg.selftest, SELFTEST_EXCEPTION);
+    CHECK_EQ_U64(cfg.iommu, FEATURE_OFF);
     CHECK_EQ_U64(cfg.cmb, FEATURE_REQUIRE);
     CHECK_EQ_U64(cfg.pmr, FEATURE_OFF);
     CHECK(cfg.bench);
@@ -97,7 +100,8 @@ static void every_key_valid(void)
     config_describe(&cfg, check_capture_line);
     CHECK_LINES("tests = pci.*, nvme.*", "allow_write = SN1234", "exit_boot_services = no",
                 "console = serial", "timeout_s = 86400", "dma_pool_mb = 1024",
-                "exit_action = shutdown", "selftest = exception", "cmb = require", "pmr = off",
+                "exit_action = shutdown", "selftest = exception", "iommu = off",
+                "cmb = require", "pmr = off",
                 "bench = yes");
 }
 

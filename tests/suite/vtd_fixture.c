@@ -156,6 +156,10 @@ struct vtd_state *vtd_ready(const struct suite_context *ctx)
     memset(&state, 0, sizeof(state));
     const void *table;
     size_t bytes;
+    if (ctx->config->iommu == FEATURE_OFF) {
+        fail_setup("iommu = off", "VT-d left untouched by request");
+        return &state;
+    }
     if (!find_dmar(ctx, &table, &bytes)) {
         fail_setup("no DMAR table", "the platform has no Intel VT-d (QEMU: no -device intel-iommu)");
         return &state;

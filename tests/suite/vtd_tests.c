@@ -44,7 +44,7 @@ static struct vtd_state *enabled_or_report(const struct suite_context *ctx, cons
     struct vtd_state *s = vtd_ready(ctx);
     if (s->enabled)
         return s;
-    if (!s->dmar_found) {
+    if (!s->dmar_found && ctx->config->iommu != FEATURE_REQUIRE) {
         suite_skip(id, NULL, "%s", s->why_not);
         return NULL;
     }
@@ -59,6 +59,12 @@ static struct vtd_state *enabled_or_report(const struct suite_context *ctx, cons
 static void dmar_parse_case(const struct suite_context *ctx, const char *id)
 {
     struct vtd_state *s = vtd_ready(ctx);
+    if (!s->dmar_found && ctx->config->iommu == FEATURE_REQUIRE) {
+        struct tap_result r;
+        tap_result_init(&r);
+        suite_fail(id, NULL, &r, "iommu = require, but %s", s->why_not);
+        return;
+    }
     if (!s->dmar_found) {
         suite_skip(id, NULL, "%s", s->why_not);
         return;
