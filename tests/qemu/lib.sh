@@ -9,6 +9,7 @@ MKUSB=$REPO/image/mkusb.sh
 export MKUSB
 
 SCENARIO=
+SCENARIO_ENDED=no
 WORK=
 SOCKDIR=
 N_OK=0
@@ -17,7 +18,11 @@ declare -a BG_PIDS=()
 
 # ---- reporting -------------------------------------------------------------
 
-ok() { N_OK=$((N_OK + 1)); printf 'ok - %s: %s\n' "$SCENARIO" "$1"; }
+# ok WHAT: a line break in WHAT is folded, as not_ok does with its details.
+ok() {
+	N_OK=$((N_OK + 1))
+	printf 'ok - %s: %s\n' "$SCENARIO" "${1//$'\n'/; }"
+}
 # not_ok WHAT DETAILS: details are folded onto one line.
 not_ok() {
 	local details=${2:-}
@@ -91,7 +96,11 @@ scenario_begin() {
 # wrote itself, checked against its command line), then the runners.
 # shellcheck disable=SC2317 # runs from the EXIT trap
 scenario_cleanup() {
-	local f pid i
+	local rc=$? f pid i
+	# A command that failed under set -e ends a scenario silently: say so.
+	if [[ $SCENARIO_ENDED == no ]] && ((rc != 0 && rc != 130 && rc != 143)); then
+		printf 'not ok - %s: ran to its end (stopped early, exit %s: a command failed under set -e)\n' "$SCENARIO" "$rc"
+	fi
 	for f in "$WORK"/*.pid; do
 		[[ -f $f ]] || continue
 		pid=$(<"$f")
@@ -115,6 +124,7 @@ scenario_cleanup() {
 # scenario_end: one closing line; exit 0 only if something was asserted and
 # nothing failed.
 scenario_end() {
+	SCENARIO_ENDED=yes
 	if ((N_OK + N_FAIL == 0)); then
 		not_ok "scenario made assertions" "none were made"
 	fi
@@ -417,4 +427,406 @@ serial_lines_from_trace() {
 	  }
 	  END { if (line != "") print start "\t" line }
 	' "$1"
+}
+
+# ---- NVMe scenarios: QEMU's own view, test points, host files ------------------
+
+NVME_ORACLE=$QEMU_TESTS/nvme_oracle.py
+# oracle SUBCOMMAND ARGS...: tests/qemu/nvme_oracle.py (its header lists them).
+oracle() { python3 "$NVME_ORACLE" "$@"; }
+
+# What the NVMe scenarios trace: the controllers' events, where QEMU itself
+# put each BAR, and COM1 (which places every event inside a test point).
+# shellcheck disable=SC2034 # read by the scenarios
+NVME_TRACE_EVENTS='pci_nvme_* pci_update_mappings_* serial_write'
+
+# The write areas of the image's NVMe tests, in LBAs (half-open ranges):
+# io.verify, the CMB tests, the copy target (second controller only), PMR DMA.
+# shellcheck disable=SC2034 # read by the scenarios
+AREA_IO_VERIFY=0-1200
+# shellcheck disable=SC2034
+AREA_CMB=4096-4160
+# shellcheck disable=SC2034
+AREA_COPY=8192-8224
+# shellcheck disable=SC2034
+AREA_PMR_DMA=12288-12352
+
+# fresh_nvme_state: delete the namespace images and PMR files in $WORK/state;
+# the runner makes new ones (sparse, all zero) at the next boot.
+fresh_nvme_state() { rm -f -- "$WORK"/state/nvme*.img "$WORK"/state/pmr*.bin; }
+
+# boot_qmp NAME KNOB=VALUE... [-- RUNNER_ARGS...]: boot with QEMU frozen (-S)
+# until query-pci is saved to $WORK/NAME.qmp.json (devices as realized; BARs
+# are placed later, by the firmware), then run to the end.  Sets BOOT_RC,
+# BOOT_SECONDS and QMP_OK (yes/no).
+QMP_OK=no
+boot_qmp() {
+	local name=$1 sock=$SOCKDIR/$1.qmp
+	shift
+	BOOT_NAME=$name
+	QMP_OK=no
+	local -a knobs=() args=()
+	while (($#)); do
+		if [[ $1 == -- ]]; then
+			args=("$@")
+			break
+		fi
+		knobs+=("$1")
+		shift
+	done
+	boot_start "$name" START_PAUSED=yes QMP="$sock" "${knobs[@]}" "${args[@]}"
+	if wait_for 30 test -S "$sock" &&
+		qmp "$sock" '{"execute":"query-pci"}' '{"execute":"cont"}' >"$WORK/$name.qmp.out"; then
+		head -n1 "$WORK/$name.qmp.out" >"$WORK/$name.qmp.json"
+		if jq -e '.return | length > 0' "$WORK/$name.qmp.json" >/dev/null 2>&1; then
+			# shellcheck disable=SC2034 # read by the scenarios
+			QMP_OK=yes
+		else
+			not_ok "QMP query-pci answered" "see ${WORK#"$REPO"/}/$name.qmp.out"
+		fi
+	else
+		not_ok "QMP query-pci and cont answered" "socket $sock; see ${WORK#"$REPO"/}/$name.qmp.out"
+		# QEMU waits frozen for a cont that will not come: stop it.
+		scenario_stop_qemu "$WORK/$name.pid"
+	fi
+	boot_wait
+	note "boot $name: runner exit $BOOT_RC after ${BOOT_SECONDS}s"
+}
+
+# scenario_stop_qemu PIDFILE: stop the QEMU that wrote PIDFILE (checked
+# against its command line, as scenario_cleanup does).
+scenario_stop_qemu() {
+	local f=$1 pid i
+	[[ -f $f ]] || return 0
+	pid=$(<"$f")
+	[[ $pid =~ ^[0-9]+$ ]] || return 0
+	grep -qF -- "$f" "/proc/$pid/cmdline" 2>/dev/null || return 0
+	kill -TERM "$pid" 2>/dev/null || true
+	for ((i = 0; i < 20; i++)); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null || true
+}
+
+# qmp_nvme JSON: "qdev_id BB:DD.F" of each NVMe function (class 01:08) that
+# QEMU realized, in qdev_id order (nvme0, nvme1, ...: the runner's order).
+qmp_nvme() {
+	jq -r '
+	  def devs: .devices[]? | ., (.pci_bridge // empty | devs);
+	  .return[] | devs | select(.class_info.class == 264) |
+	  "\(.qdev_id) \(.bus) \(.slot) \(.function)"' "$1" | sort -V |
+		while read -r id b d f; do printf '%s %02x:%02x.%x\n' "$id" "$b" "$d" "$f"; done
+}
+# qmp_bar_sizes JSON BDF: "INDEX:SIZE ..." of that function's BARs in query-pci.
+qmp_bar_sizes() {
+	jq -r --arg bdf "$2" '
+	  def devs: .devices[]? | ., (.pci_bridge // empty | devs);
+	  def hex2: . as $n | [($n / 16 | floor), ($n % 16)] | map("0123456789abcdef"[.:.+1]) | join("");
+	  .return[] | devs | select("\(.bus | hex2):\(.slot | hex2).\(.function)" == $bdf) |
+	  [.regions[]? | select(.bar < 6) | "\(.bar):\(.size)"] | join(" ")' "$1"
+}
+
+# ---- test points ----------------------------------------------------------------
+
+# point_lines TAP ID [WHERE]: the test point lines of ID (on WHERE, exactly:
+# a controller BB:DD.F, or BB:DD.F/PASS for a later pass such as /vtd).
+point_lines() {
+	local re="^(not )?ok [0-9]+ - ${2//./\\.}"
+	if [[ -n ${3:-} ]]; then re+=": ${3//./\\.}( |$)"; else re+="(:| |$)"; fi
+	grep -E -- "$re" "$1" || true
+}
+# controller_lines TAP ID BDF: the lines of ID on controller BDF in every pass
+# (BDF itself and BDF/PASS).
+controller_lines() {
+	grep -E -- "^(not )?ok [0-9]+ - ${2//./\\.}: ${3//./\\.}(/[A-Za-z0-9_.-]+)?( |$)" "$1" || true
+}
+# expect_points_pass TAP "BDF..." ID...: one assertion per ID: on each
+# controller it ran at least once, in the first pass (plain BB:DD.F) among
+# others, and every run of it is ok, not a SKIP or TODO.  ID@any: any pass
+# will do (a test that runs once, in whichever pass comes last).
+expect_points_pass() {
+	local tap=$1 bdfs=$2 id bdf lines runs=0 any
+	shift 2
+	for id in "$@"; do
+		local -a bad=()
+		runs=0 any=no
+		[[ $id == *@any ]] && any=yes id=${id%@any}
+		for bdf in $bdfs; do
+			lines=$(controller_lines "$tap" "$id" "$bdf")
+			if [[ -z $lines || ($any == no && -z $(point_lines "$tap" "$id" "$bdf")) ]]; then
+				bad+=("$bdf: not reported")
+				continue
+			fi
+			runs=$((runs + $(grep -c . <<<"$lines" || true)))
+			while IFS= read -r line; do
+				[[ $line == ok\ * && ! $line =~ \#\ (SKIP|TODO) ]] || bad+=("${line:0:140}")
+			done <<<"$lines"
+		done
+		if ((${#bad[@]} == 0)); then
+			ok "$id passed on each of: $bdfs ($runs runs)"
+		else
+			not_ok "$id passed on each of: $bdfs" "$(printf '%s | ' "${bad[@]}")"
+		fi
+	done
+}
+# expect_points_skip TAP "BDF..." ERE ID...: one assertion per ID: on each
+# controller it is reported (in the first pass among others), and every run of
+# it is ok # SKIP with a reason matching ERE.
+expect_points_skip() {
+	local tap=$1 bdfs=$2 ere=$3 id bdf lines runs
+	shift 3
+	for id in "$@"; do
+		local -a bad=()
+		runs=0
+		for bdf in $bdfs; do
+			lines=$(controller_lines "$tap" "$id" "$bdf")
+			if [[ -z $(point_lines "$tap" "$id" "$bdf") ]]; then
+				bad+=("$bdf: not reported")
+				continue
+			fi
+			runs=$((runs + $(grep -c . <<<"$lines" || true)))
+			while IFS= read -r line; do
+				if [[ $line != ok\ *'# SKIP '* ]] || ! grep -Eq -- "$ere" <<<"${line#*# SKIP }"; then
+					bad+=("${line:0:140}")
+				fi
+			done <<<"$lines"
+		done
+		if ((${#bad[@]} == 0)); then
+			ok "$id SKIPs on each of: $bdfs ($runs runs), the reason matching /$ere/"
+		else
+			not_ok "$id SKIPs on each of: $bdfs with a reason matching /$ere/" "$(printf '%s | ' "${bad[@]}")"
+		fi
+	done
+}
+# expect_tap_clean TAP: the closing verdict line says 0 failed, no test point
+# failed, no bail out.
+expect_tap_clean() {
+	local passed failed skipped
+	read -r passed failed skipped <<<"$(tap_summary "$1")" || true
+	if [[ -n ${failed:-} ]]; then
+		expect_eq "verdict line reports 0 failed ($passed passed, ${skipped:-0} skipped)" "$failed" 0
+	else
+		not_ok "verdict line '# nvmetal: P passed, F failed, S skipped' present" "not found"
+	fi
+	expect_no_grep "no test point failed" '^not ok ' "$1"
+	expect_no_grep "no bail out" '^Bail out!' "$1"
+}
+
+# ---- the reduced trace (oracle trace) ----------------------------------------------
+
+# seg_events SUM ID BDF EVENT: the ev lines of EVENT that QEMU logged while
+# test point ID ran on BDF (the events printed before that point's line).
+seg_events() {
+	awk -v id="$2" -v bdf="$3" -v ev="$4" '$1 == "ev" && $3 == id && $4 == bdf && $5 == ev' "$1"
+}
+# trace_bar SUM BDF INDEX: "0xADDR SIZE" of every placement QEMU gave that BAR.
+trace_bar() { awk -v bdf="$2" -v i="$3" '$1 == "bar" && $2 == bdf && $3 == i { print $4, $5 }' "$1"; }
+
+# expect_trace_no_errors SUM [ALLOWED_ID]: no pci_nvme_err_* or pci_nvme_ub_*
+# event at all, except "status 0x4012" completions inside test point
+# ALLOWED_ID (the refusal that test provokes).
+expect_trace_no_errors() {
+	local bad
+	bad=$(awk -v allow="${2:-}" '$1 == "ev" && $5 == "err" &&
+		!(allow != "" && $3 == allow && $6 == "pci_nvme_err_req_status" && / status 0x4012 /)' "$1" |
+		head -n 3 | cut -d' ' -f3- | paste -sd'|' -)
+	if [[ -z $bad ]]; then
+		ok "QEMU's trace has no pci_nvme_err_* / pci_nvme_ub_* event${2:+ besides the 0x4012 refusals in $2} (no CFS, no start failure)"
+	else
+		not_ok "QEMU's trace has no pci_nvme_err_* / pci_nvme_ub_* event${2:+ besides the 0x4012 refusals in $2}" "$bad"
+	fi
+}
+
+# expect_cmb_trace SUM BDF TAP: QEMU's record of the CMB tests on BDF: the
+# queues and data the image claims in the CMB really were in BDF's BAR2, as
+# QEMU placed it.
+expect_cmb_trace() {
+	local sum=$1 bdf=$2 tap=$3 win="$2/2" bar2 got claim last n
+	bar2=$(trace_bar "$sum" "$bdf" 2)
+	if [[ $(grep -c . <<<"$bar2" || true) -ne 1 || -z $bar2 ]]; then
+		not_ok "$bdf: QEMU placed BAR2 (the CMB) once" "placements: ${bar2:-none}"
+		return
+	fi
+	ok "$bdf: QEMU placed BAR2 (the CMB) at ${bar2% *}, $((${bar2#* } >> 20)) MiB"
+
+	got=$(seg_events "$sum" nvme.cmb.admin_sq "$bdf" asq | grep -F "win=$win" | head -n1 || true)
+	if [[ -n $got ]] && awk -v id=nvme.cmb.admin_sq -v bdf="$bdf" -v win="win=$win" '
+		  $1 == "ev" && $3 == id && $4 == bdf {
+		    if ($5 == "asq") cmb = (index($0, win) > 0)
+		    else if ($5 == "mmio_start_success" && cmb) found = 1
+		  }
+		  END { exit !found }' "$sum"; then
+		ok "$bdf: during nvme.cmb.admin_sq QEMU enabled the controller with its admin SQ in BAR2 (${got##*asq })"
+	else
+		not_ok "$bdf: during nvme.cmb.admin_sq QEMU enabled the controller with its admin SQ in BAR2" \
+			"asq events: $(seg_events "$sum" nvme.cmb.admin_sq "$bdf" asq | cut -d' ' -f6- | paste -sd, -)"
+	fi
+
+	got=$(seg_events "$sum" nvme.cmb.io_sq "$bdf" create_sq | grep -E ' sqid=1 .*win='"$win"'$' | head -n1 || true)
+	if [[ -n $got ]]; then
+		ok "$bdf: during nvme.cmb.io_sq QEMU created I/O SQ 1 in BAR2 ($(cut -d' ' -f9- <<<"$got"))"
+	else
+		not_ok "$bdf: during nvme.cmb.io_sq QEMU created I/O SQ 1 in BAR2" \
+			"create_sq events: $(seg_events "$sum" nvme.cmb.io_sq "$bdf" create_sq | cut -d' ' -f6- | paste -sd, -)"
+	fi
+
+	# nvme.queues.io_pair says where SQ 1 is; QEMU says where it created the
+	# last SQ 1 on this controller before that point.
+	claim=$(point_lines "$tap" nvme.queues.io_pair "$bdf" | grep -Eo 'SQ 1 \((CMB|host)\)' | head -n1 || true)
+	last=$(awk -v bdf="$bdf" '
+	  $1 == "point" && $3 == "nvme.queues.io_pair" && $4 == bdf { print where; exit }
+	  $1 == "ev" && $4 == bdf && $5 == "create_sq" && $6 == "sqid=1" { where = $NF }' "$sum")
+	if [[ -z $claim ]]; then
+		not_ok "$bdf: nvme.queues.io_pair says where SQ 1 is" "$(point_lines "$tap" nvme.queues.io_pair "$bdf")"
+	elif [[ ($claim == *CMB* && $last == "win=$win") || ($claim == *host* && $last == win=-) ]]; then
+		ok "$bdf: nvme.queues.io_pair's '$claim' matches QEMU's last SQ 1 before it ($last)"
+	else
+		not_ok "$bdf: nvme.queues.io_pair's '$claim' matches QEMU's last SQ 1 before it" "QEMU: ${last:-no SQ 1 created}"
+	fi
+
+	for id in nvme.cmb.read_into_cmb nvme.cmb.write_from_cmb; do
+		n=$(seg_events "$sum" "$id" "$bdf" cmb_map | grep -cF "win=$win" || true)
+		if ((n >= 4)); then
+			ok "$bdf: during $id QEMU moved data through its own CMB ($n pci_nvme_map_addr_cmb pages in BAR2)"
+		else
+			not_ok "$bdf: during $id QEMU moved data through its own CMB (>= 4 pages)" "$n pci_nvme_map_addr_cmb in BAR2"
+		fi
+	done
+
+	if seg_events "$sum" nvme.cmb.mixed_prp_rejected "$bdf" err | grep -q 'pci_nvme_err_req_status .*status 0x4012 '; then
+		ok "$bdf: during nvme.cmb.mixed_prp_rejected QEMU itself completed a command with 0x4012"
+	else
+		not_ok "$bdf: during nvme.cmb.mixed_prp_rejected QEMU itself completed a command with 0x4012" \
+			"$(seg_events "$sum" nvme.cmb.mixed_prp_rejected "$bdf" err | cut -d' ' -f6- | paste -sd, -)"
+	fi
+}
+
+# expect_shutdown_trace SUM BDF: during nvme.controller.shutdown on BDF (in
+# whichever pass it ran), QEMU saw CC.SHN set.
+expect_shutdown_trace() {
+	if awk -v bdf="$2" '$1 == "ev" && $3 == "nvme.controller.shutdown" &&
+		($4 == bdf || index($4, bdf "/") == 1) && $5 == "mmio_shutdown_set" { found = 1 }
+		END { exit !found }' "$1"; then
+		ok "$2: during nvme.controller.shutdown QEMU saw CC.SHN set (pci_nvme_mmio_shutdown_set)"
+	else
+		not_ok "$2: during nvme.controller.shutdown QEMU saw CC.SHN set" "no pci_nvme_mmio_shutdown_set in that test point"
+	fi
+}
+
+# expect_pmr_enable_trace SUM BDF: during nvme.pmr.enable on BDF, QEMU saw
+# PMRCTL (0xE04) written with EN=1.
+expect_pmr_enable_trace() {
+	if seg_events "$1" nvme.pmr.enable "$2" mmio_write | grep -q ' reg=0xe04 data=0x1 '; then
+		ok "$2: during nvme.pmr.enable QEMU saw PMRCTL (0xe04) written with 0x1"
+	else
+		not_ok "$2: during nvme.pmr.enable QEMU saw PMRCTL (0xe04) written with 0x1" \
+			"writes: $(seg_events "$1" nvme.pmr.enable "$2" mmio_write | cut -d' ' -f6-7 | paste -sd, -)"
+	fi
+}
+
+# ---- namespace images and PMR files ------------------------------------------------
+
+# expect_oracle WHAT ORACLE_ARGS...: ok if the oracle's check holds; its
+# findings go into the message.
+expect_oracle() {
+	local what=$1 out rc=0
+	shift
+	out=$(oracle "$@" 2>&1) || rc=$?
+	if ((rc == 0)); then ok "$what: $out"; else not_ok "$what" "$out"; fi
+}
+
+# The NVMe test points that must pass on every controller of a machine with a
+# CMB and a PMR when allow_write names the controllers.
+# shellcheck disable=SC2034 # read by the scenarios
+NVME_BASE_IDS=(nvme.controller.takeover nvme.identify.controller nvme.identify.namespaces
+	nvme.queues.io_pair nvme.io.verify nvme.io.flush nvme.controller.shutdown@any)
+# shellcheck disable=SC2034
+NVME_CMB_IDS=(nvme.cmb.discover nvme.cmb.window_excludes_host nvme.cmb.admin_sq nvme.cmb.io_sq
+	nvme.cmb.prp_list nvme.cmb.read_into_cmb nvme.cmb.write_from_cmb nvme.cmb.mixed_prp_rejected)
+# shellcheck disable=SC2034
+NVME_PMR_IDS=(nvme.pmr.discover nvme.pmr.enable nvme.pmr.power_cycle nvme.pmr.access_widths
+	nvme.pmr.disable_hides_data nvme.pmr.survives_reset nvme.pmr.survives_flr nvme.pmr.dma_target)
+
+# expect_only_skips TAP ERE WHY: every nvme.* test point that SKIPs matches
+# ERE in its "ID: WHERE" part (the skips this machine explains: WHY).
+expect_only_skips() {
+	local bad
+	bad=$(grep -E '^ok [0-9]+ - nvme\.[^ ]* .*# SKIP' "$1" | grep -Ev "^ok [0-9]+ - ($2)( |$)" | head -n 3 || true)
+	if [[ -z $bad ]]; then
+		ok "no other nvme.* test point SKIPs ($3)"
+	else
+		not_ok "no other nvme.* test point SKIPs ($3)" "${bad//$'\n'/ | }"
+	fi
+}
+
+# copy_parties TAP: "SOURCE TARGET LBA" from nvme.cmb.copy_between_controllers.
+copy_parties() {
+	point_lines "$1" nvme.cmb.copy_between_controllers | grep -v '# SKIP' |
+		sed -nE "s/.* read into ([0-9a-f]{2}:[0-9a-f]{2}\.[0-7])'s CMB, written by ([0-9a-f]{2}:[0-9a-f]{2}\.[0-7]) straight from it to LBA ([0-9]+).*/\1 \2 \3/p" |
+		head -n1
+}
+
+# expect_pmr_record WHAT FILE GENERATION: FILE holds a valid PMR record
+# (lib/pmr_record.h: CRCs and pattern payload checked) of that generation.
+expect_pmr_record() {
+	local out rc=0
+	out=$(oracle pmr "$2" 2>&1) || rc=$?
+	if ((rc == 0)) && [[ $out == "valid generation $3 "* ]]; then
+		ok "$1: $out"
+	else
+		not_ok "$1" "want a valid record of generation $3; oracle: $out"
+	fi
+}
+
+# nvme_controllers JSON: from QEMU's query-pci, set NVME_BDFS ("BB:DD.F ..."
+# in the runner's order) and NVME_INDEX[BB:DD.F] = N, the controller's
+# number: its files are $WORK/state/nvmeN.img and pmrN.bin, its serial
+# nvmetal-N.
+NVME_BDFS=''
+# shellcheck disable=SC2034 # read by the scenarios
+declare -A NVME_INDEX=()
+nvme_controllers() {
+	local id bdf
+	NVME_BDFS=''
+	NVME_INDEX=()
+	while read -r id bdf; do
+		[[ $id =~ ^nvme([0-9]+)$ ]] || continue
+		# shellcheck disable=SC2034 # read by the scenarios
+		NVME_INDEX[$bdf]=${BASH_REMATCH[1]}
+		NVME_BDFS+="${NVME_BDFS:+ }$bdf"
+	done < <(qmp_nvme "$1")
+}
+
+# sha256_of FILE...: "NAME=HASH ..." (basename), for before/after comparisons.
+sha256_of() {
+	local f
+	for f in "$@"; do printf '%s=%s ' "$(basename -- "$f")" "$(sha256sum -- "$f" | cut -c1-64)"; done
+}
+
+# ---- PMR power cycles --------------------------------------------------------------
+
+# power_cycle_boot NAME SHARE: one boot with allow_write on, PMR_SHARE=SHARE,
+# on whatever $WORK/state holds; leaves $WORK/NAME.tap and sets NVME_BDFS.
+power_cycle_boot() {
+	local name=$1 cfg esp
+	cfg=$(make_cfg "$name" "# $SCENARIO: $name" 'allow_write = nvmetal-*')
+	esp=$(make_esp "$name" "$cfg") || { not_ok "$name: ESP built" "see $WORK/$name.build.log"; return 1; }
+	boot_qmp "$name" PMR_SHARE="$2" -- --esp "$esp"
+	tap_extract "$WORK/$name.serial" "$WORK/$name.tap"
+	expect_rc "$name: exit code 0 (pass) through isa-debug-exit" "$BOOT_RC" 0
+	[[ $QMP_OK == yes ]] && nvme_controllers "$WORK/$name.qmp.json"
+	expect_eq "$name: QEMU realized 2 NVMe controllers" "$(wc -w <<<"$NVME_BDFS")" 2
+}
+# expect_power_cycle NAME BDF ERE [NOT_ERE]: nvme.pmr.power_cycle on BDF (first
+# pass) passed and says ERE (and not NOT_ERE).
+expect_power_cycle() {
+	local line
+	line=$(point_lines "$WORK/$1.tap" nvme.pmr.power_cycle "$2")
+	if [[ $line == ok\ * && $line != *'# SKIP'* ]] && grep -Eq -- "$3" <<<"$line" &&
+		{ [[ -z ${4:-} ]] || ! grep -Eq -- "$4" <<<"$line"; }; then
+		ok "$1: $2 nvme.pmr.power_cycle: ${line#*"$2" }"
+	else
+		not_ok "$1: $2 nvme.pmr.power_cycle passed saying /$3/${4:+ and not /$4/}" "${line:-not reported}"
+	fi
 }

@@ -11,6 +11,9 @@ usage: tests/qemu/run.sh EFI_PATH [USB_IMG_PATH]
 environment:
   SCENARIOS="default bridges ..."  run only these (default: all)
   SCENARIO_TIMEOUT=150             hard limit per scenario, in seconds
+  JOBS=2                           scenarios run at once (1 = one after the
+                                   other, output as it comes); each one's
+                                   output is shown whole, in the usual order
   QEMU_TEST_DIR=build/qemu-tests   where each scenario keeps its files
 USAGE
 	exit 2
@@ -30,6 +33,11 @@ if ! [[ $limit =~ ^[0-9]+$ ]] || ((limit == 0)); then
 	echo "run.sh: SCENARIO_TIMEOUT='$limit' is not a number of seconds" >&2
 	exit 2
 fi
+jobs=${JOBS:-2}
+if ! [[ $jobs =~ ^[0-9]+$ ]] || ((jobs == 0 || jobs > 8)); then
+	echo "run.sh: JOBS='$jobs' is not a number in 1..8" >&2
+	exit 2
+fi
 export QEMU_TEST_DIR=${QEMU_TEST_DIR:-$repo/build/qemu-tests}
 mkdir -p -- "$QEMU_TEST_DIR"
 QEMU_TEST_DIR=$(cd -- "$QEMU_TEST_DIR" && pwd)
@@ -37,7 +45,7 @@ QEMU_TEST_DIR=$(cd -- "$QEMU_TEST_DIR" && pwd)
 # Everything the scenarios call, with the Debian package that provides it.
 missing=()
 for pair in qemu-system-x86_64:qemu-system-x86 mformat:mtools mcopy:mtools sgdisk:gdisk \
-	jq:jq socat:socat timeout:coreutils; do
+	jq:jq socat:socat timeout:coreutils python3:python3 sha256sum:coreutils; do
 	command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair%%:*} (${pair#*:})")
 done
 [[ -f /usr/share/OVMF/OVMF_CODE_4M.fd ]] || missing+=("/usr/share/OVMF/OVMF_CODE_4M.fd (ovmf)")
@@ -69,23 +77,66 @@ leftover_qemu() {
 	return 0
 }
 
-echo "# qemu scenarios: ${#scripts[@]}, image $efi, limit ${limit}s each"
+echo "# qemu scenarios: ${#scripts[@]}, image $efi, limit ${limit}s each, $jobs at a time"
 passed=0 failed=0
-declare -a failures=()
-for script in "${scripts[@]}"; do
+declare -a failures=() pids=()
+declare -A running=()
+
+# start_scenario I: run scenario I in the background under the hard timeout
+# (TERM, then KILL 10 s later; the scenario's trap stops its QEMU on TERM).
+# Its output goes to its log; "EXIT_CODE SECONDS" to the log's .status file.
+next=0
+start_scenario() {
+	local script=${scripts[$1]} name log
+	name=$(basename -- "$script" .sh)
+	name=${name#scenario-}
+	log=$QEMU_TEST_DIR/$name.log
+	rm -f -- "$log" "$log.status"
+	(
+		t0=$SECONDS
+		rc=0
+		timeout --kill-after=10 "$limit" bash "$script" "$efi" ${usb:+"$usb"} </dev/null >"$log" 2>&1 || rc=$?
+		echo "$rc $((SECONDS - t0))" >"$log.status"
+	) &
+	pids[$1]=$!
+	running[$!]=1
+}
+# start_next: start the next scenario, if any is left.
+start_next() {
+	if ((next < ${#scripts[@]})); then
+		start_scenario "$next"
+		next=$((next + 1))
+	fi
+}
+# On INT/TERM: stop the scenarios still running (timeout passes the signal on).
+stop_all() {
+	local p
+	for p in "${!running[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+	for p in "${!running[@]}"; do wait "$p" 2>/dev/null || true; done
+	exit 130
+}
+trap stop_all INT TERM
+
+for ((i = 0; i < jobs; i++)); do start_next; done
+for ((i = 0; i < ${#scripts[@]}; i++)); do
+	script=${scripts[$i]}
 	name=$(basename -- "$script" .sh)
 	name=${name#scenario-}
 	work=$QEMU_TEST_DIR/$name
 	log=$QEMU_TEST_DIR/$name.log
-	t0=$SECONDS
-	rc=0
-	# Each scenario in its own process; timeout sends TERM (the scenario's
-	# trap stops its QEMU), then KILL 10 s later.
-	set +e
-	timeout --kill-after=10 "$limit" bash "$script" "$efi" ${usb:+"$usb"} </dev/null 2>&1 | tee "$log"
-	rc=${PIPESTATUS[0]}
-	set -e
-	took=$((SECONDS - t0))
+	if ((jobs == 1)); then
+		# One at a time: show the output as it comes.
+		tail -n +1 -s 0.2 -F --pid="${pids[$i]}" -- "$log" 2>/dev/null &
+		tailer=$!
+		wait "${pids[$i]}" || true
+		wait "$tailer" 2>/dev/null || true
+	else
+		wait "${pids[$i]}" || true
+		cat -- "$log"
+	fi
+	unset "running[${pids[$i]}]"
+	rc=125 took='?'
+	[[ -f $log.status ]] && read -r rc took <"$log.status"
 	n_ok=$(grep -c '^ok - ' "$log" || true)
 	n_bad=$(grep -c '^not ok - ' "$log" || true)
 	reason=
@@ -111,6 +162,7 @@ for script in "${scripts[@]}"; do
 		failures+=("$name")
 		echo "# scenario $name: FAILED: $reason (${took}s; files in ${work#"$repo"/})"
 	fi
+	start_next
 done
 
 ((failed == 0)) || echo "# failed scenarios: ${failures[*]}"

@@ -420,9 +420,14 @@ static void copy_between_controllers(const struct suite_context *ctx, const char
         else if (!b && nvme_fixture_write_allowed(fx, c))
             b = c;
     }
-    if (!a || !b) {
-        suite_skip(id, NULL, "needs a controller whose CMB takes read data (CMBSZ.WDS) and "
-                   "another whose serial allow_write names");
+    if (!a) {
+        suite_skip(id, NULL, "no controller has a CMB that takes read data (CAP.CMBS=0 or "
+                   "CMBSZ.WDS=0 everywhere)");
+        return;
+    }
+    if (!b) {
+        suite_skip(id, a->name, "no second controller with a namespace whose serial allow_write "
+                   "names");
         return;
     }
     if (b->mapper) {

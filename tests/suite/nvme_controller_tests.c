@@ -9,14 +9,26 @@
 static void takeover(const char *id, struct nvme_fixture *fx, struct nvme_controller *c)
 {
     struct nvme_placement host = nvme_fixture_host_placement();
+    /* What the previous owner (firmware, or an earlier pass of ours) left. */
+    uint32_t found_cc = nvme_reg_read32(c, NVME_REG(cc));
+    uint32_t found_csts = nvme_reg_read32(c, NVME_REG(csts));
+    if (found_csts & NVME_CSTS_CFS) {
+        struct tap_result r;
+        tap_result_init(&r);
+        tap_yaml_add(&r, "found_cc", "0x%08x", found_cc);
+        tap_yaml_add(&r, "found_csts", "0x%08x", found_csts);
+        nvme_fail(id, c, &r, "controller in fatal status (CSTS.CFS=1) before takeover");
+        return;
+    }
     uint64_t start = time_now_us();
+    if (c->started)
+        nvme_shutdown(c);
     if (!nvme_started_or_fail(id, c, &host))
         return;
     uint32_t csts = nvme_reg_read32(c, NVME_REG(csts));
-    bool firmware_running = c->firmware_cc & NVME_CC_EN;
-    suite_pass(id, c->name, "firmware left CC.EN=%u CSTS.RDY=%u; ours now (CSTS 0x%08x) after %llu us",
-               firmware_running, c->firmware_csts & NVME_CSTS_RDY, csts,
-               (unsigned long long)(time_now_us() - start));
+    suite_pass(id, c->name, "found CC.EN=%u CSTS.RDY=%u (firmware left CC.EN=%u); ours now "
+               "(CSTS 0x%08x) after %llu us", found_cc & NVME_CC_EN, found_csts & NVME_CSTS_RDY,
+               c->firmware_cc & NVME_CC_EN, csts, (unsigned long long)(time_now_us() - start));
 }
 
 static void identify_controller(const char *id, struct nvme_fixture *fx, struct nvme_controller *c)

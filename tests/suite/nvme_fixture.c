@@ -56,13 +56,14 @@ void nvme_fixture_setup(struct nvme_fixture *fx, const struct pci_inventory *inv
             tap_diag("nvme %s cannot be attached: %s", c->name, c->error);
             continue;
         }
+        /* Registers as found, before CMBMSC or PMRCTL are touched. */
+        tap_diag("nvme %s firmware left CC 0x%08x CSTS 0x%08x; registers as found:", c->name,
+                 c->firmware_cc, c->firmware_csts);
+        print_registers(c);
         if (cfg->cmb != FEATURE_OFF && nvme_cmb_setup(c) != 0)
             tap_diag("nvme %s CMB unusable: %s", c->name, c->cmb.problem);
         if (cfg->pmr != FEATURE_OFF && nvme_pmr_setup(c) != 0)
             tap_diag("nvme %s PMR unusable: %s", c->name, c->pmr.problem);
-        tap_diag("nvme %s firmware left CC 0x%08x CSTS 0x%08x", c->name, c->firmware_cc,
-                 c->firmware_csts);
-        print_registers(c);
     }
 }
 

@@ -188,6 +188,18 @@ struct vtd_state *vtd_ready(const struct suite_context *ctx)
             fail_setup("tables", state.unit.error);
         return &state;
     }
+    /* Controllers about to be translated stop now, while their queues are still
+     * reachable: deleting them after TE=1 would post completions to addresses
+     * the new domains do not map, and the controllers would go fatal. */
+    for (unsigned i = 0; i < state.binding_count; i++) {
+        struct nvme_fixture *fx = nvme_fixture();
+        for (unsigned k = 0; fx && k < fx->count; k++) {
+            struct nvme_controller *c = fx->controllers[k];
+            if (fx->attached[k] && pci_requester_id(ctx->pci, c->pci) == state.bindings[i].requester_id &&
+                nvme_shutdown(c) != 0)
+                tap_diag("nvme %s did not stop before translation: %s", c->name, c->error);
+        }
+    }
     if (vtd_enable(&state.unit) != 0) {
         fail_setup("enable", state.unit.error);
         return &state;

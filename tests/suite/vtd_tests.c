@@ -25,7 +25,7 @@ static void print_unit_registers(const struct vtd_unit *u)
         next = strchr(line, '\n');
         if (next)
             *next++ = '\0';
-        tap_diag("vtd 0x%llx %s", (unsigned long long)u->base, line);
+        tap_diag("vtd 0x%llx now %s", (unsigned long long)u->base, line);
     }
 }
 

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# tests/qemu/scenario-power-cycle-share-off.sh: two boots with the PMR backend share=off (QEMU maps the file privately: nothing persists): boot 2 must find no record, and the host files must stay all zero.
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR
+# shellcheck source=lib.sh
+. "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
+
+scenario_begin power-cycle-share-off "${1:-}"
+fresh_nvme_state
+
+for boot in boot1 boot2; do
+	power_cycle_boot "$boot" off || scenario_end
+	for bdf in $NVME_BDFS; do
+		i=${NVME_INDEX[$bdf]}
+		expect_power_cycle "$boot" "$bdf" 'found no record .*wrote generation 1 ' 'found generation'
+		expect_oracle "after $boot, pmr$i.bin ($bdf) is still all zero (a private mapping)" zero "$WORK/state/pmr$i.bin"
+	done
+done
+expect_no_grep "boot 2 found no record from boot 1" 'found generation' "$WORK/boot2.tap"
+scenario_end
