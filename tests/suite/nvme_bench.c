@@ -173,10 +173,8 @@ static void pmr_bandwidth(const char *id, struct nvme_fixture *fx, struct nvme_c
                "above)");
 }
 
-#define FOR_EACH(name, fn) \
-    static void name(const struct suite_context *ctx, const char *id) { nvme_for_each(id, fn); }
-FOR_EACH(run_read_iops, read_iops)
-FOR_EACH(run_pmr_bandwidth, pmr_bandwidth)
+NVME_CASE_FOR_EACH_CONTROLLER(run_read_iops, read_iops)
+NVME_CASE_FOR_EACH_CONTROLLER(run_pmr_bandwidth, pmr_bandwidth)
 
 const struct test_case nvme_bench_test_cases[] = {
     {"nvme.bench.read_4k", run_read_iops},

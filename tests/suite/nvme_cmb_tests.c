@@ -160,11 +160,9 @@ static void placement_read_matches(const char *id, struct nvme_fixture *fx,
                                    struct nvme_controller *c, const struct nvme_placement *p,
                                    const char *what)
 {
-    const struct nvme_namespace *ns = nvme_test_namespace(c);
-    if (!ns) {
-        suite_skip(id, c->name, "no namespace with %u blocks for the test LBA map", LBA_AREAS_END);
+    const struct nvme_namespace *ns = nvme_test_namespace_or_skip(id, c);
+    if (!ns)
         return;
-    }
     struct nvme_placement host = nvme_fixture_host_placement();
     uint32_t block = ns->identity.block_bytes;
     struct nvme_region reference, through;
@@ -229,11 +227,9 @@ static void prp_list(const char *id, struct nvme_fixture *fx, struct nvme_contro
 {
     if (!has_cmb(id, fx, c) || !cmb_allows(id, c, NVME_CMBSZ_LISTS, "LISTS"))
         return;
-    const struct nvme_namespace *ns = nvme_test_namespace(c);
-    if (!ns) {
-        suite_skip(id, c->name, "no namespace with %u blocks for the test LBA map", LBA_AREAS_END);
+    const struct nvme_namespace *ns = nvme_test_namespace_or_skip(id, c);
+    if (!ns)
         return;
-    }
     struct nvme_placement p = nvme_fixture_default_placement(fx, c);
     if (!nvme_started_or_fail(id, c, &p))
         return;
@@ -275,11 +271,9 @@ static void read_into_cmb(const char *id, struct nvme_fixture *fx, struct nvme_c
 {
     if (!has_cmb(id, fx, c) || !cmb_allows(id, c, NVME_CMBSZ_WDS, "WDS"))
         return;
-    const struct nvme_namespace *ns = nvme_test_namespace(c);
-    if (!ns) {
-        suite_skip(id, c->name, "no namespace with %u blocks for the test LBA map", LBA_AREAS_END);
+    const struct nvme_namespace *ns = nvme_test_namespace_or_skip(id, c);
+    if (!ns)
         return;
-    }
     struct nvme_placement p = nvme_fixture_default_placement(fx, c);
     if (!nvme_started_or_fail(id, c, &p))
         return;
@@ -319,11 +313,9 @@ static void write_from_cmb(const char *id, struct nvme_fixture *fx, struct nvme_
 {
     if (!has_cmb(id, fx, c) || !cmb_allows(id, c, NVME_CMBSZ_RDS, "RDS"))
         return;
-    const struct nvme_namespace *ns = nvme_test_namespace(c);
-    if (!ns) {
-        suite_skip(id, c->name, "no namespace with %u blocks for the test LBA map", LBA_AREAS_END);
+    const struct nvme_namespace *ns = nvme_test_namespace_or_skip(id, c);
+    if (!ns)
         return;
-    }
     if (!nvme_fixture_write_allowed(fx, c)) {
         suite_skip(id, c->name, "allow_write does not name serial %s: no namespace writes",
                    c->identity.serial);
@@ -370,11 +362,9 @@ static void mixed_prp_rejected(const char *id, struct nvme_fixture *fx, struct n
 {
     if (!has_cmb(id, fx, c))
         return;
-    const struct nvme_namespace *ns = nvme_test_namespace(c);
-    if (!ns) {
-        suite_skip(id, c->name, "no namespace with %u blocks for the test LBA map", LBA_AREAS_END);
+    const struct nvme_namespace *ns = nvme_test_namespace_or_skip(id, c);
+    if (!ns)
         return;
-    }
     struct nvme_placement p = nvme_fixture_default_placement(fx, c);
     if (!nvme_started_or_fail(id, c, &p))
         return;
@@ -482,17 +472,15 @@ static void copy_between_controllers(const struct suite_context *ctx, const char
                "read back identical", CMB_TEST_BLOCKS_BYTES / 1024, a->name, b->name, LBA_AREA_COPY);
 }
 
-#define FOR_EACH(name, fn) \
-    static void name(const struct suite_context *ctx, const char *id) { nvme_for_each(id, fn); }
-FOR_EACH(run_discover, discover)
-FOR_EACH(run_window, window_excludes_host)
-FOR_EACH(run_admin_sq, admin_sq)
-FOR_EACH(run_io_sq, io_sq)
-FOR_EACH(run_io_cq, io_cq)
-FOR_EACH(run_prp_list, prp_list)
-FOR_EACH(run_read_into_cmb, read_into_cmb)
-FOR_EACH(run_write_from_cmb, write_from_cmb)
-FOR_EACH(run_mixed, mixed_prp_rejected)
+NVME_CASE_FOR_EACH_CONTROLLER(run_discover, discover)
+NVME_CASE_FOR_EACH_CONTROLLER(run_window, window_excludes_host)
+NVME_CASE_FOR_EACH_CONTROLLER(run_admin_sq, admin_sq)
+NVME_CASE_FOR_EACH_CONTROLLER(run_io_sq, io_sq)
+NVME_CASE_FOR_EACH_CONTROLLER(run_io_cq, io_cq)
+NVME_CASE_FOR_EACH_CONTROLLER(run_prp_list, prp_list)
+NVME_CASE_FOR_EACH_CONTROLLER(run_read_into_cmb, read_into_cmb)
+NVME_CASE_FOR_EACH_CONTROLLER(run_write_from_cmb, write_from_cmb)
+NVME_CASE_FOR_EACH_CONTROLLER(run_mixed, mixed_prp_rejected)
 
 const struct test_case nvme_cmb_test_cases[] = {
     {"nvme.cmb.discover", run_discover},

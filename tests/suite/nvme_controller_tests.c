@@ -127,11 +127,9 @@ static void io_verify(const char *id, struct nvme_fixture *fx, struct nvme_contr
                    c->identity.serial);
         return;
     }
-    const struct nvme_namespace *ns = nvme_test_namespace(c);
-    if (!ns) {
-        suite_skip(id, c->name, "no namespace with %u blocks for the test LBA map", LBA_AREAS_END);
+    const struct nvme_namespace *ns = nvme_test_namespace_or_skip(id, c);
+    if (!ns)
         return;
-    }
     uint32_t block = ns->identity.block_bytes;
     uint64_t lba = LBA_AREA_IO_VERIFY;
     for (unsigned s = 0; s < sizeof(shapes) / sizeof(shapes[0]); s++) {
@@ -212,15 +210,13 @@ static void shutdown(const char *id, struct nvme_fixture *fx, struct nvme_contro
                csts);
 }
 
-#define FOR_EACH(name, fn) \
-    static void name(const struct suite_context *ctx, const char *id) { nvme_for_each(id, fn); }
-FOR_EACH(run_takeover, takeover)
-FOR_EACH(run_identify_controller, identify_controller)
-FOR_EACH(run_identify_namespaces, identify_namespaces)
-FOR_EACH(run_io_queue_pair, io_queue_pair)
-FOR_EACH(run_io_verify, io_verify)
-FOR_EACH(run_io_flush, io_flush)
-FOR_EACH(run_shutdown, shutdown)
+NVME_CASE_FOR_EACH_CONTROLLER(run_takeover, takeover)
+NVME_CASE_FOR_EACH_CONTROLLER(run_identify_controller, identify_controller)
+NVME_CASE_FOR_EACH_CONTROLLER(run_identify_namespaces, identify_namespaces)
+NVME_CASE_FOR_EACH_CONTROLLER(run_io_queue_pair, io_queue_pair)
+NVME_CASE_FOR_EACH_CONTROLLER(run_io_verify, io_verify)
+NVME_CASE_FOR_EACH_CONTROLLER(run_io_flush, io_flush)
+NVME_CASE_FOR_EACH_CONTROLLER(run_shutdown, shutdown)
 
 const struct test_case nvme_controller_test_cases[] = {
     {"nvme.controller.takeover", run_takeover},

@@ -1,6 +1,8 @@
 /* Data helpers for NVMe tests: patterns staged through RAM for device memory, region comparison. */
 #include "tests/suite/nvme_data.h"
 
+#include "tests/suite/suite.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +11,15 @@ const struct nvme_namespace *nvme_test_namespace(const struct nvme_controller *c
     if (!c->namespace_count || c->namespaces[0].identity.size_blocks < LBA_AREAS_END)
         return NULL;
     return &c->namespaces[0];
+}
+
+const struct nvme_namespace *nvme_test_namespace_or_skip(const char *id,
+                                                         const struct nvme_controller *c)
+{
+    const struct nvme_namespace *ns = nvme_test_namespace(c);
+    if (!ns)
+        suite_skip(id, c->name, "no namespace with %u blocks for the test LBA map", LBA_AREAS_END);
+    return ns;
 }
 
 int region_fill_pattern(const struct nvme_region *region, uint64_t lba, uint32_t block_bytes,

@@ -15,6 +15,9 @@
 
 /* The first namespace, when it is large enough for the LBA map; NULL otherwise. */
 const struct nvme_namespace *nvme_test_namespace(const struct nvme_controller *c);
+/* The same, reporting a SKIP for test point `id` when there is none. */
+const struct nvme_namespace *nvme_test_namespace_or_skip(const char *id,
+                                                         const struct nvme_controller *c);
 
 /* Pattern into / check out of a region of any kind (device memory via RAM). */
 int region_fill_pattern(const struct nvme_region *region, uint64_t lba, uint32_t block_bytes,

@@ -47,6 +47,14 @@ void nvme_for_each(const char *id,
 bool nvme_started_or_fail(const char *id, struct nvme_controller *c,
                           const struct nvme_placement *placement);
 
+/* Defines a suite case `name` that runs the per-controller function `fn` on every controller. */
+#define NVME_CASE_FOR_EACH_CONTROLLER(name, fn)                             \
+    static void name(const struct suite_context *ctx, const char *id)      \
+    {                                                                      \
+        (void)ctx;                                                         \
+        nvme_for_each(id, fn);                                             \
+    }
+
 /* The fixture main set up; NULL when no test needs it. */
 struct nvme_fixture *nvme_fixture(void);
 void nvme_fixture_register(struct nvme_fixture *fx);

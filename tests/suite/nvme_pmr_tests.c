@@ -296,11 +296,9 @@ static void dma_target(const char *id, struct nvme_fixture *fx, struct nvme_cont
 {
     if (!has_pmr(id, fx, c) || !pmr_writes_allowed(id, fx, c) || !enabled_or_fail(id, c))
         return;
-    const struct nvme_namespace *ns = nvme_test_namespace(c);
-    if (!ns) {
-        suite_skip(id, c->name, "no namespace with %u blocks for the test LBA map", LBA_AREAS_END);
+    const struct nvme_namespace *ns = nvme_test_namespace_or_skip(id, c);
+    if (!ns)
         return;
-    }
     uint32_t block = ns->identity.block_bytes;
     uint32_t blocks = PMR_SCRATCH_BYTES / block;
     uint64_t source = LBA_AREA_PMR_DMA, target = LBA_AREA_PMR_DMA + blocks;
@@ -345,16 +343,14 @@ static void dma_target(const char *id, struct nvme_fixture *fx, struct nvme_cont
                (unsigned long long)area.bus, (unsigned long long)target);
 }
 
-#define FOR_EACH(name, fn) \
-    static void name(const struct suite_context *ctx, const char *id) { nvme_for_each(id, fn); }
-FOR_EACH(run_discover, discover)
-FOR_EACH(run_enable, enable)
-FOR_EACH(run_power_cycle, power_cycle)
-FOR_EACH(run_access_widths, access_widths)
-FOR_EACH(run_disable, disable_hides_data)
-FOR_EACH(run_reset, survives_reset)
-FOR_EACH(run_flr, survives_flr)
-FOR_EACH(run_dma_target, dma_target)
+NVME_CASE_FOR_EACH_CONTROLLER(run_discover, discover)
+NVME_CASE_FOR_EACH_CONTROLLER(run_enable, enable)
+NVME_CASE_FOR_EACH_CONTROLLER(run_power_cycle, power_cycle)
+NVME_CASE_FOR_EACH_CONTROLLER(run_access_widths, access_widths)
+NVME_CASE_FOR_EACH_CONTROLLER(run_disable, disable_hides_data)
+NVME_CASE_FOR_EACH_CONTROLLER(run_reset, survives_reset)
+NVME_CASE_FOR_EACH_CONTROLLER(run_flr, survives_flr)
+NVME_CASE_FOR_EACH_CONTROLLER(run_dma_target, dma_target)
 
 /* power_cycle first: it must see what the previous boot left before anything writes. */
 const struct test_case nvme_pmr_test_cases[] = {
