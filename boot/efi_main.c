@@ -12,7 +12,8 @@
 #define EXIT_BOOT_SERVICES_TRIES 8
 #define MEMORY_MAP_BUFFER_BYTES  (64u << 10)
 
-static struct boot_info info;
+/* From AllocatePool, not static: .bss lives in the image file (see linker.ld). */
+static struct boot_info *boot;
 /* Pool allocations, not static arrays: .bss lives in the file (see linker.ld). */
 static char *config_text;   /* CONFIG_FILE_MAX + 1 bytes */
 static uint8_t *memory_map_buffer; /* MEMORY_MAP_BUFFER_BYTES */
@@ -33,11 +34,11 @@ static void narrow(const CHAR16 *wide, size_t wide_chars, char *out, size_t out_
 
 static void record_firmware(EFI_SYSTEM_TABLE *st)
 {
-    narrow(st->FirmwareVendor, 63, info.firmware_vendor, sizeof(info.firmware_vendor));
-    info.firmware_revision = st->FirmwareRevision;
-    info.uefi_revision = st->Hdr.Revision;
-    info.efi_system_table = st;
-    info.efi_reset_system = (void *)st->RuntimeServices->ResetSystem;
+    narrow(st->FirmwareVendor, 63, boot->firmware_vendor, sizeof(boot->firmware_vendor));
+    boot->firmware_revision = st->FirmwareRevision;
+    boot->uefi_revision = st->Hdr.Revision;
+    boot->efi_system_table = st;
+    boot->efi_reset_system = (void *)st->RuntimeServices->ResetSystem;
 }
 
 static void record_image(EFI_BOOT_SERVICES *bs, EFI_HANDLE image)
@@ -45,8 +46,8 @@ static void record_image(EFI_BOOT_SERVICES *bs, EFI_HANDLE image)
     EFI_LOADED_IMAGE *loaded = NULL;
     if (EFI_ERROR(bs->HandleProtocol(image, &loaded_image_guid, (void **)&loaded)))
         return;
-    info.image_base = (uint64_t)(uintptr_t)loaded->ImageBase;
-    info.image_bytes = loaded->ImageSize;
+    boot->image_base = (uint64_t)(uintptr_t)loaded->ImageBase;
+    boot->image_bytes = loaded->ImageSize;
 }
 
 static void record_rsdp(EFI_SYSTEM_TABLE *st)
@@ -54,12 +55,12 @@ static void record_rsdp(EFI_SYSTEM_TABLE *st)
     for (UINTN i = 0; i < st->NumberOfTableEntries; i++) {
         EFI_CONFIGURATION_TABLE *t = &st->ConfigurationTable[i];
         if (memcmp(&t->VendorGuid, &acpi20_guid, sizeof(EFI_GUID)) == 0) {
-            info.rsdp_address = (uint64_t)(uintptr_t)t->VendorTable;
-            info.rsdp_from_acpi20_guid = true;
+            boot->rsdp_address = (uint64_t)(uintptr_t)t->VendorTable;
+            boot->rsdp_from_acpi20_guid = true;
             return;
         }
-        if (memcmp(&t->VendorGuid, &acpi10_guid, sizeof(EFI_GUID)) == 0 && !info.rsdp_address)
-            info.rsdp_address = (uint64_t)(uintptr_t)t->VendorTable;
+        if (memcmp(&t->VendorGuid, &acpi10_guid, sizeof(EFI_GUID)) == 0 && !boot->rsdp_address)
+            boot->rsdp_address = (uint64_t)(uintptr_t)t->VendorTable;
     }
 }
 
@@ -69,7 +70,7 @@ static void record_framebuffer(EFI_BOOT_SERVICES *bs)
     if (EFI_ERROR(bs->LocateProtocol(&gop_guid, NULL, (void **)&gop)) || !gop || !gop->Mode)
         return;
     EFI_GRAPHICS_OUTPUT_PROTOCOL_MODE *mode = gop->Mode;
-    info.framebuffer = (struct boot_framebuffer){
+    boot->framebuffer = (struct boot_framebuffer){
         .present = mode->Info->PixelFormat != PixelBltOnly,
         .base = mode->FrameBufferBase,
         .size = mode->FrameBufferSize,
@@ -83,37 +84,37 @@ static void record_framebuffer(EFI_BOOT_SERVICES *bs)
 /* \nvmetal.cfg first, then the load options override it. */
 static void read_config(EFI_SYSTEM_TABLE *st, EFI_HANDLE image)
 {
-    config_defaults(&info.config);
-    info.config_ok = true;
+    config_defaults(&boot->config);
+    boot->config_ok = true;
     UINTN bytes = 0;
     EFI_STATUS status = st->BootServices->AllocatePool(EfiLoaderData, CONFIG_FILE_MAX + 1,
                                                        (void **)&config_text);
     if (EFI_ERROR(status)) {
-        info.config_ok = false;
-        snprintf(info.config_error.where, sizeof(info.config_error.where), "nvmetal.cfg");
-        snprintf(info.config_error.message, sizeof(info.config_error.message),
+        boot->config_ok = false;
+        snprintf(boot->config_error.where, sizeof(boot->config_error.where), "nvmetal.cfg");
+        snprintf(boot->config_error.message, sizeof(boot->config_error.message),
                  "no memory to read it: AllocatePool 0x%llx", (unsigned long long)status);
         return;
     }
     status = efi_read_config_file(st, image, config_text, &bytes);
     if (status == EFI_SUCCESS) {
-        info.config_origin = CONFIG_FROM_FILE;
-        info.config_file_bytes = bytes;
-        if (config_parse_file(&info.config, config_text, bytes, "nvmetal.cfg",
-                              &info.config_error) != 0) {
-            info.config_ok = false;
+        boot->config_origin = CONFIG_FROM_FILE;
+        boot->config_file_bytes = bytes;
+        if (config_parse_file(&boot->config, config_text, bytes, "nvmetal.cfg",
+                              &boot->config_error) != 0) {
+            boot->config_ok = false;
             return;
         }
     } else if (status == EFI_BUFFER_TOO_SMALL) {
-        info.config_ok = false;
-        snprintf(info.config_error.where, sizeof(info.config_error.where), "nvmetal.cfg");
-        snprintf(info.config_error.message, sizeof(info.config_error.message),
+        boot->config_ok = false;
+        snprintf(boot->config_error.where, sizeof(boot->config_error.where), "nvmetal.cfg");
+        snprintf(boot->config_error.message, sizeof(boot->config_error.message),
                  "larger than %u bytes", CONFIG_FILE_MAX);
         return;
     } else if (status != EFI_NOT_FOUND) {
-        info.config_ok = false;
-        snprintf(info.config_error.where, sizeof(info.config_error.where), "nvmetal.cfg");
-        snprintf(info.config_error.message, sizeof(info.config_error.message),
+        boot->config_ok = false;
+        snprintf(boot->config_error.where, sizeof(boot->config_error.where), "nvmetal.cfg");
+        snprintf(boot->config_error.message, sizeof(boot->config_error.message),
                  "cannot be read: EFI status 0x%llx", (unsigned long long)status);
         return;
     }
@@ -134,9 +135,9 @@ static void read_config(EFI_SYSTEM_TABLE *st, EFI_HANDLE image)
         options[n] = (char)wide[n];
     }
     options[n] = '\0';
-    narrow(wide, chars, info.load_options, sizeof(info.load_options));
-    if (config_parse_options(&info.config, options, n, &info.config_error) != 0)
-        info.config_ok = false;
+    narrow(wide, chars, boot->load_options, sizeof(boot->load_options));
+    if (config_parse_options(&boot->config, options, n, &boot->config_error) != 0)
+        boot->config_ok = false;
 }
 
 static EFI_STATUS reserve_memory(EFI_BOOT_SERVICES *bs)
@@ -145,38 +146,38 @@ static EFI_STATUS reserve_memory(EFI_BOOT_SERVICES *bs)
     EFI_STATUS status = bs->AllocatePages(AllocateAnyPages, EfiLoaderData,
                                           HEAP_BYTES / PAGE_SIZE, &heap);
     if (EFI_ERROR(status)) {
-        snprintf(info.boot_error, sizeof(info.boot_error),
+        snprintf(boot->boot_error, sizeof(boot->boot_error),
                  "AllocatePages for a %u MiB heap failed: 0x%llx", HEAP_BYTES >> 20,
                  (unsigned long long)status);
         return status;
     }
-    info.heap_base = heap;
-    info.heap_bytes = HEAP_BYTES;
+    boot->heap_base = heap;
+    boot->heap_bytes = HEAP_BYTES;
 
-    uint64_t pool_bytes = (uint64_t)info.config.dma_pool_mb << 20;
+    uint64_t pool_bytes = (uint64_t)boot->config.dma_pool_mb << 20;
     EFI_PHYSICAL_ADDRESS pool = DMA_POOL_MAX_ADDRESS;
     status = bs->AllocatePages(AllocateMaxAddress, EfiLoaderData, pool_bytes / PAGE_SIZE, &pool);
     if (EFI_ERROR(status)) {
-        snprintf(info.boot_error, sizeof(info.boot_error),
+        snprintf(boot->boot_error, sizeof(boot->boot_error),
                  "AllocatePages for a %llu MiB DMA pool below 4 GiB failed: 0x%llx",
-                 (unsigned long long)info.config.dma_pool_mb, (unsigned long long)status);
+                 (unsigned long long)boot->config.dma_pool_mb, (unsigned long long)status);
         return status;
     }
-    info.dma_pool_base = pool;
-    info.dma_pool_bytes = pool_bytes;
+    boot->dma_pool_base = pool;
+    boot->dma_pool_bytes = pool_bytes;
     return EFI_SUCCESS;
 }
 
 static void record_memory_map(UINTN map_bytes, UINTN descriptor_bytes)
 {
-    info.memory_map_count = 0;
+    boot->memory_map_count = 0;
     for (UINTN offset = 0; offset + descriptor_bytes <= map_bytes; offset += descriptor_bytes) {
-        if (info.memory_map_count == BOOT_MEMORY_MAP_MAX) {
-            info.memory_map_truncated = true;
+        if (boot->memory_map_count == BOOT_MEMORY_MAP_MAX) {
+            boot->memory_map_truncated = true;
             return;
         }
         const EFI_MEMORY_DESCRIPTOR *d = (const void *)(memory_map_buffer + offset);
-        info.memory_map[info.memory_map_count++] = (struct boot_memory_region){
+        boot->memory_map[boot->memory_map_count++] = (struct boot_memory_region){
             d->Type, d->PhysicalStart, d->NumberOfPages, d->Attribute};
     }
 }
@@ -188,11 +189,11 @@ static EFI_STATUS exit_boot_services(EFI_HANDLE image, EFI_BOOT_SERVICES *bs)
     for (unsigned attempt = 1; attempt <= EXIT_BOOT_SERVICES_TRIES; attempt++) {
         UINTN map_bytes = MEMORY_MAP_BUFFER_BYTES, key = 0, descriptor_bytes = 0;
         UINT32 descriptor_version = 0;
-        info.exit_boot_services_attempts = attempt;
+        boot->exit_boot_services_attempts = attempt;
         status = bs->GetMemoryMap(&map_bytes, (EFI_MEMORY_DESCRIPTOR *)memory_map_buffer, &key,
                                   &descriptor_bytes, &descriptor_version);
         if (EFI_ERROR(status)) {
-            snprintf(info.boot_error, sizeof(info.boot_error),
+            snprintf(boot->boot_error, sizeof(boot->boot_error),
                      "GetMemoryMap failed: 0x%llx (needs %llu bytes)", (unsigned long long)status,
                      (unsigned long long)map_bytes);
             return status;
@@ -200,11 +201,11 @@ static EFI_STATUS exit_boot_services(EFI_HANDLE image, EFI_BOOT_SERVICES *bs)
         status = bs->ExitBootServices(image, key);
         if (status == EFI_SUCCESS) {
             record_memory_map(map_bytes, descriptor_bytes);
-            info.boot_services_exited = true;
+            boot->boot_services_exited = true;
             return status;
         }
     }
-    snprintf(info.boot_error, sizeof(info.boot_error),
+    snprintf(boot->boot_error, sizeof(boot->boot_error),
              "ExitBootServices failed %u times, last status 0x%llx", EXIT_BOOT_SERVICES_TRIES,
              (unsigned long long)status);
     return status;
@@ -217,21 +218,24 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
     EFI_BOOT_SERVICES *bs = st->BootServices;
     /* The firmware's 5-minute watchdog would reset us mid-run; ours replaces it. */
     bs->SetWatchdogTimer(0, 0, 0, NULL);
+    if (EFI_ERROR(bs->AllocatePool(EfiLoaderData, sizeof(*boot), (void **)&boot)))
+        return EFI_OUT_OF_RESOURCES; /* nothing to report with: no console is ours yet */
+    memset(boot, 0, sizeof(*boot));
 
     record_firmware(st);
     if (EFI_ERROR(bs->AllocatePool(EfiLoaderData, MEMORY_MAP_BUFFER_BYTES,
                                    (void **)&memory_map_buffer)))
-        snprintf(info.boot_error, sizeof(info.boot_error), "AllocatePool for the memory map failed");
+        snprintf(boot->boot_error, sizeof(boot->boot_error), "AllocatePool for the memory map failed");
     record_image(bs, image);
     record_rsdp(st);
     record_framebuffer(bs);
     read_config(st, image);
 
-    if (info.boot_error[0]) {
+    if (boot->boot_error[0]) {
         /* nothing more to do before main reports it */
-    } else if (reserve_memory(bs) == EFI_SUCCESS && info.config.exit_boot_services) {
+    } else if (reserve_memory(bs) == EFI_SUCCESS && boot->config.exit_boot_services) {
         exit_boot_services(image, bs);
-    } else if (!info.boot_error[0]) {
+    } else if (!boot->boot_error[0]) {
         UINTN map_bytes = MEMORY_MAP_BUFFER_BYTES, key = 0, descriptor_bytes = 0;
         UINT32 descriptor_version = 0;
         if (!EFI_ERROR(bs->GetMemoryMap(&map_bytes, (EFI_MEMORY_DESCRIPTOR *)memory_map_buffer,
@@ -239,6 +243,6 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
             record_memory_map(map_bytes, descriptor_bytes);
     }
 
-    int verdict = nvmetal_main(&info);
+    int verdict = nvmetal_main(boot);
     return verdict == 0 ? EFI_SUCCESS : EFI_ABORTED;
 }

@@ -1,5 +1,6 @@
 /* CMB test cases: discovery, where queues, PRP lists and data may live, misuse rejected, copies between controllers. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "drivers/nvme/nvme_cmb.h"
@@ -88,35 +89,52 @@ static bool identify_controller_into(struct nvme_controller *c, uint8_t *page)
     return true;
 }
 
+static void admin_sq_compare(const char *id, struct nvme_controller *c,
+                             const struct nvme_placement *host, const struct nvme_placement *cmb,
+                             uint8_t *by_host_sq, uint8_t *by_cmb_sq, struct tap_result *r);
+
 /* Identify with the admin SQ in the CMB must return the page a host SQ returned. */
 static void admin_sq(const char *id, struct nvme_fixture *fx, struct nvme_controller *c)
 {
     if (!has_cmb(id, fx, c) || !cmb_allows(id, c, NVME_CMBSZ_SQS, "SQS"))
         return;
-    static uint8_t by_host_sq[NVME_IDENTIFY_BYTES], by_cmb_sq[NVME_IDENTIFY_BYTES];
     struct nvme_placement host = nvme_fixture_host_placement();
     struct nvme_placement cmb = host;
     cmb.admin_sq = NVME_MEMORY_CMB;
     struct tap_result r;
     tap_result_init(&r);
-    if (!nvme_started_or_fail(id, c, &host))
-        return;
-    if (!identify_controller_into(c, by_host_sq)) {
-        nvme_fail(id, c, &r, "Identify with the admin SQ in host memory failed");
+    uint8_t *by_host_sq = malloc(2 * NVME_IDENTIFY_BYTES);
+    uint8_t *by_cmb_sq = by_host_sq + NVME_IDENTIFY_BYTES;
+    if (!by_host_sq) {
+        nvme_fail(id, c, &r, "no heap");
         return;
     }
-    if (!nvme_started_or_fail(id, c, &cmb))
+    admin_sq_compare(id, c, &host, &cmb, by_host_sq, by_cmb_sq, &r);
+    free(by_host_sq);
+}
+
+static void admin_sq_compare(const char *id, struct nvme_controller *c,
+                             const struct nvme_placement *host, const struct nvme_placement *cmb,
+                             uint8_t *by_host_sq, uint8_t *by_cmb_sq, struct tap_result *r)
+{
+    if (!nvme_started_or_fail(id, c, host))
+        return;
+    if (!identify_controller_into(c, by_host_sq)) {
+        nvme_fail(id, c, r, "Identify with the admin SQ in host memory failed");
+        return;
+    }
+    if (!nvme_started_or_fail(id, c, cmb))
         return;
     if (!identify_controller_into(c, by_cmb_sq)) {
-        nvme_fail(id, c, &r, "Identify with the admin SQ in the CMB failed");
+        nvme_fail(id, c, r, "Identify with the admin SQ in the CMB failed");
         return;
     }
     for (unsigned i = 0; i < NVME_IDENTIFY_BYTES; i++) {
         if (by_host_sq[i] != by_cmb_sq[i]) {
-            tap_yaml_add(&r, "offset", "%u", i);
-            tap_yaml_add(&r, "expected", "0x%02x", by_host_sq[i]);
-            tap_yaml_add(&r, "got", "0x%02x", by_cmb_sq[i]);
-            nvme_fail(id, c, &r, "Identify differs between admin SQ in host memory and in the CMB");
+            tap_yaml_add(r, "offset", "%u", i);
+            tap_yaml_add(r, "expected", "0x%02x", by_host_sq[i]);
+            tap_yaml_add(r, "got", "0x%02x", by_cmb_sq[i]);
+            nvme_fail(id, c, r, "Identify differs between admin SQ in host memory and in the CMB");
             return;
         }
     }

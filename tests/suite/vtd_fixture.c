@@ -2,6 +2,7 @@
 #include "tests/suite/vtd_fixture.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "drivers/pci/pci_path.h"
@@ -11,12 +12,14 @@
 #define MSI_WINDOW      0xfee00000ull
 #define MSI_WINDOW_SIZE 0x100000ull
 
-static struct vtd_state state;
+/* From the heap, not static: .bss lives in the image file (see linker.ld). */
+static struct vtd_state *current;
+#define state (*current)
 static bool attempted;
 
 struct vtd_state *vtd_state(void)
 {
-    return attempted ? &state : NULL;
+    return attempted && current ? current : NULL;
 }
 
 static uint64_t map_for_controller(void *ctx, uint64_t physical, uint64_t bytes)
@@ -151,9 +154,11 @@ static int build_contexts(const struct suite_context *ctx)
 struct vtd_state *vtd_ready(const struct suite_context *ctx)
 {
     if (attempted)
-        return &state;
+        return current;
     attempted = true;
-    memset(&state, 0, sizeof(state));
+    current = calloc(1, sizeof(*current));
+    if (!current)
+        return NULL;
     const void *table;
     size_t bytes;
     if (ctx->config->iommu == FEATURE_OFF) {
@@ -214,7 +219,7 @@ struct vtd_state *vtd_ready(const struct suite_context *ctx)
 
 void vtd_teardown(void (*report)(const char *line))
 {
-    if (!attempted || !state.enabled)
+    if (!current || !state.enabled)
         return;
     char line[240];
     if (vtd_disable(&state.unit) != 0)

@@ -28,7 +28,8 @@ struct vtd_state {
 };
 
 /* Parses DMAR, takes the unit over, builds tables, enables translation, once.
- * Returns the state with `enabled` set, or with why_not explaining why not. */
+ * Returns the state with `enabled` set, or with why_not explaining why not;
+ * NULL only when the heap cannot hold the state. */
 struct vtd_state *vtd_ready(const struct suite_context *ctx);
 /* The state if parsing was attempted; NULL before. */
 struct vtd_state *vtd_state(void);

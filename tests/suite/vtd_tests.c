@@ -39,10 +39,22 @@ static void yaml_add_unit(struct tap_result *r, const struct vtd_unit *u)
 }
 
 /* SKIP where the platform has no VT-d; FAIL where it has one we could not bring up. */
-static struct vtd_state *enabled_or_report(const struct suite_context *ctx, const char *id)
+/* NULL (after reporting a failure) when the heap cannot hold the VT-d state. */
+static struct vtd_state *ready_or_fail(const struct suite_context *ctx, const char *id)
 {
     struct vtd_state *s = vtd_ready(ctx);
-    if (s->enabled)
+    if (!s) {
+        struct tap_result r;
+        tap_result_init(&r);
+        suite_fail(id, NULL, &r, "no heap for the VT-d state");
+    }
+    return s;
+}
+
+static struct vtd_state *enabled_or_report(const struct suite_context *ctx, const char *id)
+{
+    struct vtd_state *s = ready_or_fail(ctx, id);
+    if (!s || s->enabled)
         return s;
     if (!s->dmar_found && ctx->config->iommu != FEATURE_REQUIRE) {
         suite_skip(id, NULL, "%s", s->why_not);
@@ -58,7 +70,9 @@ static struct vtd_state *enabled_or_report(const struct suite_context *ctx, cons
 
 static void dmar_parse_case(const struct suite_context *ctx, const char *id)
 {
-    struct vtd_state *s = vtd_ready(ctx);
+    struct vtd_state *s = ready_or_fail(ctx, id);
+    if (!s)
+        return;
     if (!s->dmar_found && ctx->config->iommu == FEATURE_REQUIRE) {
         struct tap_result r;
         tap_result_init(&r);
@@ -104,7 +118,9 @@ static void dmar_parse_case(const struct suite_context *ctx, const char *id)
 
 static void takeover_case(const struct suite_context *ctx, const char *id)
 {
-    struct vtd_state *s = vtd_ready(ctx);
+    struct vtd_state *s = ready_or_fail(ctx, id);
+    if (!s)
+        return;
     if (!s->dmar_found) {
         suite_skip(id, NULL, "%s", s->why_not);
         return;
