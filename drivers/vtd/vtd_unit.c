@@ -208,9 +208,13 @@ int vtd_set_context(struct vtd_unit *u, uint16_t sid, const struct vtd_domain *d
     entry[1] = high;
     entry[0] = low;
     vtd_flush_cpu_cache(u, entry, 16);
-    if (u->translating && (was_present || VTD_CAP_CM(u->cap)))
-        return vtd_invalidate_context_all(u);
-    return 0;
+    if (!u->translating || (!was_present && !VTD_CAP_CM(u->cap)))
+        return 0;
+    /* A source ID moving between domains may still have translations cached
+     * under the old one: the context cache first, then the IOTLB (VT-d 6.5). */
+    if (vtd_invalidate_context_all(u) != 0)
+        return -1;
+    return was_present ? vtd_invalidate_iotlb_all(u) : 0;
 }
 
 static uint64_t *table_at(void *ctx, uint64_t physical)

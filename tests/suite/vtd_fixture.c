@@ -8,6 +8,7 @@
 #include "drivers/pci/pci_path.h"
 #include "drivers/vtd/vtd_pagetable.h"
 #include "drivers/vtd/vtd_regs.h"
+#include "boot/boot_info.h"
 
 #define MSI_WINDOW      0xfee00000ull
 #define MSI_WINDOW_SIZE 0x100000ull
@@ -100,7 +101,77 @@ static int fail_setup(const char *what, const char *detail)
     return -1;
 }
 
-/* Domains for NVMe controllers; pass-through (or nothing) for everything else in scope. */
+/* EFI memory types a device may legitimately DMA to: RAM of every kind, ACPI and persistent memory. */
+static bool is_ram(uint32_t efi_type)
+{
+    switch (efi_type) {
+    case 1: case 2: case 3: case 4: case 5: case 6: case 7: /* loader, boot, runtime, conventional */
+    case 9: case 10: case 14:                              /* ACPI reclaim/NVS, persistent */
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Maps [base, limit] 1:1 page by page, leaving pages already mapped alone
+ * (an RMRR may overlap RAM). Returns the bytes newly mapped. */
+static uint64_t map_identity_pages(struct vtd_domain *d, uint64_t base, uint64_t limit)
+{
+    uint64_t mapped = 0;
+    for (uint64_t page = base & ~0xfffull; page <= limit; page += VTD_PAGE_4K) {
+        uint64_t physical, permissions;
+        if (vtd_pagetable_lookup(&d->pagetable, page, &physical, &permissions))
+            continue;
+        if (vtd_map_at(d, page, page, VTD_PAGE_4K, VTD_PTE_READ | VTD_PTE_WRITE) == 0)
+            mapped += VTD_PAGE_4K;
+    }
+    return mapped;
+}
+
+/* RMRRs: memory a device keeps using behind the OS's back; its domain must keep it mapped 1:1. */
+static void map_rmrrs_for(struct vtd_domain *d, const struct pci_inventory *inv, uint16_t rid,
+                          bool every_device)
+{
+    for (unsigned i = 0; i < state.dmar.rmrr_count; i++) {
+        const struct dmar_rmrr *m = &state.dmar.rmrrs[i];
+        bool applies = every_device;
+        for (unsigned k = 0; k < m->scopes.count && !applies; k++)
+            applies = dmar_scope_source_id(&m->scopes.scopes[k], secondary_bus_of, (void *)inv) == rid;
+        if (applies)
+            map_identity_pages(d, m->base, m->limit);
+    }
+}
+
+/* The fallback for units without ECAP.PT: one 1:1 domain over RAM and every RMRR. */
+static int build_identity_domain(const struct suite_context *ctx)
+{
+    struct vtd_unit *u = &state.unit;
+    state.identity = vtd_domain_create(u);
+    if (!state.identity)
+        return fail_setup("identity domain", u->error);
+    uint64_t reach = 1ull << (12 + 9 * u->levels);
+    const struct boot_info *b = ctx->boot;
+    for (unsigned i = 0; i < b->memory_map_count; i++) {
+        const struct boot_memory_region *r = &b->memory_map[i];
+        uint64_t bytes = r->pages * VTD_PAGE_4K;
+        if (!is_ram(r->type) || !bytes)
+            continue;
+        if (r->physical_start + bytes > reach) {
+            tap_diag("vtd: RAM 0x%llx..0x%llx lies beyond the %u-level reach; not identity-mapped",
+                     (unsigned long long)r->physical_start,
+                     (unsigned long long)(r->physical_start + bytes - 1), u->levels);
+            continue;
+        }
+        if (vtd_map_at(state.identity, r->physical_start, r->physical_start, bytes,
+                       VTD_PTE_READ | VTD_PTE_WRITE) != 0)
+            return fail_setup("identity map of RAM", u->error);
+        state.identity_bytes += bytes;
+    }
+    map_rmrrs_for(state.identity, ctx->pci, 0, true);
+    return 0;
+}
+
+/* Domains for NVMe controllers; pass-through, or the identity domain, for everything else in scope. */
 static int build_contexts(const struct suite_context *ctx)
 {
     struct vtd_unit *u = &state.unit;
@@ -122,6 +193,7 @@ static int build_contexts(const struct suite_context *ctx)
                 return fail_setup("no domain", u->error);
             b->requester_id = rid;
             state.binding_count++;
+            map_rmrrs_for(b->domain, inv, rid, false);
             if (vtd_set_context(u, rid, b->domain) != 0)
                 return fail_setup("context entry", u->error);
         }
@@ -135,9 +207,13 @@ static int build_contexts(const struct suite_context *ctx)
             if (vtd_set_context(u, rid, NULL) != 0)
                 return fail_setup("pass-through context", u->error);
             state.pass_through++;
-        } else {
-            state.identity_mapped++; /* no context entry: their DMA faults; counted and reported */
+            continue;
         }
+        if (!state.identity && build_identity_domain(ctx) != 0)
+            return -1;
+        if (vtd_set_context(u, rid, state.identity) != 0)
+            return fail_setup("identity context", u->error);
+        state.identity_mapped++;
     }
     /* IOVAs must never land where a controller serves addresses itself, nor on MSIs. */
     vtd_exclude(u, MSI_WINDOW, MSI_WINDOW_SIZE);

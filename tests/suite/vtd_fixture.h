@@ -22,6 +22,10 @@ struct vtd_state {
     char takeover_notes[200];
     struct vtd_unit unit; /* the first DRHD unit, which the NVMe controllers sit behind */
     unsigned pass_through, identity_mapped;
+    /* Without ECAP.PT every other device in scope shares this 1:1 domain
+     * over RAM and the RMRRs; NULL when pass-through is used instead. */
+    struct vtd_domain *identity;
+    uint64_t identity_bytes;
     struct vtd_binding bindings[NVME_FIXTURE_MAX];
     unsigned binding_count;
     char why_not[200]; /* why translation is not on, for SKIPs and failures */

@@ -156,9 +156,17 @@ static void enable_case(const struct suite_context *ctx, const char *id)
         suite_fail(id, device, &r, "GSTS.TES reads 0 after enabling");
         return;
     }
-    suite_pass(id, device, "GSTS 0x%08x: %u-level tables (MGAW %u), %u NVMe domain%s, %u device%s "
-               "pass-through%s", gsts, s->unit.levels, VTD_CAP_MGAW(s->unit.cap), s->binding_count,
-               s->binding_count == 1 ? "" : "s", s->pass_through, s->pass_through == 1 ? "" : "s",
+    char others[96];
+    if (s->identity)
+        snprintf(others, sizeof(others), "%u device%s identity-mapped (%llu MiB of RAM, no ECAP.PT)",
+                 s->identity_mapped, s->identity_mapped == 1 ? "" : "s",
+                 (unsigned long long)(s->identity_bytes >> 20));
+    else
+        snprintf(others, sizeof(others), "%u device%s pass-through", s->pass_through,
+                 s->pass_through == 1 ? "" : "s");
+    suite_pass(id, device, "GSTS 0x%08x: %u-level tables (MGAW %u), %u NVMe domain%s, %s%s", gsts,
+               s->unit.levels, VTD_CAP_MGAW(s->unit.cap), s->binding_count,
+               s->binding_count == 1 ? "" : "s", others,
                VTD_CAP_CM(s->unit.cap) ? ", caching mode" : "");
 }
 
@@ -311,7 +319,7 @@ static int translate(struct nvme_controller *c, struct vtd_binding *b)
     if (c->mapper == &b->mapper)
         return 0;
     size_t len = strlen(c->name);
-    if (len + 4 < sizeof(c->name))
+    if (!strstr(c->name, "/vtd") && len + 4 < sizeof(c->name))
         memcpy(c->name + len, "/vtd", 5);
     return nvme_set_dma_mapper(c, &b->mapper);
 }
@@ -525,6 +533,59 @@ static void other_domain(const struct suite_context *ctx, const char *id)
     canary_free(&k);
 }
 
+/* What every non-NVMe device in scope gets (pass-through, or the identity domain)
+ * must let DMA reach RAM at its physical address: lend that context to one NVMe
+ * controller for a moment and have it write a page by physical address. */
+static void others_reach_ram(const struct suite_context *ctx, const char *id)
+{
+    struct nvme_controller *cs[NVME_FIXTURE_MAX];
+    struct vtd_binding *bs[NVME_FIXTURE_MAX];
+    unsigned have;
+    struct vtd_state *s = isolation_ready(ctx, id, cs, bs, 1, &have);
+    if (!s)
+        return;
+    struct nvme_controller *c = cs[0];
+    struct vtd_binding *b = bs[0];
+    const char *what = s->identity ? "the identity domain" : "pass-through";
+    struct canary k;
+    struct tap_result r;
+    tap_result_init(&r);
+    if (!canary_make(&k)) {
+        nvme_fail(id, c, &r, "no DMA memory for a target page");
+        return;
+    }
+    /* The controller's queues must be addressable under the lent context too:
+     * stop it, move it to physical addresses, lend, run, stop, and undo. */
+    struct nvme_placement p = c->placement;
+    int lent = nvme_set_dma_mapper(c, NULL);
+    if (lent == 0)
+        lent = vtd_set_context(&s->unit, b->requester_id, s->identity);
+    int status = lent == 0 ? nvme_start(c, &p) : -1;
+    if (status == 0)
+        status = dma_write_probe(c, k.physical);
+    bool arrived = status == 0 && !canary_intact(&k);
+    int restored = nvme_shutdown(c);
+    if (vtd_set_context(&s->unit, b->requester_id, b->domain) != 0 || translate(c, b) != 0)
+        restored = -1;
+    struct vtd_fault faults[MAX_FAULTS];
+    unsigned n = vtd_collect_faults(&s->unit, faults, MAX_FAULTS);
+    canary_free(&k);
+    tap_yaml_add(&r, "context", "%s for SID 0x%04x", what, b->requester_id);
+    for (unsigned i = 0; i < n; i++) {
+        char text[160], key[16];
+        vtd_fault_format(&faults[i], text, sizeof(text));
+        snprintf(key, sizeof(key), "fault_%u", i + 1);
+        tap_yaml_add(&r, key, "%s", text);
+    }
+    if (lent != 0 || restored != 0 || !arrived || n) {
+        yaml_add_unit(&r, &s->unit);
+        nvme_fail(id, c, &r, "DMA by physical address under %s did not reach RAM cleanly", what);
+        return;
+    }
+    suite_pass(id, c->name, "with the context other devices have (%s), a read landed at physical "
+               "0x%llx with no fault; own domain restored", what, (unsigned long long)k.physical);
+}
+
 /* A's CMB to B through IOVAs in B's domain mapped onto A's BAR: peer-to-peer under translation. */
 static void peer_to_peer(const struct suite_context *ctx, const char *id)
 {
@@ -653,6 +714,7 @@ const struct test_case vtd_test_cases[] = {
     {"vtd.isolation.stale_register", stale_register},
     {"vtd.isolation.stale_queued", stale_queued},
     {"vtd.isolation.other_domain", other_domain},
+    {"vtd.scope.others_reach_ram", others_reach_ram},
     {"vtd.p2p.cmb_copy", peer_to_peer},
     {"vtd.bench.map_invalidate", map_cost},
 };
