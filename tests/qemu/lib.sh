@@ -830,3 +830,263 @@ expect_power_cycle() {
 		not_ok "$1: $2 nvme.pmr.power_cycle passed saying /$3/${4:+ and not /$4/}" "${line:-not reported}"
 	fi
 }
+
+# ---- VT-d scenarios: QEMU's Intel IOMMU against the image's vtd.* points ---------
+
+VTD_ORACLE=$QEMU_TESTS/vtd_oracle.py
+# vtd_oracle SUBCOMMAND ARGS...: tests/qemu/vtd_oracle.py (its header lists them).
+vtd_oracle() { python3 "$VTD_ORACLE" "$@"; }
+# expect_vtd_oracle WHAT ORACLE_ARGS...: as expect_oracle, with vtd_oracle.py.
+expect_vtd_oracle() {
+	local what=$1 out rc=0
+	shift
+	out=$(vtd_oracle "$@" 2>&1) || rc=$?
+	if ((rc == 0)); then ok "$what: $out"; else not_ok "$what" "$out"; fi
+}
+
+# What the VT-d scenarios trace: the unit's events besides the NVMe ones.
+# shellcheck disable=SC2034 # read by the scenarios
+VTD_TRACE_EVENTS="$NVME_TRACE_EVENTS vtd_*"
+
+# Every vtd.* test point the image reports, in its order.
+# shellcheck disable=SC2034 # read by the scenarios
+VTD_IDS=(vtd.dmar.parse vtd.unit.takeover vtd.translation.enable vtd.nvme.translated
+	vtd.isolation.unmapped_iova vtd.isolation.read_only vtd.isolation.stale_register
+	vtd.isolation.stale_queued vtd.isolation.other_domain vtd.scope.others_reach_ram vtd.p2p.cmb_copy
+	vtd.bench.map_invalidate)
+# The isolation tests that run on every translated controller.
+# shellcheck disable=SC2034
+VTD_ISOLATION_IDS=(vtd.isolation.unmapped_iova vtd.isolation.read_only
+	vtd.isolation.stale_register vtd.isolation.stale_queued)
+
+# vtd_boot NAME KNOB=VALUE... [-- RUNNER_ARGS...]: a config of allow_write =
+# nvmetal-* plus $VTD_CFG (lines), one traced boot with QMP;
+# leaves $WORK/NAME.{tap,events,qmp.json}, sets BOOT_RC, NVME_BDFS (from
+# query-pci) and VTD_SUM (the reduced trace, empty when there is none).
+# VTD_INSPECT=yes: query-pci after the run (boot_and_inspect: bus numbers
+# behind bridges are the firmware's; no exit code, BOOT_RC 125), else
+# before it (boot_qmp: right for devices on bus 0 only).
+VTD_CFG=()
+VTD_INSPECT=no
+VTD_SUM=
+vtd_boot() {
+	local name=$1 cfg esp trace=$WORK/$1.trace
+	shift
+	cfg=$(make_cfg "$name" "# scenario $SCENARIO: $name" 'allow_write = nvmetal-*' "${VTD_CFG[@]}")
+	esp=$(make_esp "$name" "$cfg") || { not_ok "$name: ESP built" "see $WORK/$name.build.log"; return 1; }
+	local -a knobs=() args=()
+	while (($#)); do
+		if [[ $1 == -- ]]; then
+			shift
+			args=("$@")
+			break
+		fi
+		knobs+=("$1")
+		shift
+	done
+	if [[ $VTD_INSPECT == yes ]]; then
+		boot_and_inspect "$name" TRACE="$trace" TRACE_EVENTS="$VTD_TRACE_EVENTS" "${knobs[@]}" -- --esp "$esp" "${args[@]}"
+		QMP_OK=$INSPECT_OK
+	else
+		boot_qmp "$name" TRACE="$trace" TRACE_EVENTS="$VTD_TRACE_EVENTS" "${knobs[@]}" -- --esp "$esp" "${args[@]}"
+	fi
+	vtd_boot_files "$name"
+}
+# vtd_boot_files NAME: from $WORK/NAME.{serial,trace,qmp.json} (and QMP_OK),
+# make NAME.tap and NAME.events and set NVME_BDFS and VTD_SUM.
+vtd_boot_files() {
+	local name=$1 trace=$WORK/$1.trace
+	tap_extract "$WORK/$name.serial" "$WORK/$name.tap"
+	NVME_BDFS=''
+	[[ $QMP_OK == yes ]] && nvme_controllers "$WORK/$name.qmp.json"
+	VTD_SUM=$WORK/$name.events
+	if ! oracle trace "$trace" >"$VTD_SUM" || ! grep -q '^point ' "$VTD_SUM"; then
+		not_ok "$name: QEMU's trace holds the image's test points" "see ${trace#"$REPO"/}"
+		VTD_SUM=
+	fi
+}
+
+# expect_vtd_point TAP ID ERE: ID is reported once, ok (not SKIP), saying ERE.
+expect_vtd_point() {
+	local lines
+	lines=$(point_lines "$1" "$2")
+	if [[ $(grep -c . <<<"$lines" || true) -eq 1 && $lines == ok\ * && $lines != *'# SKIP'* ]] &&
+		grep -Eq -- "$3" <<<"$lines"; then
+		ok "$2 passed: ${lines#*"$2"?}"
+	else
+		not_ok "$2 passed once, saying /$3/" "${lines:-not reported}"
+	fi
+}
+
+# expect_vtd_skip TAP ID ERE: ID is reported once and SKIPs, the reason
+# matching ERE.
+expect_vtd_skip() {
+	local lines
+	lines=$(point_lines "$1" "$2")
+	if [[ $(grep -c . <<<"$lines" || true) -eq 1 && $lines == ok\ *'# SKIP '* ]] && grep -Eq -- "$3" <<<"${lines#*# SKIP }"; then
+		ok "$2 SKIPs: ${lines#*# SKIP }"
+	else
+		not_ok "$2 SKIPs once, saying /$3/" "${lines:-not reported}"
+	fi
+}
+
+# expect_vtd_skips TAP ERE WHY: every vtd.* test point is reported once and
+# SKIPs, with a reason matching ERE (vtd.bench.map_invalidate: the bench
+# switch), and none says "not ok".
+expect_vtd_skips() {
+	local id lines reason
+	local -a bad=()
+	for id in "${VTD_IDS[@]}"; do
+		lines=$(point_lines "$1" "$id")
+		reason=$2
+		[[ $id == vtd.bench.* ]] && reason='bench = (off|no)'
+		if [[ -z $lines ]]; then
+			bad+=("$id: not reported")
+		elif [[ $(grep -c . <<<"$lines") -ne 1 || $lines != ok\ *'# SKIP '* ]] || ! grep -Eq -- "$reason" <<<"${lines#*# SKIP }"; then
+			bad+=("${lines:0:150}")
+		fi
+	done
+	if ((${#bad[@]} == 0)); then
+		ok "all ${#VTD_IDS[@]} vtd.* test points SKIP, saying /$2/ ($3)"
+	else
+		not_ok "all vtd.* test points SKIP, saying /$2/ ($3)" "$(printf '%s | ' "${bad[@]}")"
+	fi
+}
+
+# expect_no_vtd_pass TAP: no test point ran on a translated controller (no
+# BB:DD.F/vtd), since translation was never on.
+expect_no_vtd_pass() {
+	expect_no_grep "no test point ran on a translated controller (BB:DD.F/vtd)" \
+		'^(not )?ok [0-9]+ - [A-Za-z0-9_.]+: [0-9a-f]{2}:[0-9a-f]{2}\.[0-7]/vtd' "$1"
+}
+
+# qmp_requester_ids JSON: "BB:DD.F SID" for each NVMe function in query-pci:
+# the requester ID QEMU's IOMMU sees.  A function behind a PCIe-to-PCI bridge
+# (pcie-pci-bridge, 1b36:000e) is seen as the bridge's secondary bus, 00.0;
+# any other function as itself (the topologies these scenarios build).
+qmp_requester_ids() {
+	jq -r '
+	  def devs($alias): .devices[]? |
+	      ({dev: ., alias: $alias}),
+	      (. as $d | .pci_bridge // empty |
+	        (if $d.id.vendor == 6966 and $d.id.device == 14 then .bus.secondary else $alias end) as $a |
+	        devs($a));
+	  .return[] | devs(null) | select(.dev.class_info.class == 264) |
+	  "\(.dev.bus) \(.dev.slot) \(.dev.function) \(.alias // -1)"' "$1" |
+		while read -r b d f a; do
+			if ((a >= 0)); then
+				printf '%02x:%02x.%x %02x:00.0\n' "$b" "$d" "$f" "$a"
+			else
+				printf '%02x:%02x.%x %02x:%02x.%x\n' "$b" "$d" "$f" "$b" "$d" "$f"
+			fi
+		done
+}
+
+# expect_vtd_translated TAP SUM "BDF=SID ..." LEVELS MGAW AW: what every
+# machine with translation on must show: the unit enabled with LEVELS-level
+# tables and a domain per source ID, the NVMe cases again on each controller
+# translated, each isolation test's fault really recorded by QEMU for the
+# source ID it names, no fault while the positive cases ran, every DMA of
+# a controller translated inside its own domain's IOVA slot, translation off
+# again at the end.
+expect_vtd_translated() {
+	local tap=$1 sum=$2 map=$3 levels=$4 mgaw=$5 aw=$6 pair bdf sid id line n bad first last at i
+	local -a ctl_bdfs=() ctl_sids=()
+	for pair in $map; do
+		ctl_bdfs+=("${pair%%=*}")
+		ctl_sids+=("${pair#*=}")
+	done
+	n=${#ctl_bdfs[@]}
+	expect_vtd_point "$tap" vtd.dmar.parse "HAW $mgaw, flags 0x1, 1 DRHD"
+	expect_vtd_point "$tap" vtd.unit.takeover 'firmware left GSTS 0x00000000'
+	expect_vtd_point "$tap" vtd.translation.enable "GSTS 0xc0000000: $levels-level tables \\(MGAW $mgaw\\), $n NVMe domains"
+	expect_vtd_point "$tap" vtd.nvme.translated "NVMe cases ran with $n controllers translated; no fault recorded"
+	expect_points_pass "$tap" "${ctl_bdfs[*]}" "${VTD_ISOLATION_IDS[@]/%/@any}"
+	line=$(point_lines "$tap" vtd.isolation.other_domain)
+	if [[ $(grep -c . <<<"$line" || true) -eq 1 && $line == ok\ * && $line != *'# SKIP'* ]]; then
+		ok "vtd.isolation.other_domain passed once: ${line#*other_domain: }"
+	else
+		not_ok "vtd.isolation.other_domain passed once" "${line:-not reported}"
+	fi
+	expect_vtd_point "$tap" vtd.scope.others_reach_ram \
+		'\(pass-through\), a read landed at physical 0x[0-9a-f]+ with no fault; own domain restored'
+	expect_vtd_skip "$tap" vtd.bench.map_invalidate 'bench = (off|no)'
+	# The NVMe cases ran a second time on every controller, translated.
+	bad=''
+	for bdf in "${ctl_bdfs[@]}"; do
+		for id in nvme.controller.takeover nvme.io.verify nvme.cmb.read_into_cmb nvme.pmr.dma_target; do
+			line=$(point_lines "$tap" "$id" "$bdf/vtd")
+			[[ $line == ok\ * && $line != *'# SKIP'* ]] || bad+="$id on $bdf/vtd: ${line:-not reported} | "
+		done
+	done
+	if [[ -z $bad ]]; then
+		ok "the NVMe cases ran again, translated, on each of: ${ctl_bdfs[*]} (BB:DD.F/vtd)"
+	else
+		not_ok "the NVMe cases ran again, translated, on each controller" "$bad"
+	fi
+	[[ -n $sum ]] || return 0
+
+	# ---- QEMU's trace ----
+	# The image prints vtd.dmar.parse, .unit.takeover and .translation.enable
+	# once the unit is set up: QEMU's TE=1 falls inside those three points
+	# (after the untranslated pass), never earlier.
+	line=$(awk '$1 == "point" && ($3 == "vtd.dmar.parse" || $3 == "vtd.translation.enable") { p[$3] = $2 }
+		$1 == "ev" && $5 == "dmar_enable" && $6 == "enable=1" && on == "" { on = $2 " " $3 }
+		END { print p["vtd.dmar.parse"] + 0, p["vtd.translation.enable"] + 0, on }' "$sum")
+	read -r first last at id <<<"$line"
+	if [[ ${at:-} =~ ^[0-9]+$ ]] && ((first > 0 && at >= first && at <= last)); then
+		ok "QEMU turned translation on (vtd_dmar_enable 1) for the first time within points $first..$last (during $id)"
+	else
+		not_ok "QEMU turned translation on (vtd_dmar_enable 1) first within vtd.dmar.parse .. vtd.translation.enable" \
+			"points $first..$last; first enable: ${at:-none} ${id:-}"
+	fi
+	line=$(awk '$1 == "ev" && $5 == "dmar_enable" { last = $2 " " $3 " " $6 } END { print last }' "$sum")
+	if [[ $line == *" enable=0" ]] && grep -q '^# vtd: translation turned off (GSTS.TES=0) before exit' "$tap"; then
+		ok "translation off again at the end, as the image says (QEMU's last vtd_dmar_enable: 0, after point ${line%% *})"
+	else
+		not_ok "translation off again at the end, as the image says" "last vtd_dmar_enable: ${line:-none}"
+	fi
+	expect_vtd_oracle "QEMU loaded a context entry per source ID, each its own domain, $levels-level (AW $aw)" \
+		context "$sum" "$aw" "${ctl_sids[@]}"
+	expect_vtd_oracle "QEMU translated every controller's DMA inside its own domain's IOVA slot" \
+		translations "$sum" "${ctl_sids[@]}"
+	expect_vtd_oracle "no fault while the positive cases ran (vtd.dmar.parse .. vtd.nvme.translated, translation on)" \
+		quiet "$sum" vtd.dmar.parse vtd.nvme.translated
+	expect_vtd_oracle "no fault during vtd.scope.others_reach_ram" quiet "$sum" vtd.scope.others_reach_ram vtd.scope.others_reach_ram
+	# others_reach_ram lends a controller the pass-through context: QEMU
+	# switches it to untranslated, a read lands, and it is translated again.
+	line=$(point_lines "$tap" vtd.scope.others_reach_ram | sed -nE 's/^ok [0-9]+ - vtd\.scope\.others_reach_ram: ([0-9a-f:.]+)\/vtd .*\(pass-through\).*/\1/p')
+	sid=''
+	for ((i = 0; i < n; i++)); do [[ ${ctl_bdfs[i]} == "$line" ]] && sid=${ctl_sids[i]}; done
+	if [[ -n $sid ]] && awk -v sid="$sid" '$1 == "ev" && $3 == "vtd.scope.others_reach_ram" {
+		  if ($5 == "switch_as" && $6 == "dev=" sid) { if ($7 == "translated=0") off = 1; else if (off && seen) back = 1 }
+		  if ($5 == "rw" && $6 == "read" && off && !back) seen = 1
+		} END { exit !(off && seen && back) }' "$sum"; then
+		ok "during vtd.scope.others_reach_ram QEMU switched $sid to pass-through, a read ran, then $sid was translated again"
+	else
+		not_ok "during vtd.scope.others_reach_ram QEMU switched the lent controller to pass-through and back around a read" \
+			"controller '${line:-?}' SID '${sid:-?}': $(awk '$3 == "vtd.scope.others_reach_ram" && ($5 == "switch_as" || $5 == "rw")' "$sum" | cut -d' ' -f5- | paste -sd, - | cut -c1-300)"
+	fi
+	bad=$(awk '$1 == "ev" && ($5 == "fault" || $5 == "dma_fault") && $3 !~ /^vtd\.isolation\./' "$sum" |
+		head -n 3 | cut -d' ' -f2- | paste -sd'|' -)
+	if [[ -z $bad ]]; then
+		ok "every fault QEMU recorded or DMA it blocked fell inside a vtd.isolation.* test point ($(grep -c ' fault index=' "$sum") fault records)"
+	else
+		not_ok "every fault QEMU recorded or DMA it blocked fell inside a vtd.isolation.* test point" "$bad"
+	fi
+	for ((i = 0; i < n; i++)); do
+		for id in "${VTD_ISOLATION_IDS[@]}"; do
+			expect_vtd_oracle "$id on ${ctl_bdfs[i]}/vtd: QEMU's record" isolation "$sum" "$tap" "$id" "${ctl_bdfs[i]}/vtd" "${ctl_sids[i]}"
+		done
+	done
+	line=$(point_lines "$tap" vtd.isolation.other_domain | sed -nE 's/^ok [0-9]+ - vtd\.isolation\.other_domain: ([0-9a-f:.]+\/vtd) .*/\1/p')
+	sid=''
+	for ((i = 0; i < n; i++)); do [[ $line == "${ctl_bdfs[i]}/vtd" ]] && sid=${ctl_sids[i]}; done
+	if [[ -n $sid ]]; then
+		expect_vtd_oracle "vtd.isolation.other_domain on $line: QEMU's record" isolation "$sum" "$tap" \
+			vtd.isolation.other_domain "$line" "$sid"
+	else
+		not_ok "vtd.isolation.other_domain ran on one of the controllers: ${ctl_bdfs[*]}" "on '${line:-nothing}'"
+	fi
+	expect_trace_no_errors "$sum" nvme.cmb.mixed_prp_rejected
+}

@@ -18,6 +18,25 @@ Subcommands (each prints its findings; exit 0 = the check held, 1 = it did not,
       memory_region_ops_read traced, reads of a BAR by a device rather than
       the CPU (cpu -1: peer-to-peer DMA) become "dma_read addr= bytes= win="
       lines, one per contiguous run.
+      With vtd_* traced (Intel IOMMU), the unit's events become ev lines too
+      (SID and DEV as BB:DD.F, the requester ID QEMU saw):
+        translate sid= iova= gpa= win= n=     a DMA translated (n: repeats
+                                              of the same page in a row)
+        dma_fault sid= reason= addr= write= n= a DMA the unit blocked
+        fault index= sid= reason= addr= type= a fault record written (FRR)
+        walk sid= iova= slpte= did=           a page walk filled the IOTLB
+        context sid= hi= lo= did= aw=         a context entry loaded
+        ce_not_present sid=                   a context entry looked up, absent
+        switch_as dev= translated=0|1         a device's address space switched
+        dmar_enable enable=0|1                GCMD.TE acted
+        gcmd status= value=                   a GCMD write
+        qi_enable enabled=0|1                 queued invalidation on/off
+        inv_desc type= hi= lo=                a queued descriptor processed
+        inv_wait kind=sw|irq|write_fail ...   an invalidation wait descriptor
+        inv kind=iotlb_pages did= addr= am=   an IOTLB or context-cache
+        inv kind=iotlb_domain did=            invalidation as QEMU ran it
+        inv kind=iotlb_global|cc_global|...   (register or queued)
+        vtd_write reg= value= size=           a register write
   blocks IMG FIRST COUNT [SOURCE]
       COUNT pattern blocks from LBA FIRST: magic "NVMTLBLK", LBA field
       SOURCE + i (default FIRST + i), bytes 28..31 zero, the CRC-32 of bytes
@@ -260,6 +279,97 @@ MAPPING = re.compile(r"^(\S+) ([0-9a-f]{2}:[0-9a-f]{2}\.[0-7]) (\d+),0x([0-9a-f]
 POINT = re.compile(r"^(not )?ok (\d+) - ([A-Za-z0-9_.]+)"
                    r"(?:: ([0-9a-f]{2}:[0-9a-f]{2}\.[0-7](?:/[A-Za-z0-9_.-]+)?))?(?=[: ]|$)")
 MIN_MEM_BAR = 0x100000  # below this a "mapping" is an I/O port range
+VTD_PAGE = ~0xFFF
+
+
+def sid_text(sid):
+    """A PCI requester ID (bus << 8 | devfn) as BB:DD.F."""
+    return "%02x:%02x.%x" % (sid >> 8, (sid >> 3) & 0x1F, sid & 7)
+
+
+def vtd_event(ev, rest, window):
+    """(event, text, key) for a vtd_* trace line, or None to drop it.  key,
+    when not None, merges the event with an identical one right before it."""
+    def hexes(pattern):
+        mm = re.search(pattern, rest)
+        return [int(g, 16) for g in mm.groups()] if mm else None
+    if ev == "vtd_dmar_translate":
+        mm = re.search(r"dev ([0-9a-f]+):([0-9a-f]+)\.([0-9a-f]+) iova 0x([0-9a-f]+) -> gpa 0x([0-9a-f]+)", rest)
+        if not mm:
+            return None
+        b, d, fn, iova, gpa = (int(g, 16) for g in mm.groups())
+        sid = sid_text(b << 8 | d << 3 | fn)
+        return ("translate", "sid=%s iova=0x%x gpa=0x%x win=%s" % (sid, iova, gpa, window(gpa)),
+                ("translate", sid, iova, gpa))
+    if ev == "vtd_dmar_fault":
+        v = hexes(r"sid 0x([0-9a-f]+) fault ([0-9a-f]+) addr 0x([0-9a-f]+) write ([0-9a-f]+)")
+        if not v:
+            return None
+        sid, reason, addr, write = v
+        return ("dma_fault", "sid=%s reason=0x%02x addr=0x%x write=%d" % (sid_text(sid), reason, addr, write),
+                ("dma_fault", sid, reason, addr & VTD_PAGE, write))
+    if ev == "vtd_frr_new":
+        mm = re.search(r"index (\d+) high 0x([0-9a-f]+) low 0x([0-9a-f]+)", rest)
+        if not mm:
+            return None
+        hi, lo = int(mm.group(2), 16), int(mm.group(3), 16)
+        return ("fault", "index=%s sid=%s reason=0x%02x addr=0x%x type=%s" %
+                (mm.group(1), sid_text(hi & 0xFFFF), (hi >> 32) & 0xFF, lo & VTD_PAGE,
+                 "read" if hi >> 62 & 1 else "write"), None)
+    if ev == "vtd_iotlb_page_update":
+        v = hexes(r"sid 0x([0-9a-f]+) iova 0x([0-9a-f]+) slpte 0x([0-9a-f]+) domain 0x([0-9a-f]+)")
+        if not v:
+            return None
+        return ("walk", "sid=%s iova=0x%x slpte=0x%x did=0x%x" % (sid_text(v[0]), v[1], v[2], v[3]), None)
+    if ev == "vtd_iotlb_cc_update":
+        v = hexes(r"bus 0x([0-9a-f]+) devfn 0x([0-9a-f]+) high 0x([0-9a-f]+) low 0x([0-9a-f]+)")
+        if not v:
+            return None
+        b, devfn, hi, lo = v
+        return ("context", "sid=%s hi=0x%x lo=0x%x did=0x%x aw=%d" %
+                (sid_text(b << 8 | devfn), hi, lo, (hi >> 8) & 0xFFFF, hi & 7), None)
+    if ev == "vtd_ce_not_present":
+        mm = re.search(r"bus (\d+) devfn (\d+)", rest)
+        if not mm:
+            return None
+        return ("ce_not_present", "sid=%s" % sid_text(int(mm.group(1)) << 8 | int(mm.group(2))),
+                ("ce_not_present", mm.group(1), mm.group(2)))
+    if ev == "vtd_switch_address_space":
+        mm = re.search(r"Device ([0-9a-f]{2}:[0-9a-f]{2}\.[0-7]) .*enabled=(\d)", rest)
+        if not mm:
+            return None
+        return ("switch_as", "dev=%s translated=%s" % mm.groups(), None)
+    if ev == "vtd_dmar_enable":
+        mm = re.search(r"enable (\d)", rest)
+        return ("dmar_enable", "enable=%s" % (mm.group(1) if mm else "?"), None)
+    if ev == "vtd_reg_write_gcmd":
+        v = hexes(r"status 0x([0-9a-f]+) value 0x([0-9a-f]+)")
+        return ("gcmd", "status=0x%x value=0x%x" % tuple(v), None) if v else None
+    if ev == "vtd_inv_qi_enable":
+        mm = re.search(r"enabled (\d)", rest)
+        return ("qi_enable", "enabled=%s" % (mm.group(1) if mm else "?"), None)
+    if ev == "vtd_inv_desc":
+        mm = re.search(r"type (\S+) high 0x([0-9a-f]+) low 0x([0-9a-f]+)", rest)
+        if not mm:
+            return None
+        return ("inv_desc", "type=%s hi=0x%x lo=0x%x" % (mm.group(1), int(mm.group(2), 16), int(mm.group(3), 16)), None)
+    if ev in ("vtd_inv_desc_wait_sw", "vtd_inv_desc_wait_irq", "vtd_inv_desc_wait_write_fail"):
+        kind = ev[len("vtd_inv_desc_wait_"):]
+        v = hexes(r"addr 0x([0-9a-f]+) data 0x([0-9a-f]+)")
+        return ("inv_wait", "kind=%s" % kind + (" addr=0x%x data=0x%x" % tuple(v) if v else ""), None)
+    if ev == "vtd_inv_desc_iotlb_pages":
+        v = hexes(r"domain 0x([0-9a-f]+) addr 0x([0-9a-f]+) mask 0x([0-9a-f]+)")
+        return ("inv", "kind=iotlb_pages did=0x%x addr=0x%x am=%d" % tuple(v), None) if v else None
+    if ev in ("vtd_inv_desc_iotlb_domain", "vtd_inv_desc_cc_domain"):
+        v = hexes(r"domain 0x([0-9a-f]+)")
+        return ("inv", "kind=%s did=0x%x" % (ev[len("vtd_inv_desc_"):], v[0] if v else -1), None)
+    if ev.startswith("vtd_inv_desc_iotlb_") or ev.startswith("vtd_inv_desc_cc_"):
+        detail = "_".join(rest.split())
+        return ("inv", "kind=%s%s" % (ev[len("vtd_inv_desc_"):], " detail=" + detail if detail else ""), None)
+    if ev == "vtd_reg_write":
+        v = hexes(r"addr 0x([0-9a-f]+) size 0x([0-9a-f]+) value 0x([0-9a-f]+)")
+        return ("vtd_write", "reg=0x%x value=0x%x size=%d" % (v[0], v[2], v[1]), None) if v else None
+    return None
 
 
 def cmd_trace(args):
@@ -272,6 +382,7 @@ def cmd_trace(args):
     tap_seen = False
     serial = {"line": bytearray(), "dlab": False}
     run = []          # [start, end, win] of the device read being gathered
+    same = []         # [key, event, text, count] of the vtd event being merged
 
     def window(addr):
         for (bdf, idx), (base, size, _) in sorted(mapped.items()):
@@ -280,14 +391,27 @@ def cmd_trace(args):
         return "-"
 
     def flush_run():
+        if same:
+            _, event, text, count = same
+            same.clear()
+            put(event, "%s n=%d" % (text, count))
         if run:
             start, end, win = run
             run.clear()
-            emit("dma_read", "addr=0x%x bytes=%d win=%s" % (start, end - start, win))
+            put("dma_read", "addr=0x%x bytes=%d win=%s" % (start, end - start, win))
+
+    def emit_merged(event, text, key):
+        if same and same[0] == key:
+            same[3] += 1
+            return
+        flush_run()
+        same.extend([key, event, text, 1])
 
     def emit(event, text):
-        if event != "dma_read":
-            flush_run()
+        flush_run()
+        put(event, text)
+
+    def put(event, text):
         if tap_seen:
             pending.append("%s %s" % (event, text) if text else event)
         else:
@@ -401,6 +525,15 @@ def cmd_trace(args):
                     emit(ev[len("pci_nvme_"):], "sqid=%s opc=0x%x" % (mm.group(1), int(mm.group(2), 16)))
             elif ev.startswith("pci_nvme_err_") or ev.startswith("pci_nvme_ub_"):
                 emit("err", "%s %s" % (ev, " ".join(rest.split())))
+            elif ev.startswith("vtd_"):
+                got = vtd_event(ev, rest, window)
+                if got is None:
+                    continue
+                event, text, key = got
+                if key is None:
+                    emit(event, text)
+                else:
+                    emit_merged(event, text, key)
     flush_run()
     for (bdf, idx, addr, size), name in sorted(ever.items()):
         print("bar %s %d 0x%x %d %s" % (bdf, idx, addr, size, name))
