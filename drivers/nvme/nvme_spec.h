@@ -65,7 +65,10 @@ enum nvme_io_opcode {
     NVME_IO_FLUSH = 0x00,
     NVME_IO_WRITE = 0x01,
     NVME_IO_READ = 0x02,
+    NVME_IO_COMPARE = 0x05, /* reads host memory, compares with the media, writes nothing */
 };
+#define NVME_ONCS_COMPARE 0x0001
+#define NVME_STATUS_COMPARE_FAILURE 0x0285 /* SCT 2 (media errors), SC 0x85 */
 
 #define NVME_IDENTIFY_NAMESPACE      0x00
 #define NVME_IDENTIFY_CONTROLLER     0x01

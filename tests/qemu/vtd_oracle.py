@@ -18,7 +18,8 @@ serial_write enabled; TAP is the image's TAP stream.
       ("SID S write of 0xA: reason 0xR") is a fault record QEMU wrote during
       that point, QEMU blocked that DMA, and nothing was translated through
       the faulting page afterwards.  Per test: unmapped_iova (the page is
-      outside the IOVA space), read_only (the page is in the SID's own slot),
+      outside the IOVA space), read_only (the page is in the SID's own slot, read
+      through first, page-invalidated, then the write faults),
       other_domain (the page is in another SID's slot), stale_register /
       stale_queued (the page was translated first, then invalidated by a
       register write to IOTLB_REG / by a queued IOTLB descriptor followed by
@@ -277,7 +278,21 @@ def cmd_isolation(args):
                     mine[-1].f["lo"] if mine else "?", waits[0].f.get("kind", "?") if waits else "none")
     else:
         through_any = [e for e in seg if through(e)]
-        if through_any:
+        if kind == "read_only":
+            # The image first reads through the read-only mapping (a Compare),
+            # flushes that page from the IOTLB, then the write must fault.
+            before = [e for e in seg if through(e) and e.seq < first_fault]
+            invs = [e for e in seg if e.name == "inv" and e.f.get("kind") == "iotlb_pages"
+                    and e.num("addr") & PAGE <= page < (e.num("addr") & PAGE) + (0x1000 << e.num("am"))
+                    and e.seq < first_fault]
+            if not before:
+                bad.append("0x%x was never translated for %s before the fault (the read through the "
+                           "read-only mapping is missing)" % (page, sid))
+            elif not invs or invs[-1].seq < before[-1].seq:
+                bad.append("no page invalidation of 0x%x between the read and the faulting write" % page)
+            elif [e for e in seg if through(e) and invs[-1].seq < e.seq < first_fault]:
+                bad.append("0x%x translated again after its invalidation, before the fault" % page)
+        elif through_any:
             bad.append("0x%x translated for %s during the point: %s" % (page, sid, through_any[0]))
         slot = slot_of(page)
         if kind == "unmapped_iova":
@@ -290,12 +305,17 @@ def cmd_isolation(args):
         elif kind == "read_only":
             if slot is None or slot not in own:
                 bad.append("0x%x is not in %s's own IOVA slot %s" % (page, sid, sorted(own)))
-            story = "in %s's own slot %s" % (sid, slot)
+            story = "in %s's own slot %s; read through it first, then page-invalidated" % (sid, slot)
         elif kind == "other_domain":
             owners = [s for s, sl in slots.items() if slot in sl and s != sid]
             if slot is None or slot in own or not owners:
                 bad.append("0x%x (slot %s) is not in another SID's slot (%s has %s)" % (page, slot, sid, sorted(own)))
-            story = "in slot %s, %s's" % (slot, ",".join(owners) or "nobody")
+            # The owner uses the IOVA (a Compare) before the other SID's write faults.
+            used_by_owner = [e for e in seg if e.name == "translate" and e.f["sid"] in owners
+                             and e.num("iova") == page and e.seq < first_fault]
+            if owners and not used_by_owner:
+                bad.append("0x%x was not translated for its owner %s before the fault" % (page, ",".join(owners)))
+            story = "in slot %s, %s's, which translated it first" % (slot, ",".join(owners) or "nobody")
     if bad:
         print("; ".join(bad[:4]))
         return 1

@@ -68,7 +68,7 @@ static int run_reads(struct nvme_controller *c, const struct nvme_namespace *ns,
 static void read_iops(const char *id, struct nvme_fixture *fx, struct nvme_controller *c)
 {
     if (!fx->config->bench) {
-        suite_skip(id, c->name, "bench = off in the config");
+        suite_skip(id, c->name, "bench = no in the config");
         return;
     }
     struct nvme_placement placements[2] = {nvme_fixture_host_placement(),
@@ -126,7 +126,7 @@ static void read_iops(const char *id, struct nvme_fixture *fx, struct nvme_contr
 static void pmr_bandwidth(const char *id, struct nvme_fixture *fx, struct nvme_controller *c)
 {
     if (!fx->config->bench) {
-        suite_skip(id, c->name, "bench = off in the config");
+        suite_skip(id, c->name, "bench = no in the config");
         return;
     }
     if (!c->pmr.present || c->pmr.region.bytes < 2 * PMR_BENCH_BYTES) {

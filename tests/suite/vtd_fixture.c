@@ -59,6 +59,8 @@ static bool unit_covers(const struct dmar_unit *u, const struct pci_inventory *i
             continue;
         if (s->type == DMAR_SCOPE_ENDPOINT && sid == rid)
             return true;
+        if (s->type == DMAR_SCOPE_BRIDGE && sid == rid)
+            return true; /* the bridge itself, e.g. a root port's own requests */
         if (s->type == DMAR_SCOPE_BRIDGE) {
             int secondary = secondary_bus_of((void *)inv, (uint8_t)(sid >> 8),
                                              (uint8_t)((sid >> 3) & 31), (uint8_t)(sid & 7));
@@ -227,70 +229,89 @@ static int build_contexts(const struct suite_context *ctx)
     return 0;
 }
 
-struct vtd_state *vtd_ready(const struct suite_context *ctx)
+/* Each step runs once, in order, and only as far as a case asks: a case prints
+ * its result before the next step touches the hardware. */
+static int step_parse(const struct suite_context *ctx)
 {
-    if (attempted)
-        return current;
-    attempted = true;
-    current = calloc(1, sizeof(*current));
-    if (!current)
-        return NULL;
     const void *table;
     size_t bytes;
-    if (ctx->config->iommu == FEATURE_OFF) {
-        fail_setup("iommu = off", "VT-d left untouched by request");
-        return &state;
-    }
-    if (!find_dmar(ctx, &table, &bytes)) {
-        fail_setup("no DMAR table", "the platform has no Intel VT-d (QEMU: no -device intel-iommu)");
-        return &state;
-    }
+    if (ctx->config->iommu == FEATURE_OFF)
+        return fail_setup("iommu = off", "VT-d left untouched by request");
+    if (!find_dmar(ctx, &table, &bytes))
+        return fail_setup("no DMAR table",
+                          "the platform has no Intel VT-d (QEMU: no -device intel-iommu)");
     state.dmar_found = true;
-    if (dmar_parse(table, bytes, &state.dmar, state.dmar_why) != 0) {
-        fail_setup("DMAR rejected", state.dmar_why);
-        return &state;
-    }
-    if (!state.dmar.unit_count) {
-        fail_setup("DMAR", "no usable DRHD");
-        return &state;
-    }
-    if (vtd_attach(&state.unit, &state.dmar.units[0]) != 0) {
-        fail_setup("DRHD unit", state.unit.error);
-        return &state;
-    }
+    if (dmar_parse(table, bytes, &state.dmar, state.dmar_why) != 0)
+        return fail_setup("DMAR rejected", state.dmar_why);
+    if (!state.dmar.unit_count)
+        return fail_setup("DMAR", "no usable DRHD");
+    return 0;
+}
+
+static int step_take_over(const struct suite_context *ctx)
+{
+    (void)ctx;
+    if (vtd_attach(&state.unit, &state.dmar.units[0]) != 0)
+        return fail_setup("DRHD unit", state.unit.error);
     state.attached = true;
-    if (vtd_takeover(&state.unit, state.takeover_notes, sizeof(state.takeover_notes)) != 0) {
-        fail_setup("takeover", state.unit.error);
-        return &state;
-    }
+    if (vtd_takeover(&state.unit, state.takeover_notes, sizeof(state.takeover_notes)) != 0)
+        return fail_setup("takeover", state.unit.error);
     state.taken_over = true;
+    return 0;
+}
+
+static int step_enable(const struct suite_context *ctx)
+{
     if (vtd_prepare(&state.unit) != 0 || build_contexts(ctx) != 0) {
         if (!state.why_not[0])
             fail_setup("tables", state.unit.error);
-        return &state;
+        return -1;
     }
     /* Controllers about to be translated stop now, while their queues are still
      * reachable: deleting them after TE=1 would post completions to addresses
      * the new domains do not map, and the controllers would go fatal. */
+    struct nvme_fixture *fx = nvme_fixture();
     for (unsigned i = 0; i < state.binding_count; i++) {
-        struct nvme_fixture *fx = nvme_fixture();
         for (unsigned k = 0; fx && k < fx->count; k++) {
             struct nvme_controller *c = fx->controllers[k];
-            if (fx->attached[k] && pci_requester_id(ctx->pci, c->pci) == state.bindings[i].requester_id &&
+            if (fx->attached[k] &&
+                pci_requester_id(ctx->pci, c->pci) == state.bindings[i].requester_id &&
                 nvme_shutdown(c) != 0)
                 tap_diag("nvme %s did not stop before translation: %s", c->name, c->error);
         }
     }
-    if (vtd_enable(&state.unit) != 0) {
-        fail_setup("enable", state.unit.error);
-        return &state;
-    }
+    if (vtd_enable(&state.unit) != 0)
+        return fail_setup("enable", state.unit.error);
     state.enabled = true;
     for (unsigned i = 0; i < state.binding_count; i++) {
         struct vtd_binding *b = &state.bindings[i];
         b->mapper = (struct nvme_dma_mapper){map_for_controller, unmap_for_controller, b};
     }
-    return &state;
+    return 0;
+}
+
+struct vtd_state *vtd_reach(const struct suite_context *ctx, enum vtd_stage stage)
+{
+    static int (*const steps[])(const struct suite_context *) = {
+        [VTD_STAGE_PARSED] = step_parse,
+        [VTD_STAGE_TAKEN_OVER] = step_take_over,
+        [VTD_STAGE_ENABLED] = step_enable,
+    };
+    static enum vtd_stage reached = VTD_STAGE_NONE;
+    static bool failed;
+    if (!attempted) {
+        attempted = true;
+        current = calloc(1, sizeof(*current));
+    }
+    if (!current)
+        return NULL;
+    while (!failed && reached < stage) {
+        if (steps[reached + 1](ctx) != 0)
+            failed = true;
+        else
+            reached++;
+    }
+    return current;
 }
 
 void vtd_teardown(void (*report)(const char *line))

@@ -31,10 +31,13 @@ struct vtd_state {
     char why_not[200]; /* why translation is not on, for SKIPs and failures */
 };
 
-/* Parses DMAR, takes the unit over, builds tables, enables translation, once.
- * Returns the state with `enabled` set, or with why_not explaining why not;
+enum vtd_stage { VTD_STAGE_NONE, VTD_STAGE_PARSED, VTD_STAGE_TAKEN_OVER, VTD_STAGE_ENABLED };
+
+/* Brings VT-d as far as `stage` (parse the DMAR, take the unit over, build the
+ * tables and enable translation), each step once and in order. The state says
+ * how far it got (dmar_found, taken_over, enabled) and why_not explains a stop.
  * NULL only when the heap cannot hold the state. */
-struct vtd_state *vtd_ready(const struct suite_context *ctx);
+struct vtd_state *vtd_reach(const struct suite_context *ctx, enum vtd_stage stage);
 /* The state if parsing was attempted; NULL before. */
 struct vtd_state *vtd_state(void);
 /* Turns translation off (after the NVMe controllers are shut down). */
