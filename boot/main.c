@@ -197,8 +197,6 @@ int nvmetal_main(struct boot_info *info)
         .boot = info,
         .config = &info->config,
         .acpi = &acpi,
-        .timer = &timer,
-        .timer_why = timer_why,
         .pci = inventory,
     };
     if (suite_run(&ctx) == 0)

@@ -22,13 +22,6 @@ int console_add_sink(const char *name, console_sink sink)
     return -1;
 }
 
-void console_remove_sink(console_sink sink)
-{
-    for (unsigned i = 0; i < CONSOLE_MAX_SINKS; i++)
-        if (slots[i].sink == sink)
-            slots[i] = (struct console_slot){0};
-}
-
 void console_write(const char *text, size_t len)
 {
     for (unsigned i = 0; i < CONSOLE_MAX_SINKS; i++)

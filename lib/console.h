@@ -10,7 +10,6 @@ typedef void (*console_sink)(const char *text, size_t len);
 
 /* Returns 0, or -1 when all sink slots are taken. */
 int console_add_sink(const char *name, console_sink sink);
-void console_remove_sink(console_sink sink);
 /* Writes raw text to every sink. */
 void console_write(const char *text, size_t len);
 /* Writes one line and its newline; the TAP reporter's emit function. */

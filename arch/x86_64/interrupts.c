@@ -31,7 +31,6 @@ extern const uint64_t isr_stub_table[256];
 
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 static interrupt_handler handlers[256];
-static uint64_t unexpected_interrupts;
 
 static const char *const exception_names[32] = {
     [0] = "#DE divide error",        [1] = "#DB debug",
@@ -73,11 +72,6 @@ void interrupts_init(void)
 void interrupts_set_handler(uint8_t vector, interrupt_handler handler)
 {
     handlers[vector] = handler;
-}
-
-uint64_t interrupts_unexpected_count(void)
-{
-    return unexpected_interrupts;
 }
 
 void interrupt_frame_dump(const struct interrupt_frame *f)
@@ -131,9 +125,8 @@ void interrupt_dispatch(struct interrupt_frame *frame)
         cpu_exception(frame);
         return;
     }
+    /* A vector nobody claimed (a stray or spurious interrupt) is ignored. */
     interrupt_handler handler = handlers[frame->vector & 0xff];
     if (handler)
         handler(frame);
-    else
-        unexpected_interrupts++;
 }

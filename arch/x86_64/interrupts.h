@@ -25,7 +25,5 @@ void interrupts_init(void);
 void interrupts_set_handler(uint8_t vector, interrupt_handler handler);
 /* Prints the frame as "# exception" diagnostic lines. */
 void interrupt_frame_dump(const struct interrupt_frame *frame);
-/* Interrupts that arrived on vectors nobody claimed. */
-uint64_t interrupts_unexpected_count(void);
 
 #endif

@@ -40,7 +40,6 @@ static uint64_t apic_base;
 static int apic_is_x2;
 static uint64_t expiry_us;
 static unsigned budget_s;
-static volatile uint64_t ticks;
 
 static void apic_write(uint32_t reg, uint32_t value)
 {
@@ -61,7 +60,6 @@ static uint32_t apic_read(uint32_t reg)
 
 static void watchdog_tick(struct interrupt_frame *frame)
 {
-    ticks++;
     apic_write(APIC_EOI, 0);
     if (time_now_us() < expiry_us)
         return;
@@ -128,9 +126,4 @@ void watchdog_stop(void)
         apic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | WATCHDOG_VECTOR);
         apic_write(APIC_TIMER_INITIAL, 0);
     }
-}
-
-uint64_t watchdog_ticks(void)
-{
-    return ticks;
 }

@@ -9,6 +9,5 @@
 int watchdog_start(unsigned timeout_s, char why[128]);
 /* Stops the tick and turns interrupts off again (before handing back to firmware). */
 void watchdog_stop(void);
-uint64_t watchdog_ticks(void);
 
 #endif

@@ -53,18 +53,6 @@ static bool legacy_reachable(struct pci_address a, uint16_t offset)
     return a.segment == 0 && offset < 0x100;
 }
 
-const char *pci_config_method(struct pci_address a)
-{
-    if (ecam_region(a))
-        return "ECAM";
-    return a.segment == 0 ? "CF8/CFC" : "none";
-}
-
-bool pci_config_reachable(struct pci_address a)
-{
-    return ecam_region(a) || a.segment == 0;
-}
-
 bool pci_config_has_extended_space(struct pci_address a)
 {
     return ecam_region(a) != NULL;

@@ -19,10 +19,6 @@ struct pci_address {
 void pci_config_init(const struct acpi_mcfg_allocation *regions, unsigned count);
 /* The registered ECAM regions; returns their count. */
 unsigned pci_config_regions(const struct acpi_mcfg_allocation **regions);
-/* "ECAM" or "CF8/CFC": how this function's config space is reached. */
-const char *pci_config_method(struct pci_address a);
-/* False when neither mechanism reaches the function (e.g. segment != 0 without ECAM). */
-bool pci_config_reachable(struct pci_address a);
 /* True when offsets 0x100..0xFFF are reachable (ECAM only). */
 bool pci_config_has_extended_space(struct pci_address a);
 /* Both-mechanism reads for cross-checking: CF8/CFC regardless of ECAM. */

@@ -83,8 +83,6 @@ int vtd_map_at(struct vtd_domain *d, uint64_t iova, uint64_t physical, uint64_t 
                uint64_t permissions);
 /* Removes the mapping and invalidates the IOTLB for it (page-selective where CAP.PSI). */
 int vtd_unmap(struct vtd_domain *d, uint64_t iova, uint64_t bytes);
-/* Removes the mapping without telling the hardware: for tests of invalidation only. */
-void vtd_unmap_without_invalidation(struct vtd_domain *d, uint64_t iova, uint64_t bytes);
 /* Invalidates the domain's IOTLB entries (page-selective when bytes != 0). */
 int vtd_invalidate_iotlb(struct vtd_domain *d, uint64_t iova, uint64_t bytes);
 

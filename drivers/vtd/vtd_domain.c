@@ -62,11 +62,6 @@ uint64_t vtd_map(struct vtd_domain *d, uint64_t physical, uint64_t bytes, uint64
     return iova;
 }
 
-void vtd_unmap_without_invalidation(struct vtd_domain *d, uint64_t iova, uint64_t bytes)
-{
-    vtd_pagetable_unmap(&d->pagetable, iova, bytes);
-}
-
 int vtd_unmap(struct vtd_domain *d, uint64_t iova, uint64_t bytes)
 {
     vtd_pagetable_unmap(&d->pagetable, iova, bytes);

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "arch/x86_64/timer.h"
 #include "drivers/nvme/nvme_regs.h"
 #include "tests/suite/nvme_data.h"
 #include "tests/suite/nvme_fixture.h"

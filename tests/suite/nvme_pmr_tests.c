@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch/x86_64/timer.h"
 #include "drivers/nvme/nvme_cmb.h"
 #include "drivers/nvme/nvme_regs.h"
 #include "drivers/pci/pci_path.h"

@@ -2,7 +2,6 @@
 #ifndef NVMETAL_TESTS_SUITE_H
 #define NVMETAL_TESTS_SUITE_H
 
-#include "arch/x86_64/timer.h"
 #include "boot/boot_info.h"
 #include "drivers/pci/pci.h"
 #include "lib/acpi_discover.h"
@@ -14,8 +13,6 @@ struct suite_context {
     const struct boot_info *boot;
     const struct config *config;
     const struct acpi_platform *acpi;
-    const struct timer_calibration *timer;
-    const char *timer_why; /* "" when calibration worked */
     const struct pci_inventory *pci;
 };
 

@@ -18,11 +18,6 @@ static struct vtd_state *current;
 #define state (*current)
 static bool attempted;
 
-struct vtd_state *vtd_state(void)
-{
-    return attempted && current ? current : NULL;
-}
-
 static uint64_t map_for_controller(void *ctx, uint64_t physical, uint64_t bytes)
 {
     struct vtd_binding *b = ctx;
@@ -199,7 +194,6 @@ static int build_contexts(const struct suite_context *ctx)
             if (vtd_set_context(u, rid, b->domain) != 0)
                 return fail_setup("context entry", u->error);
         }
-        b->controller = c;
     }
     for (unsigned i = 0; i < inv->count; i++) {
         uint16_t rid = pci_requester_id(inv, &inv->functions[i]);
@@ -271,14 +265,11 @@ static int step_enable(const struct suite_context *ctx)
      * reachable: deleting them after TE=1 would post completions to addresses
      * the new domains do not map, and the controllers would go fatal. */
     struct nvme_fixture *fx = nvme_fixture();
-    for (unsigned i = 0; i < state.binding_count; i++) {
-        for (unsigned k = 0; fx && k < fx->count; k++) {
-            struct nvme_controller *c = fx->controllers[k];
-            if (fx->attached[k] &&
-                pci_requester_id(ctx->pci, c->pci) == state.bindings[i].requester_id &&
-                nvme_shutdown(c) != 0)
-                tap_diag("nvme %s did not stop before translation: %s", c->name, c->error);
-        }
+    for (unsigned k = 0; fx && k < fx->count; k++) {
+        struct nvme_controller *c = fx->controllers[k];
+        if (fx->attached[k] && binding_for_rid(pci_requester_id(ctx->pci, c->pci)) &&
+            nvme_shutdown(c) != 0)
+            tap_diag("nvme %s did not stop before translation: %s", c->name, c->error);
     }
     if (vtd_enable(&state.unit) != 0)
         return fail_setup("enable", state.unit.error);

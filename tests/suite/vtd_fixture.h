@@ -8,7 +8,6 @@
 #include "tests/suite/suite.h"
 
 struct vtd_binding {
-    struct nvme_controller *controller;
     struct vtd_domain *domain;
     uint16_t requester_id;
     struct nvme_dma_mapper mapper;
@@ -38,8 +37,6 @@ enum vtd_stage { VTD_STAGE_NONE, VTD_STAGE_PARSED, VTD_STAGE_TAKEN_OVER, VTD_STA
  * how far it got (dmar_found, taken_over, enabled) and why_not explains a stop.
  * NULL only when the heap cannot hold the state. */
 struct vtd_state *vtd_reach(const struct suite_context *ctx, enum vtd_stage stage);
-/* The state if parsing was attempted; NULL before. */
-struct vtd_state *vtd_state(void);
 /* Turns translation off (after the NVMe controllers are shut down). */
 void vtd_teardown(void (*report)(const char *line));
 
