@@ -158,6 +158,10 @@ int nvmetal_main(struct boot_info *info)
     config_describe(&info->config, emit_config_line);
     if (dma_pool_init(info->dma_pool_base, info->dma_pool_bytes) != 0)
         return bail_out(info, "cannot set up the page allocator over the DMA pool");
+    /* Every address a controller is given lies in this pool or in a BAR window:
+     * the scenarios check QEMU's trace against this line. */
+    tap_diag("dma_pool: base=0x%llx bytes=0x%llx", (unsigned long long)info->dma_pool_base,
+             (unsigned long long)info->dma_pool_bytes);
     /* Our IDT only once the firmware is gone: its timer still needs its own. */
     if (info->boot_services_exited)
         interrupts_init();
@@ -190,7 +194,8 @@ int nvmetal_main(struct boot_info *info)
     pci_print_inventory(inventory, emit_diag);
 
     static struct nvme_fixture nvme;
-    nvme_fixture_setup(&nvme, inventory, &info->config, rdtsc());
+    if (nvme_fixture_setup(&nvme, inventory, &info->config, rdtsc(), why) != 0)
+        return bail_out(info, why);
     nvme_fixture_register(&nvme);
 
     struct suite_context ctx = {

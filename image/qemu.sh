@@ -24,6 +24,29 @@ Machine knobs (environment; `make run KNOB=value` passes them through):
   PMR_SIZE=8M               (power of two, K/M/G suffix; empty or 0 = no PMR)
   PMR_SHARE=on|off          (on: the PMR file survives a QEMU restart)
   LEGACY_CMB=on|off         (off)
+  NVME_OPTS="prop=value,..."  extra properties for every -device nvme (e.g.
+                            mdts=1); the runner's own (id, drive, bus,
+                            serial, subsys, cmb_size_mb, pmrdev, legacy-cmb)
+                            cannot be given here
+  NVME_NS="SPEC ..."        namespaces instead of each controller's own drive:
+                            SPEC = C:NSID[:SIZE[:PROPS]], C the controller
+                            (0..NVME_DRIVE_COUNT-1) or s (shared: a namespace
+                            of the subsystem, on every controller; needs
+                            NVME_SUBSYS=on), NSID 1..256, SIZE as NS_SIZE
+                            (empty: NS_SIZE; 0: a zero-byte image), PROPS
+                            extra nvme-ns properties, e.g. ms=8,mset=1 or
+                            ms=8,pi=1 or zoned=true,zoned.zone_size=4M
+                            (not id, bus, nsid, drive, shared); image
+                            $STATE_DIR/nvme<C>n<NSID>.img, e.g.
+                            "0:1:64M 0:3:64M:ms=8,mset=1 1:1"
+  NVME_SUBSYS=on|off        (off; on: -device nvme-subsys,id=subsys0,nqn=nvmetal,
+                            every controller in it with the one serial QEMU
+                            requires, nvmetal-subsys0; needs NVME_NS, NSIDs
+                            unique across the subsystem; its s namespaces
+                            get shared=on (NMIC bit 0, on every controller),
+                            numbered ones shared=off, private to C)
+  NS_DRIVE_OPTS="opt=value,..."  extra -drive options of every namespace image,
+                            e.g. discard=unmap (deallocation punches holes)
   BRIDGES="ID:TYPE[@PARENT] ..."  bridges created before the NVMe devices,
                             TYPE pcie-root-port|pcie-pci-bridge|pci-bridge,
                             e.g. "rp1:pcie-root-port rp2:pcie-root-port ppb:pcie-pci-bridge@rp2"
@@ -95,6 +118,10 @@ CMB_SIZE_MB=${CMB_SIZE_MB:-64}
 PMR_SIZE=${PMR_SIZE-8M}
 PMR_SHARE=${PMR_SHARE:-on}
 LEGACY_CMB=${LEGACY_CMB:-off}
+NVME_OPTS=${NVME_OPTS:-}
+NVME_NS=${NVME_NS:-}
+NVME_SUBSYS=${NVME_SUBSYS:-off}
+NS_DRIVE_OPTS=${NS_DRIVE_OPTS:-}
 BRIDGES=${BRIDGES:-}
 NVME_BUS=${NVME_BUS:-}
 MEM=${MEM:-512}
@@ -172,6 +199,72 @@ if [[ -n $PMR_SIZE && $PMR_SIZE != 0 ]]; then
 	pmr_bytes=$(to_bytes "$PMR_SIZE") || fail_setup "PMR_SIZE='$PMR_SIZE' is not a size (e.g. 8M)"
 	((pmr_bytes >= 4096 && (pmr_bytes & (pmr_bytes - 1)) == 0)) ||
 		fail_setup "PMR_SIZE='$PMR_SIZE' must be a power of two of at least 4K (QEMU's PMR BAR)"
+fi
+
+one_of NVME_SUBSYS "$NVME_SUBSYS" on off
+# props_ok NAME VALUE FORBIDDEN...: VALUE is prop=value[,prop=value...] and
+# sets none of the FORBIDDEN properties (the runner sets those itself).
+props_ok() {
+	local name=$1 value=$2 p key k
+	shift 2
+	local re='^[A-Za-z][A-Za-z0-9_.-]*=[^,=[:space:]]+$'
+	local -a parts=()
+	IFS=, read -r -a parts <<<"$value"
+	[[ $value != *, && $value != ,* && ${#parts[@]} -gt 0 ]] ||
+		fail_setup "$name='$value' is not prop=value[,prop=value...]"
+	for p in "${parts[@]}"; do
+		[[ $p =~ $re ]] || fail_setup "$name='$value': '$p' is not prop=value"
+		key=${p%%=*}
+		for k in "$@"; do
+			[[ $key == "$k" ]] && fail_setup "$name='$value': the runner sets '$k' itself"
+		done
+	done
+	return 0
+}
+[[ -z $NVME_OPTS ]] || props_ok NVME_OPTS "$NVME_OPTS" id drive bus serial subsys cmb_size_mb pmrdev legacy-cmb
+[[ -z $NS_DRIVE_OPTS ]] || props_ok NS_DRIVE_OPTS "$NS_DRIVE_OPTS" if id file format
+# NVME_NS: ns_ctl/ns_id/ns_bytes_of/ns_props, one entry per SPEC, in order.
+[[ -n ${NVME_NS//[[:space:]]/} ]] || NVME_NS=
+declare -a ns_ctl=() ns_id=() ns_bytes_of=() ns_props=()
+declare -A ns_seen=()
+for spec in $NVME_NS; do
+	[[ $spec =~ ^(s|[0-9]{1,3}):([0-9]{1,4})(:([0-9]{0,12}[kKmMgG]?)(:(.*))?)?$ ]] ||
+		fail_setup "NVME_NS entry '$spec' is not C:NSID[:SIZE[:PROPS]] (C a controller number or s)"
+	c=${BASH_REMATCH[1]} nsid=${BASH_REMATCH[2]} size=${BASH_REMATCH[4]} props=${BASH_REMATCH[6]}
+	if [[ $c == s ]]; then
+		[[ $NVME_SUBSYS == on ]] || fail_setup "NVME_NS entry '$spec': a shared namespace (s) needs NVME_SUBSYS=on"
+		((NVME_DRIVE_COUNT > 0)) || fail_setup "NVME_NS entry '$spec': a shared namespace needs a controller (NVME_DRIVE_COUNT=0)"
+	else
+		((10#$c < NVME_DRIVE_COUNT)) ||
+			fail_setup "NVME_NS entry '$spec': controller $c does not exist (NVME_DRIVE_COUNT=$NVME_DRIVE_COUNT)"
+		c=$((10#$c))
+	fi
+	if ! [[ $nsid =~ ^0*[1-9][0-9]{0,2}$ ]] || ((10#$nsid > 256)); then
+		fail_setup "NVME_NS entry '$spec': NSID '$nsid' must be 1..256"
+	fi
+	nsid=$((10#$nsid))
+	if [[ -z $size ]]; then
+		bytes=$ns_bytes
+	elif [[ $size =~ ^0+[kKmMgG]?$ ]]; then
+		bytes=0
+	else
+		bytes=$(to_bytes "$size") || bytes=0
+		((bytes >= 1048576)) ||
+			fail_setup "NVME_NS entry '$spec': SIZE '$size' must be 0 or a size of at least 1M (e.g. 64M)"
+	fi
+	[[ -z $props ]] || props_ok "NVME_NS entry '$spec' PROPS" "$props" id bus nsid drive shared
+	# In a subsystem NSIDs are the subsystem's: QEMU refuses one given twice.
+	key=$c:$nsid why=
+	if [[ $NVME_SUBSYS == on ]]; then
+		key=$nsid why=" (NSIDs are unique across a subsystem)"
+	fi
+	[[ -z ${ns_seen[$key]:-} ]] ||
+		fail_setup "NVME_NS entry '$spec': NSID $nsid already given by '${ns_seen[$key]}'$why"
+	ns_seen[$key]=$spec
+	ns_ctl+=("$c") ns_id+=("$nsid") ns_bytes_of+=("$bytes") ns_props+=("$props")
+done
+if [[ $NVME_SUBSYS == on && -z $NVME_NS ]]; then
+	fail_setup "NVME_SUBSYS=on needs NVME_NS (QEMU refuses a controller's own drive= in a subsystem)"
 fi
 
 # What to boot: exactly one of USB, ESP, EFI (EFI defaults to build/nvmetal.efi).
@@ -267,11 +360,19 @@ for spec in $BRIDGES; do
 	cmd+=(-device "$dev")
 done
 
+[[ $NVME_SUBSYS == on ]] && cmd+=(-device "nvme-subsys,id=subsys0,nqn=nvmetal")
 for ((i = 0; i < NVME_DRIVE_COUNT; i++)); do
-	ns=$STATE_DIR/nvme$i.img
-	[[ $dry_run == yes ]] || ensure_file "$ns" "$ns_bytes" "namespace image"
-	cmd+=(-drive "if=none,id=nvm$i,format=raw,file=$(opt "$ns")")
-	dev="nvme,id=nvme$i,serial=nvmetal-$i,drive=nvm$i"
+	if [[ -z $NVME_NS ]]; then
+		ns=$STATE_DIR/nvme$i.img
+		[[ $dry_run == yes ]] || ensure_file "$ns" "$ns_bytes" "namespace image"
+		cmd+=(-drive "if=none,id=nvm$i,format=raw,file=$(opt "$ns")${NS_DRIVE_OPTS:+,$NS_DRIVE_OPTS}")
+		dev="nvme,id=nvme$i,serial=nvmetal-$i,drive=nvm$i"
+	elif [[ $NVME_SUBSYS == on ]]; then
+		# QEMU 7.2: every controller of a subsystem must have its serial.
+		dev="nvme,id=nvme$i,serial=nvmetal-subsys0,subsys=subsys0"
+	else
+		dev="nvme,id=nvme$i,serial=nvmetal-$i"
+	fi
 	bus=${nvme_bus[i]:-}
 	[[ -n $bus && $bus != pcie.0 ]] && dev+=",bus=$bus"
 	((CMB_SIZE_MB > 0)) && dev+=",cmb_size_mb=$CMB_SIZE_MB"
@@ -282,6 +383,24 @@ for ((i = 0; i < NVME_DRIVE_COUNT; i++)); do
 		dev+=",pmrdev=pmr$i"
 	fi
 	dev+=",legacy-cmb=$LEGACY_CMB"
+	[[ -n $NVME_OPTS ]] && dev+=",$NVME_OPTS"
+	cmd+=(-device "$dev")
+done
+# Namespaces go after every controller, whose bus each names.  QEMU 7.2
+# attaches a shared one (plugged into nvme0) to every controller of the
+# subsystem, those realized after it included.
+for ((k = 0; k < ${#ns_ctl[@]}; k++)); do
+	c=${ns_ctl[k]} nsid=${ns_id[k]}
+	ns=$STATE_DIR/nvme${c}n$nsid.img
+	[[ $dry_run == yes ]] || ensure_file "$ns" "${ns_bytes_of[k]}" "namespace image"
+	cmd+=(-drive "if=none,id=nvm${c}n$nsid,format=raw,file=$(opt "$ns")${NS_DRIVE_OPTS:+,$NS_DRIVE_OPTS}")
+	if [[ $c == s ]]; then
+		dev="nvme-ns,id=nvmesn$nsid,bus=nvme0,nsid=$nsid,drive=nvmsn$nsid,shared=on"
+	else
+		dev="nvme-ns,id=nvme${c}n$nsid,bus=nvme$c,nsid=$nsid,drive=nvm${c}n$nsid"
+		[[ $NVME_SUBSYS == on ]] && dev+=",shared=off"
+	fi
+	[[ -n ${ns_props[k]} ]] && dev+=",${ns_props[k]}"
 	cmd+=(-device "$dev")
 done
 if ((${#nvme_bus[@]} > NVME_DRIVE_COUNT)); then

@@ -152,3 +152,42 @@ int pattern_check(const void *buffer, uint64_t first_lba, uint32_t block_bytes, 
     }
     return 0;
 }
+
+/* Metadata: every 8-byte word j of LBA L's metadata is seed ^ (L * METADATA_LBA_MULTIPLIER) ^ j,
+ * little-endian; the seed is the one in the same LBA's data block, so an oracle reading the
+ * namespace image can regenerate it. */
+#define METADATA_LBA_MULTIPLIER 0x9e3779b97f4a7c15ull
+
+static uint64_t metadata_word(uint64_t seed, uint64_t lba, uint32_t word)
+{
+    return seed ^ (lba * METADATA_LBA_MULTIPLIER) ^ word;
+}
+
+void pattern_fill_metadata(void *buffer, uint64_t first_lba, uint32_t metadata_bytes,
+                           uint32_t blocks, uint64_t seed)
+{
+    uint8_t *out = buffer;
+    for (uint32_t b = 0; b < blocks; b++)
+        for (uint32_t w = 0; w < metadata_bytes / PATTERN_WORD_BYTES; w++) {
+            uint64_t v = metadata_word(seed, first_lba + b, w);
+            memcpy(out + (size_t)b * metadata_bytes + w * PATTERN_WORD_BYTES, &v, sizeof v);
+        }
+}
+
+int pattern_check_metadata(const void *buffer, uint64_t first_lba, uint32_t metadata_bytes,
+                           uint32_t blocks, uint64_t seed, struct pattern_mismatch *mismatch)
+{
+    const uint8_t *in = buffer;
+    for (uint32_t b = 0; b < blocks; b++)
+        for (uint32_t w = 0; w < metadata_bytes / PATTERN_WORD_BYTES; w++) {
+            uint64_t want = metadata_word(seed, first_lba + b, w), got;
+            memcpy(&got, in + (size_t)b * metadata_bytes + w * PATTERN_WORD_BYTES, sizeof got);
+            if (got != want) {
+                if (mismatch)
+                    *mismatch = (struct pattern_mismatch){first_lba + b, w * PATTERN_WORD_BYTES,
+                                                          want, got};
+                return -1;
+            }
+        }
+    return 0;
+}

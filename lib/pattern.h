@@ -23,6 +23,13 @@ struct pattern_mismatch {
 int pattern_check(const void *buffer, uint64_t first_lba, uint32_t block_bytes, uint32_t blocks,
                   uint64_t seed, struct pattern_mismatch *mismatch);
 
+/* Separate metadata (a multiple of 8 bytes per block): per-LBA words derived from the seed
+ * (lib/pattern.c documents the formula for oracles outside the image). */
+void pattern_fill_metadata(void *buffer, uint64_t first_lba, uint32_t metadata_bytes,
+                           uint32_t blocks, uint64_t seed);
+int pattern_check_metadata(const void *buffer, uint64_t first_lba, uint32_t metadata_bytes,
+                           uint32_t blocks, uint64_t seed, struct pattern_mismatch *mismatch);
+
 /* CRC-32 (IEEE 802.3, reflected, init and final xor 0xffffffff). */
 uint32_t crc32_ieee(const void *data, size_t len);
 

@@ -10,7 +10,6 @@
 #include "drivers/pci/pci.h"
 #include "lib/page_alloc.h"
 
-#define NVME_MAX_NAMESPACES   16
 #define NVME_ADMIN_ENTRIES    32
 #define NVME_IO_ENTRIES       64
 #define NVME_COMMAND_BUDGET_US 5000000u /* one command; a timeout dumps registers */
@@ -62,9 +61,15 @@ struct nvme_dma_mapper {
     void *ctx;
 };
 
+/* One active namespace. A namespace whose Identify answer is impossible stays in the list,
+ * marked unusable with the reason, so that it is reported and never given I/O. */
 struct nvme_namespace {
     uint32_t nsid;
+    bool usable;
+    char problem[96];       /* why not usable */
+    uint8_t csi;            /* command set: NVME_CSI_NVM or NVME_CSI_ZONED */
     struct nvme_namespace_identity identity;
+    struct nvme_zoned_namespace_identity zoned; /* csi == NVME_CSI_ZONED */
 };
 
 struct nvme_controller {
@@ -77,7 +82,8 @@ struct nvme_controller {
     uint64_t ready_budget_us; /* CAP.TO */
     uint32_t firmware_cc, firmware_csts; /* as the firmware left them */
 
-    bool started;
+    bool started;             /* enabled, identified, I/O queue pair created */
+    bool io_command_sets;     /* CAP.CSS bit 6: enabled with CC.CSS=6, zoned namespaces usable */
     struct nvme_placement placement;
     struct nvme_queue admin, io;
     uint16_t io_queues_granted; /* from Set Features Number of Queues */
@@ -87,7 +93,8 @@ struct nvme_controller {
     uint8_t identify_page[NVME_IDENTIFY_BYTES];
     unsigned namespace_count;
     bool namespace_list_fallback; /* NVMe 1.0: NSIDs 1..NN */
-    struct nvme_namespace namespaces[NVME_MAX_NAMESPACES];
+    struct nvme_namespace *namespaces; /* namespace_count of them, from the heap */
+    unsigned namespace_capacity;
 
     struct nvme_cmb cmb;
     struct nvme_pmr pmr;
@@ -121,19 +128,48 @@ void nvme_free(struct nvme_controller *c, struct nvme_region *region);
  * `mapper` (NULL: back to physical addresses). Returns 0 or -1. */
 int nvme_set_dma_mapper(struct nvme_controller *c, const struct nvme_dma_mapper *mapper);
 
-/* I/O on the I/O queue pair: `data` is host memory, CMB or PMR; a PRP list,
- * when one is needed, goes in `list` (host or CMB; NULL = a host page).
- * Returns the status field (0 = success) or -1 for a timeout or fatal status. */
+/* One block I/O command (Read, Write, Compare, Zone Append). The buffers must hold exactly
+ * what the namespace's format makes the controller move (nvme_transfer_layout): the driver
+ * refuses, before anything is sent, a command whose data or metadata the controller would
+ * have to take from, or put into, memory nobody gave it. */
+struct nvme_io {
+    uint8_t opcode;
+    uint32_t nsid;
+    uint64_t lba;          /* Zone Append: the zone's start LBA */
+    uint32_t blocks;
+    const struct nvme_region *data;     /* host memory, CMB or PMR */
+    const struct nvme_region *list;     /* home of a PRP list (host or CMB); NULL = a host page */
+    const struct nvme_region *metadata; /* separate metadata buffer (MPTR), when the format has one */
+    uint8_t prinfo;                     /* NVME_PRINFO_*: PI namespaces only */
+    uint32_t reference_tag;             /* ILBRT: expected or initial reference tag */
+    uint16_t application_tag, application_mask;
+};
+
+/* Fills cmd for `io` (PRPs built, a list written into io->list when needed; NULL is fine
+ * for one or two pages). Returns 0, or -1 with c->error and no command. */
+int nvme_prepare_io(struct nvme_controller *c, const struct nvme_io *io, struct nvme_command *cmd);
+/* Prepares, submits and waits on the I/O queue pair (a temporary host list page when none is
+ * given). Returns the status field (0 = success), or -1 for a refusal, timeout or fatal
+ * status; *result gets completion DW0..1 (Zone Append: the LBA written) when non-NULL. */
+int nvme_io_run(struct nvme_controller *c, const struct nvme_io *io, uint64_t *result);
+/* Plain Read/Write: no metadata buffer, no PRINFO (refused where the format needs either). */
 int nvme_read(struct nvme_controller *c, uint32_t nsid, uint64_t lba, uint32_t blocks,
               const struct nvme_region *data, const struct nvme_region *list);
 int nvme_write(struct nvme_controller *c, uint32_t nsid, uint64_t lba, uint32_t blocks,
                const struct nvme_region *data, const struct nvme_region *list);
 int nvme_flush(struct nvme_controller *c, uint32_t nsid);
-/* Fills cmd for a Read or Write of `blocks` at `lba` (PRPs built, a list
- * written into `list` when needed; NULL is fine for one or two pages). */
-int nvme_prepare_io(struct nvme_controller *c, uint8_t opcode, uint32_t nsid, uint64_t lba,
-                    uint32_t blocks, const struct nvme_region *data,
-                    const struct nvme_region *list, struct nvme_command *cmd);
+/* Write Zeroes and Dataset Management (one range, deallocate) of `blocks` at `lba`. */
+int nvme_write_zeroes(struct nvme_controller *c, uint32_t nsid, uint64_t lba, uint32_t blocks);
+int nvme_deallocate(struct nvme_controller *c, uint32_t nsid, uint64_t lba, uint32_t blocks);
+/* Set/Get Features on the admin queue; *result gets DW0. Returns the status field or -1. */
+int nvme_set_feature(struct nvme_controller *c, uint8_t feature, uint32_t nsid, uint32_t value,
+                     uint32_t *result);
+int nvme_get_feature(struct nvme_controller *c, uint8_t feature, uint32_t nsid, uint32_t *result);
+/* Zoned namespaces: report up to `max` zones from `lba` (Zone Management Receive into a host
+ * buffer), returns how many or -1; reset one zone (Zone Management Send). */
+int nvme_zone_report(struct nvme_controller *c, uint32_t nsid, uint64_t lba,
+                     struct nvme_zone *zones, unsigned max);
+int nvme_zone_reset(struct nvme_controller *c, uint32_t nsid, uint64_t zone_start);
 /* Writes a prepared command at the SQ tail (its command ID is assigned here)
  * and rings the doorbell. Returns 0, or -1 when the queue does not exist. */
 int nvme_submit(struct nvme_controller *c, struct nvme_queue *q, struct nvme_command *command);
@@ -145,7 +181,8 @@ int nvme_submit_and_wait(struct nvme_controller *c, struct nvme_queue *q,
 /* Identify into c->identify_page. */
 int nvme_identify(struct nvme_controller *c, uint8_t cns, uint32_t nsid);
 
-/* Largest transfer in bytes (MDTS against the 4 KiB page size), capped at 2 MiB. */
+/* Largest transfer in bytes: MDTS in units of the minimum memory page size (CAP.MPSMIN),
+ * capped at what one PRP list page can describe (2 MiB). */
 uint32_t nvme_max_transfer_bytes(const struct nvme_controller *c);
 const struct nvme_namespace *nvme_namespace_by_nsid(const struct nvme_controller *c,
                                                      uint32_t nsid);

@@ -1,5 +1,6 @@
 /* NVMe controller life cycle: attach, disable, start with chosen queue placement, shutdown. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "arch/x86_64/mmio.h"
@@ -13,7 +14,10 @@
 #define CAP_TO(cap)     ((uint32_t)(((cap) >> 24) & 0xff))
 #define CAP_DSTRD(cap)  ((uint32_t)(((cap) >> 32) & 0xf))
 #define CAP_CSS_NVM(cap) (((cap) >> 37) & 1)
+#define CAP_CSS_IO_SETS(cap) (((cap) >> 43) & 1) /* CSS bit 6: one or more I/O command sets */
 #define CAP_MPSMIN(cap) ((uint32_t)(((cap) >> 48) & 0xf))
+#define CC_CSS_ALL_IO_SETS (6u << 4) /* every I/O command set the controller supports */
+#define ACTIVE_LIST_ENTRIES (NVME_IDENTIFY_BYTES / 4)
 #define SHUTDOWN_BUDGET_US 10000000u  /* when RTD3E says nothing useful */
 #define MIN_READY_BUDGET_US 500000u   /* CAP.TO = 0 still deserves one unit */
 
@@ -99,6 +103,7 @@ int nvme_attach(struct nvme_controller *c, const struct pci_function *f,
                  (unsigned long long)((c->cap >> 37) & 0xff));
         return -1;
     }
+    c->io_command_sets = CAP_CSS_IO_SETS(c->cap);
     if (CAP_MPSMIN(c->cap) != 0) {
         snprintf(c->error, sizeof(c->error), "CAP.MPSMIN %u: 4 KiB pages not supported",
                  CAP_MPSMIN(c->cap));
@@ -233,7 +238,10 @@ static int enable(struct nvme_controller *c)
     nvme_reg_write32(c, NVME_REG(aqa), ((admin_entries - 1) << 16) | (admin_entries - 1));
     write_address(c, NVME_REG(asq), c->admin.sq.bus);
     write_address(c, NVME_REG(acq), c->admin.cq.bus);
-    nvme_reg_write32(c, NVME_REG(cc), NVME_CC_IOCQES_16 | NVME_CC_IOSQES_64 | NVME_CC_EN);
+    /* CC.CSS=6 where offered: zoned namespaces then take their own command set; with
+     * CC.CSS=0 a controller may still expose them under NVM rules they cannot keep. */
+    uint32_t css = c->io_command_sets ? CC_CSS_ALL_IO_SETS : 0;
+    nvme_reg_write32(c, NVME_REG(cc), NVME_CC_IOCQES_16 | NVME_CC_IOSQES_64 | css | NVME_CC_EN);
     return nvme_wait_register(c, NVME_REG(csts), NVME_CSTS_RDY, NVME_CSTS_RDY,
                               c->ready_budget_us, "CSTS.RDY=1 after CC.EN=1");
 }
@@ -250,49 +258,162 @@ int nvme_identify(struct nvme_controller *c, uint8_t cns, uint32_t nsid)
     return status;
 }
 
-static int identify_namespaces(struct nvme_controller *c)
+static struct nvme_namespace *add_namespace(struct nvme_controller *c, uint32_t nsid)
 {
-    uint32_t nsids[NVME_MAX_NAMESPACES];
-    int count = -1;
-    /* CNS 02h arrived with NVMe 1.1; older controllers get every NSID up to NN. */
-    if (c->vs >= 0x00010100 && nvme_identify(c, NVME_IDENTIFY_ACTIVE_NS_LIST, 0) == 0)
-        count = nvme_parse_active_namespaces(c->identify_page, nsids, NVME_MAX_NAMESPACES);
-    if (count < 0) {
-        c->namespace_list_fallback = true;
-        count = 0;
-        for (uint32_t id = 1; id <= c->identity.namespace_count && count < NVME_MAX_NAMESPACES; id++)
-            nsids[count++] = id;
-    }
-    c->namespace_count = 0;
-    for (int i = 0; i < count; i++) {
-        char why[96];
-        struct nvme_namespace *ns = &c->namespaces[c->namespace_count];
-        if (nvme_identify(c, NVME_IDENTIFY_NAMESPACE, nsids[i]) != 0)
-            return -1;
-        /* With the NN fallback an inactive NSID reads as zeros: not a namespace. */
-        if (nvme_parse_identify_namespace(c->identify_page, &ns->identity, why) != 0) {
-            if (c->namespace_list_fallback)
-                continue;
-            snprintf(c->error, sizeof(c->error), "namespace %u: %s", nsids[i], why);
-            return -1;
+    if (c->namespace_count == c->namespace_capacity) {
+        unsigned capacity = c->namespace_capacity ? 2 * c->namespace_capacity : 8;
+        struct nvme_namespace *grown = realloc(c->namespaces, capacity * sizeof(*grown));
+        if (!grown) {
+            snprintf(c->error, sizeof(c->error), "no heap for %u namespaces", capacity);
+            return NULL;
         }
-        ns->nsid = nsids[i];
-        c->namespace_count++;
+        c->namespaces = grown;
+        c->namespace_capacity = capacity;
+    }
+    struct nvme_namespace *ns = &c->namespaces[c->namespace_count++];
+    memset(ns, 0, sizeof(*ns));
+    ns->nsid = nsid;
+    return ns;
+}
+
+/* The command set of one namespace and, for a zoned one, its zone geometry. A status from
+ * the controller makes the namespace unusable; only a timeout or a fatal status fails. */
+static int identify_command_set(struct nvme_controller *c, struct nvme_namespace *ns)
+{
+    char why[96];
+    if (!c->io_command_sets)
+        return 0;
+    int status = nvme_identify(c, NVME_IDENTIFY_NS_DESCRIPTORS, ns->nsid);
+    if (status < 0)
+        return -1;
+    if (status > 0 || nvme_parse_namespace_descriptors(c->identify_page, &ns->csi, why) != 0) {
+        snprintf(ns->problem, sizeof(ns->problem), "namespace descriptors: %s",
+                 status > 0 ? c->error : why);
+        ns->usable = false;
+        return 0;
+    }
+    if (ns->csi == NVME_CSI_NVM)
+        return 0;
+    if (ns->csi != NVME_CSI_ZONED) {
+        snprintf(ns->problem, sizeof(ns->problem), "command set 0x%02x is not one nvmetal drives",
+                 ns->csi);
+        ns->usable = false;
+        return 0;
+    }
+    struct nvme_command cmd = {.opcode = NVME_ADMIN_IDENTIFY, .nsid = ns->nsid,
+                               .prp1 = c->scratch.bus,
+                               .cdw10 = NVME_IDENTIFY_CSI_NAMESPACE,
+                               .cdw11 = (uint32_t)NVME_CSI_ZONED << 24};
+    struct nvme_completion cpl;
+    nvme_region_zero(&c->scratch);
+    status = nvme_submit_and_wait(c, &c->admin, &cmd, &cpl);
+    if (status < 0)
+        return -1;
+    if (status == 0)
+        nvme_region_read(&c->scratch, 0, c->identify_page, NVME_IDENTIFY_BYTES);
+    if (status > 0 || nvme_parse_zoned_namespace(c->identify_page, ns->identity.lba_format,
+                                                 &ns->zoned, why) != 0) {
+        snprintf(ns->problem, sizeof(ns->problem), "zoned identify: %s",
+                 status > 0 ? c->error : why);
+        ns->usable = false;
     }
     return 0;
+}
+
+static int identify_one_namespace(struct nvme_controller *c, uint32_t nsid)
+{
+    char why[96];
+    int status = nvme_identify(c, NVME_IDENTIFY_NAMESPACE, nsid);
+    if (status < 0)
+        return -1;
+    struct nvme_namespace_identity identity;
+    int parsed = status == 0 ? nvme_parse_identify_namespace(c->identify_page, &identity, why) : -1;
+    /* With the NN fallback an inactive NSID reads as zeros: not a namespace at all. */
+    if (parsed != 0 && c->namespace_list_fallback)
+        return 0;
+    struct nvme_namespace *ns = add_namespace(c, nsid);
+    if (!ns)
+        return -1;
+    ns->identity = identity;
+    ns->usable = parsed == 0;
+    if (!ns->usable) {
+        snprintf(ns->problem, sizeof(ns->problem), "%s", status > 0 ? c->error : why);
+        return 0;
+    }
+    return identify_command_set(c, ns);
+}
+
+/* Every active namespace, however many: the CNS 02h list is read page by page (each page
+ * holds the next 1024 NSIDs above the last one seen). */
+static int identify_namespaces(struct nvme_controller *c)
+{
+    c->namespace_count = 0;
+    c->namespace_list_fallback = false;
+    /* CNS 02h arrived with NVMe 1.1; older controllers get every NSID up to NN. */
+    bool listed = c->vs >= 0x00010100;
+    uint32_t after = 0;
+    while (listed) {
+        uint32_t nsids[ACTIVE_LIST_ENTRIES];
+        int status = nvme_identify(c, NVME_IDENTIFY_ACTIVE_NS_LIST, after);
+        if (status < 0)
+            return -1;
+        int count = status == 0 ? nvme_parse_active_namespaces(c->identify_page, nsids,
+                                                               ACTIVE_LIST_ENTRIES) : -1;
+        if (count < 0) {
+            if (after == 0) {
+                listed = false; /* no usable list: fall back to 1..NN */
+                break;
+            }
+            snprintf(c->error, sizeof(c->error), "active namespace list after nsid %u is "
+                     "not ascending", after);
+            return -1;
+        }
+        for (int i = 0; i < count; i++)
+            if (identify_one_namespace(c, nsids[i]) != 0)
+                return -1;
+        if (count < (int)ACTIVE_LIST_ENTRIES)
+            return 0;
+        after = nsids[count - 1];
+    }
+    c->namespace_list_fallback = true;
+    for (uint32_t id = 1; id <= c->identity.namespace_count && id != 0; id++)
+        if (identify_one_namespace(c, id) != 0)
+            return -1;
+    return 0;
+}
+
+int nvme_set_feature(struct nvme_controller *c, uint8_t feature, uint32_t nsid, uint32_t value,
+                     uint32_t *result)
+{
+    struct nvme_completion cpl = {0};
+    struct nvme_command cmd = {
+        .opcode = NVME_ADMIN_SET_FEATURES, .nsid = nsid, .cdw10 = feature, .cdw11 = value};
+    int status = nvme_submit_and_wait(c, &c->admin, &cmd, &cpl);
+    if (result)
+        *result = cpl.result;
+    return status;
+}
+
+int nvme_get_feature(struct nvme_controller *c, uint8_t feature, uint32_t nsid, uint32_t *result)
+{
+    struct nvme_completion cpl = {0};
+    struct nvme_command cmd = {.opcode = NVME_ADMIN_GET_FEATURES, .nsid = nsid, .cdw10 = feature};
+    int status = nvme_submit_and_wait(c, &c->admin, &cmd, &cpl);
+    if (result)
+        *result = cpl.result;
+    return status;
 }
 
 static int create_io_queues(struct nvme_controller *c)
 {
     struct nvme_completion cpl;
-    struct nvme_command features = {
-        .opcode = NVME_ADMIN_SET_FEATURES, .cdw10 = NVME_FEATURE_NUMBER_OF_QUEUES, .cdw11 = 0};
-    if (nvme_submit_and_wait(c, &c->admin, &features, &cpl) != 0)
+    uint32_t granted;
+    if (nvme_set_feature(c, NVME_FEATURE_NUMBER_OF_QUEUES, 0, 0, &granted) != 0)
         return -1;
     /* Answers are 0-based: both halves count the queues beyond the first. */
-    c->io_queues_granted = (uint16_t)((cpl.result & 0xffff) < (cpl.result >> 16)
-                                          ? (cpl.result & 0xffff) + 1
-                                          : (cpl.result >> 16) + 1);
+    c->io_queues_granted = (uint16_t)((granted & 0xffff) < (granted >> 16)
+                                          ? (granted & 0xffff) + 1
+                                          : (granted >> 16) + 1);
     uint32_t entries = NVME_IO_ENTRIES;
     if (entries > CAP_MQES(c->cap) + 1)
         entries = CAP_MQES(c->cap) + 1;
@@ -309,19 +430,11 @@ static int create_io_queues(struct nvme_controller *c)
     return nvme_submit_and_wait(c, &c->admin, &create_sq, &cpl) != 0 ? -1 : 0;
 }
 
-int nvme_start(struct nvme_controller *c, const struct nvme_placement *placement)
+static int bring_up(struct nvme_controller *c)
 {
-    c->error[0] = '\0';
-    if (check_placement(c, placement) != 0)
-        return -1;
-    if (nvme_disable(c) != 0)
-        return -1;
-    release_all_queues(c);
-    c->placement = *placement;
+    char why[96];
     if (enable(c) != 0)
         return -1;
-    c->started = true;
-    char why[96];
     if (nvme_identify(c, NVME_IDENTIFY_CONTROLLER, 0) != 0)
         return -1;
     if (nvme_parse_identify_controller(c->identify_page, &c->identity, why) != 0) {
@@ -331,6 +444,28 @@ int nvme_start(struct nvme_controller *c, const struct nvme_placement *placement
     if (identify_namespaces(c) != 0)
         return -1;
     return create_io_queues(c);
+}
+
+int nvme_start(struct nvme_controller *c, const struct nvme_placement *placement)
+{
+    c->error[0] = '\0';
+    if (check_placement(c, placement) != 0)
+        return -1;
+    if (nvme_disable(c) != 0)
+        return -1;
+    release_all_queues(c);
+    c->placement = *placement;
+    if (bring_up(c) == 0) {
+        c->started = true;
+        return 0;
+    }
+    /* Part-way up is not up: stop the controller, keep the reason. */
+    char reason[sizeof(c->error)];
+    snprintf(reason, sizeof(reason), "%s", c->error);
+    nvme_disable(c);
+    release_all_queues(c);
+    snprintf(c->error, sizeof(c->error), "%s", reason);
+    return -1;
 }
 
 int nvme_shutdown(struct nvme_controller *c)
@@ -368,11 +503,12 @@ int nvme_set_dma_mapper(struct nvme_controller *c, const struct nvme_dma_mapper 
 
 uint32_t nvme_max_transfer_bytes(const struct nvme_controller *c)
 {
-    const uint32_t cap = 2u << 20;
-    if (c->identity.mdts == 0 || c->identity.mdts >= 10)
-        return cap;
-    uint32_t bytes = PAGE_SIZE << c->identity.mdts;
-    return bytes < cap ? bytes : cap;
+    const uint64_t cap = 2u << 20;
+    uint64_t unit = 4096ull << CAP_MPSMIN(c->cap);
+    if (c->identity.mdts == 0 || c->identity.mdts >= 20)
+        return (uint32_t)cap;
+    uint64_t bytes = unit << c->identity.mdts;
+    return (uint32_t)(bytes < cap ? bytes : cap);
 }
 
 const struct nvme_namespace *nvme_namespace_by_nsid(const struct nvme_controller *c, uint32_t nsid)

@@ -10,6 +10,7 @@
 #define IDCTRL_SN     4
 #define IDCTRL_MN     24
 #define IDCTRL_FR     64
+#define IDCTRL_CMIC   76
 #define IDCTRL_MDTS   77
 #define IDCTRL_CNTLID 78
 #define IDCTRL_VER    80
@@ -18,14 +19,37 @@
 #define IDCTRL_NN     516
 #define IDCTRL_ONCS   520
 #define IDCTRL_VWC    525
+#define IDCTRL_SUBNQN 768
+#define IDCTRL_SUBNQN_BYTES 256
 
 /* Identify Namespace offsets (figure 249). */
 #define IDNS_NSZE  0
 #define IDNS_NCAP  8
+#define IDNS_NUSE  16
+#define IDNS_NSFEAT 24
 #define IDNS_NLBAF 25
 #define IDNS_FLBAS 26
+#define IDNS_MC    27
+#define IDNS_DPC   28
+#define IDNS_DPS   29
+#define IDNS_NMIC  30
 #define IDNS_LBAF  128
 #define IDNS_LBAF_MAX 64 /* NLBAF is 0-based and the table has room for 64 formats */
+#define FLBAS_EXTENDED 0x10
+#define DPS_TYPE_MASK  0x07
+#define DPS_PI_FIRST   0x08
+#define PI_TUPLE_BYTES 8
+
+/* Namespace Identification Descriptor list (CNS 03h, NVMe 2.0 figure 274). */
+#define NIDT_CSI 0x04
+
+/* Zoned Identify Namespace (ZNS 1.0 figure 8). */
+#define ZNS_ZOC  0
+#define ZNS_OZCS 2
+#define ZNS_MAR  4
+#define ZNS_MOR  8
+#define ZNS_LBAFE 2816 /* 16 bytes per LBA format: ZSZE (8), ZDES (1) */
+#define ZNS_LBAFE_BYTES 16
 
 /* The only queue entry sizes nvmetal builds: 64-byte SQEs and 16-byte CQEs (log2 6 and 4). */
 #define SQES_LOG2 6
@@ -115,6 +139,9 @@ int nvme_parse_identify_controller(const uint8_t page[NVME_IDENTIFY_BYTES],
     out->namespace_count = page_u32(page, IDCTRL_NN);
     out->oncs = page_u16(page, IDCTRL_ONCS);
     out->volatile_write_cache = page[IDCTRL_VWC] & 1;
+    out->multipath = page[IDCTRL_CMIC];
+    _Static_assert(sizeof out->subsystem_nqn == IDCTRL_SUBNQN_BYTES + 1, "SUBNQN is 256 bytes");
+    copy_ascii_field(out->subsystem_nqn, page + IDCTRL_SUBNQN, IDCTRL_SUBNQN_BYTES);
 
     /* The low nibble is the required entry size; I/O queues are created with exactly 6 and 4
      * (QEMU fails CC.EN for anything else), so a different requirement cannot be met. */
@@ -132,8 +159,11 @@ int nvme_parse_identify_namespace(const uint8_t page[NVME_IDENTIFY_BYTES],
     why[0] = '\0';
     out->size_blocks = page_u64(page, IDNS_NSZE);
     out->capacity_blocks = page_u64(page, IDNS_NCAP);
+    out->utilization_blocks = page_u64(page, IDNS_NUSE);
     unsigned nlbaf = page[IDNS_NLBAF];
-    unsigned format = page[IDNS_FLBAS] & 0xf;
+    uint8_t flbas = page[IDNS_FLBAS];
+    /* Up to 16 formats the index is bits 3:0; beyond, bits 6:5 are its upper two bits. */
+    unsigned format = (flbas & 0xf) | ((unsigned)(flbas >> 5 & 0x3) << 4);
 
     /* An inactive namespace identifies as all zeros, so size comes first for a clear reason. */
     if (out->size_blocks == 0)
@@ -157,7 +187,82 @@ int nvme_parse_identify_namespace(const uint8_t page[NVME_IDENTIFY_BYTES],
     out->lba_format = (uint8_t)format;
     out->block_bytes = 1u << lbads;
     out->metadata_bytes = (uint16_t)(lbaf & 0xffff);
+    out->features = page[IDNS_NSFEAT];
+    out->extended_lba = (flbas & FLBAS_EXTENDED) != 0;
+    out->metadata_caps = page[IDNS_MC];
+    out->pi_caps = page[IDNS_DPC];
+    out->pi_type = page[IDNS_DPS] & DPS_TYPE_MASK;
+    out->pi_first = (page[IDNS_DPS] & DPS_PI_FIRST) != 0;
+    out->multipath = page[IDNS_NMIC];
+    if (out->pi_type > 3)
+        return reject(why, "DPS names protection type %u (only 1..3 exist)", out->pi_type);
+    if (out->pi_type && out->metadata_bytes < PI_TUPLE_BYTES)
+        return reject(why, "protection type %u with %u bytes of metadata (PI needs 8)",
+                      out->pi_type, out->metadata_bytes);
+    if (out->extended_lba && !out->metadata_bytes)
+        return reject(why, "FLBAS says extended LBA but LBA format %u has no metadata", format);
     return 0;
+}
+
+int nvme_parse_namespace_descriptors(const uint8_t page[NVME_IDENTIFY_BYTES], uint8_t *csi,
+                                     char why[96])
+{
+    *csi = NVME_CSI_NVM;
+    why[0] = '\0';
+    size_t at = 0;
+    while (at < NVME_IDENTIFY_BYTES) {
+        uint8_t type = page[at];
+        if (type == 0) /* the list ends with a zero descriptor type */
+            return 0;
+        /* Its 4-byte header, then its NIDL bytes, must both fit. */
+        if (at + 4 > NVME_IDENTIFY_BYTES || at + 4 + page[at + 1] > NVME_IDENTIFY_BYTES)
+            return reject(why, "descriptor type %u at byte %zu runs past the page", type, at);
+        uint8_t length = page[at + 1];
+        if (type == NIDT_CSI) {
+            if (length != 1)
+                return reject(why, "CSI descriptor has length %u, not 1", length);
+            *csi = page[at + 4];
+        }
+        at += 4 + length;
+    }
+    return 0;
+}
+
+int nvme_parse_zoned_namespace(const uint8_t page[NVME_IDENTIFY_BYTES], uint8_t lba_format,
+                               struct nvme_zoned_namespace_identity *out, char why[96])
+{
+    memset(out, 0, sizeof *out);
+    why[0] = '\0';
+    if (lba_format >= IDNS_LBAF_MAX)
+        return reject(why, "LBA format %u has no zone format extension", lba_format);
+    out->zone_operation_characteristics = page_u16(page, ZNS_ZOC);
+    out->optional_zoned_command_support = page_u16(page, ZNS_OZCS);
+    out->max_active_resources = page_u32(page, ZNS_MAR);
+    out->max_open_resources = page_u32(page, ZNS_MOR);
+    size_t extension = ZNS_LBAFE + (size_t)ZNS_LBAFE_BYTES * lba_format;
+    out->zone_size_blocks = page_u64(page, extension);
+    out->zone_descriptor_extension_bytes = (uint16_t)(page[extension + 8] * 64u);
+    if (out->zone_size_blocks == 0)
+        return reject(why, "zone size (ZSZE) of LBA format %u is 0", lba_format);
+    return 0;
+}
+
+int nvme_parse_zone_report(const uint8_t *report, size_t bytes, struct nvme_zone *zones,
+                           unsigned max, uint64_t *reported)
+{
+    *reported = 0;
+    if (bytes < NVME_ZONE_REPORT_HEADER_BYTES)
+        return -1;
+    *reported = page_u64(report, 0);
+    size_t fit = (bytes - NVME_ZONE_REPORT_HEADER_BYTES) / NVME_ZONE_DESCRIPTOR_BYTES;
+    unsigned stored = 0;
+    for (size_t i = 0; i < fit && i < *reported && stored < max; i++) {
+        const uint8_t *d = report + NVME_ZONE_REPORT_HEADER_BYTES + i * NVME_ZONE_DESCRIPTOR_BYTES;
+        zones[stored++] = (struct nvme_zone){
+            .type = d[0] & 0xf, .state = d[1] >> 4, .attributes = d[2],
+            .capacity = page_u64(d, 8), .start = page_u64(d, 16), .write_pointer = page_u64(d, 24)};
+    }
+    return (int)stored;
 }
 
 int nvme_parse_active_namespaces(const uint8_t page[NVME_IDENTIFY_BYTES], uint32_t *nsids,

@@ -66,14 +66,45 @@ enum nvme_io_opcode {
     NVME_IO_WRITE = 0x01,
     NVME_IO_READ = 0x02,
     NVME_IO_COMPARE = 0x05, /* reads host memory, compares with the media, writes nothing */
+    NVME_IO_WRITE_ZEROES = 0x08,
+    NVME_IO_DATASET_MANAGEMENT = 0x09,
+    NVME_IO_ZONE_MANAGEMENT_SEND = 0x79, /* zoned command set */
+    NVME_IO_ZONE_MANAGEMENT_RECEIVE = 0x7a,
+    NVME_IO_ZONE_APPEND = 0x7d,
 };
-#define NVME_ONCS_COMPARE 0x0001
+/* ONCS (Identify Controller bytes 521:520): optional NVM commands. */
+#define NVME_ONCS_COMPARE      0x0001
+#define NVME_ONCS_DSM          0x0004
+#define NVME_ONCS_WRITE_ZEROES 0x0008
 #define NVME_STATUS_COMPARE_FAILURE 0x0285 /* SCT 2 (media errors), SC 0x85 */
+/* SCT 2 (media and data integrity) codes of end-to-end protection and deallocation. */
+#define NVME_STATUS_GUARD_CHECK      0x0282
+#define NVME_STATUS_APP_TAG_CHECK    0x0283
+#define NVME_STATUS_REF_TAG_CHECK    0x0284
+#define NVME_STATUS_DEALLOCATED      0x0287
+#define NVME_STATUS_ZONE_INVALID_WRITE 0x01bc
+#define NVME_STATUS_SCT(status) (((status) >> 8) & 0x7)
+
+/* Read/Write CDW12 PRINFO (bits 29:26): PRACT and the three PRCHK checks. */
+#define NVME_PRINFO_PRACT      0x8
+#define NVME_PRINFO_CHECK_GUARD 0x4
+#define NVME_PRINFO_CHECK_APP  0x2
+#define NVME_PRINFO_CHECK_REF  0x1
+#define NVME_RW_PRINFO_SHIFT   26
 
 #define NVME_IDENTIFY_NAMESPACE      0x00
 #define NVME_IDENTIFY_CONTROLLER     0x01
 #define NVME_IDENTIFY_ACTIVE_NS_LIST 0x02
+#define NVME_IDENTIFY_NS_DESCRIPTORS 0x03
+#define NVME_IDENTIFY_CSI_NAMESPACE  0x05 /* I/O command set specific, CSI in CDW11 31:24 */
+#define NVME_IDENTIFY_CSI_CONTROLLER 0x06
+#define NVME_FEATURE_ERROR_RECOVERY   0x05
 #define NVME_FEATURE_NUMBER_OF_QUEUES 0x07
+#define NVME_ERROR_RECOVERY_DULBE     (1u << 16)
+
+/* Command set identifiers (CSI). */
+#define NVME_CSI_NVM   0x00
+#define NVME_CSI_ZONED 0x02
 
 #define NVME_IDENTIFY_BYTES 4096
 
@@ -90,17 +121,58 @@ struct nvme_controller_identity {
     uint32_t namespace_count; /* NN */
     uint16_t oncs;
     uint8_t volatile_write_cache; /* VWC bit 0 */
+    uint8_t multipath;  /* CMIC: bit 0 more than one port, bit 1 more than one controller */
+    char subsystem_nqn[257]; /* SUBNQN, NUL-padded */
 };
 
 /* What nvmetal uses from Identify Namespace (figure 249). */
 struct nvme_namespace_identity {
     uint64_t size_blocks;     /* NSZE */
     uint64_t capacity_blocks; /* NCAP */
+    uint64_t utilization_blocks; /* NUSE */
+    uint8_t features;         /* NSFEAT: bit 2 DAE (deallocated blocks reported, DULBE) */
     uint8_t lba_format_count; /* NLBAF + 1 */
-    uint8_t lba_format;       /* FLBAS 3:0 */
+    uint8_t lba_format;       /* FLBAS bits 3:0, with bits 6:5 as the upper two bits */
+    bool extended_lba;        /* FLBAS bit 4: metadata travels at the end of each block's data */
+    uint8_t metadata_caps;    /* MC: bit 0 extended LBA, bit 1 separate buffer */
+    uint8_t pi_caps;          /* DPC */
+    uint8_t pi_type;          /* DPS bits 2:0: 0 none, types 1..3 */
+    bool pi_first;            /* DPS bit 3: PI in the first 8 bytes of the metadata */
+    uint8_t multipath;        /* NMIC bit 0: may be attached to several controllers */
     uint32_t block_bytes;     /* 2^LBADS of the formatted LBA format */
     uint16_t metadata_bytes;  /* MS of the formatted LBA format */
 };
+#define NVME_NSFEAT_DAE 0x04
+
+/* Zoned namespace (I/O command set specific Identify Namespace, CSI 02h; ZNS 1.0 figure 8). */
+struct nvme_zoned_namespace_identity {
+    uint16_t zone_operation_characteristics; /* ZOC */
+    uint16_t optional_zoned_command_support; /* OZCS */
+    uint32_t max_active_resources;           /* MAR, 0's based; 0xffffffff = no limit */
+    uint32_t max_open_resources;             /* MOR, likewise */
+    uint64_t zone_size_blocks;               /* ZSZE of the formatted LBA format */
+    uint16_t zone_descriptor_extension_bytes; /* ZDES * 64 */
+};
+
+/* One Zone Descriptor from a Zone Management Receive report (ZNS 1.0 figure 37). */
+struct nvme_zone {
+    uint8_t type;        /* 2: sequential write required */
+    uint8_t state;       /* ZS (bits 7:4 of byte 1): 1 empty, 2 implicitly open, ... */
+    uint8_t attributes;
+    uint64_t capacity;   /* ZCAP */
+    uint64_t start;      /* ZSLBA */
+    uint64_t write_pointer;
+};
+#define NVME_ZONE_TYPE_SEQUENTIAL 0x2
+#define NVME_ZONE_STATE_EMPTY     0x1
+#define NVME_ZONE_STATE_IMPLICITLY_OPEN 0x2
+#define NVME_ZONE_STATE_FULL      0xe
+#define NVME_ZONE_REPORT_HEADER_BYTES 64
+#define NVME_ZONE_DESCRIPTOR_BYTES 64
+/* Zone Management Send actions (CDW13 bits 7:0). */
+#define NVME_ZONE_ACTION_RESET 0x04
+/* Zone Management Receive action 0: report zones; CDW13 bit 16 = partial report. */
+#define NVME_ZONE_RECEIVE_REPORT 0x00
 
 /* Parse 4096-byte identify pages. Return 0, or -1 with why[] when the page
  * says something impossible (e.g. formatted LBA index beyond NLBAF, LBADS < 9,
@@ -113,5 +185,19 @@ int nvme_parse_identify_namespace(const uint8_t page[NVME_IDENTIFY_BYTES],
  * Returns how many were stored (at most max); -1 when not ascending. */
 int nvme_parse_active_namespaces(const uint8_t page[NVME_IDENTIFY_BYTES], uint32_t *nsids,
                                  unsigned max);
+/* Namespace Identification Descriptor list (CNS 03h): the Command Set Identifier, NVM (0)
+ * when the list names none. Returns 0, or -1 with why[] for a descriptor that runs off the
+ * page or a CSI descriptor whose length is not 1. */
+int nvme_parse_namespace_descriptors(const uint8_t page[NVME_IDENTIFY_BYTES], uint8_t *csi,
+                                     char why[96]);
+/* Zoned Identify Namespace for the formatted LBA format `lba_format`. Returns 0, or -1 with
+ * why[] (zone size 0). */
+int nvme_parse_zoned_namespace(const uint8_t page[NVME_IDENTIFY_BYTES], uint8_t lba_format,
+                               struct nvme_zoned_namespace_identity *out, char why[96]);
+/* A Zone Management Receive report of `bytes`: sets *reported to the header's zone count and
+ * stores the descriptors that are both reported and inside the buffer, at most `max`.
+ * Returns how many were stored, or -1 when `bytes` cannot hold the 64-byte header. */
+int nvme_parse_zone_report(const uint8_t *report, size_t bytes, struct nvme_zone *zones,
+                           unsigned max, uint64_t *reported);
 
 #endif

@@ -83,6 +83,15 @@ static const struct status_name status_names[] = {
     {SCT_COMMAND_SPECIFIC, 0x80, "Conflicting Attributes"},
     {SCT_COMMAND_SPECIFIC, 0x81, "Invalid Protection Information"},
     {SCT_COMMAND_SPECIFIC, 0x82, "Attempted Write to Read Only Range"},
+    /* Zoned Namespace command set (ZNS 1.0 figure 26). */
+    {SCT_COMMAND_SPECIFIC, 0xb8, "Zone Boundary Error"},
+    {SCT_COMMAND_SPECIFIC, 0xb9, "Zone Is Full"},
+    {SCT_COMMAND_SPECIFIC, 0xba, "Zone Is Read Only"},
+    {SCT_COMMAND_SPECIFIC, 0xbb, "Zone Is Offline"},
+    {SCT_COMMAND_SPECIFIC, 0xbc, "Zone Invalid Write"},
+    {SCT_COMMAND_SPECIFIC, 0xbd, "Too Many Active Zones"},
+    {SCT_COMMAND_SPECIFIC, 0xbe, "Too Many Open Zones"},
+    {SCT_COMMAND_SPECIFIC, 0xbf, "Invalid Zone State Transition"},
 
     {SCT_MEDIA, 0x80, "Write Fault"},
     {SCT_MEDIA, 0x81, "Unrecovered Read Error"},

@@ -9,8 +9,8 @@
 #include "drivers/vtd/vtd_pagetable.h"
 #include "lib/dmar.h"
 
-#define VTD_MAX_DOMAINS     8
-#define VTD_MAX_EXCLUSIONS  16
+#define VTD_MAX_DOMAINS     64 /* one per NVMe source ID; also bounded by CAP.ND and the IOVA reach */
+#define VTD_MAX_EXCLUSIONS  160 /* the interrupt window plus a CMB and a PMR per controller */
 #define VTD_IOVA_BASE       0x1000000000ull /* 64 GiB: far from RAM, so IOVA != physical */
 #define VTD_IOVA_SPAN       0x0800000000ull /* 32 GiB of IOVA per domain */
 #define VTD_QUEUE_ENTRIES   256             /* one 4 KiB page of 16-byte descriptors */
@@ -66,10 +66,12 @@ int vtd_prepare(struct vtd_unit *u);
 /* Points the context entry for source ID `sid` at `domain`, or at pass-through
  * (translation type 2) when domain is NULL. Returns -1 when ECAP.PT is absent. */
 int vtd_set_context(struct vtd_unit *u, uint16_t sid, const struct vtd_domain *domain);
-/* A new domain with an empty page table; NULL when full or out of memory. */
+/* A new domain with an empty page table; NULL (u->error says why) when the table, CAP.ND or
+ * the unit's address width cannot hold another, or out of memory. */
 struct vtd_domain *vtd_domain_create(struct vtd_unit *u);
-/* IOVAs the allocator must never hand out (CMB/PMR windows, the interrupt range). */
-void vtd_exclude(struct vtd_unit *u, uint64_t base, uint64_t bytes);
+/* IOVAs the allocator must never hand out (CMB/PMR windows, the interrupt range).
+ * Returns -1 (u->error) when the table is full: an exclusion is never dropped. */
+int vtd_exclude(struct vtd_unit *u, uint64_t base, uint64_t bytes);
 /* Sets the root table pointer, invalidates everything, enables translation. */
 int vtd_enable(struct vtd_unit *u);
 /* Disables translation (GSTS.TES=0), leaving tables in memory. */

@@ -230,8 +230,19 @@ static void flush_entry(void *ctx, const void *cpu, uint64_t bytes)
 
 struct vtd_domain *vtd_domain_create(struct vtd_unit *u)
 {
-    if (u->domain_count == VTD_MAX_DOMAINS || (1u << (4 + 2 * VTD_CAP_ND(u->cap))) <= u->domain_count + 1)
+    unsigned supported = 1u << (4 + 2 * VTD_CAP_ND(u->cap));
+    uint64_t slot_end = VTD_IOVA_BASE + VTD_IOVA_SPAN * (u->domain_count + 1);
+    if (u->domain_count == VTD_MAX_DOMAINS || supported <= u->domain_count + 1) {
+        snprintf(u->error, sizeof(u->error), "no domain %u: the table holds %u, CAP.ND %u domain "
+                 "IDs", u->domain_count + 1, VTD_MAX_DOMAINS, supported);
         return NULL;
+    }
+    if (slot_end > 1ull << (12 + 9 * u->levels)) {
+        snprintf(u->error, sizeof(u->error), "no domain %u: its IOVA slot would end at 0x%llx, "
+                 "beyond the %u-level tables' reach", u->domain_count + 1,
+                 (unsigned long long)slot_end, u->levels);
+        return NULL;
+    }
     struct vtd_domain *d = &u->domains[u->domain_count];
     memset(d, 0, sizeof(*d));
     d->unit = u;
@@ -245,13 +256,18 @@ struct vtd_domain *vtd_domain_create(struct vtd_unit *u)
     return d;
 }
 
-void vtd_exclude(struct vtd_unit *u, uint64_t base, uint64_t bytes)
+int vtd_exclude(struct vtd_unit *u, uint64_t base, uint64_t bytes)
 {
-    if (u->exclusion_count < VTD_MAX_EXCLUSIONS) {
-        u->exclusions[u->exclusion_count].base = base;
-        u->exclusions[u->exclusion_count].bytes = bytes;
-        u->exclusion_count++;
+    if (u->exclusion_count == VTD_MAX_EXCLUSIONS) {
+        snprintf(u->error, sizeof(u->error), "IOVA exclusion table full (%u windows): 0x%llx "
+                 "(%llu bytes) cannot be kept out", VTD_MAX_EXCLUSIONS, (unsigned long long)base,
+                 (unsigned long long)bytes);
+        return -1;
     }
+    u->exclusions[u->exclusion_count].base = base;
+    u->exclusions[u->exclusion_count].bytes = bytes;
+    u->exclusion_count++;
+    return 0;
 }
 
 int vtd_enable(struct vtd_unit *u)

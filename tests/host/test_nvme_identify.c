@@ -1,6 +1,8 @@
 /* Host tests for drivers/nvme/nvme_identify.c: QEMU-like identify pages decode exactly, impossible ones are refused. */
 #include "check.h"
 
+#include <stdlib.h>
+
 #include "drivers/nvme/nvme_spec.h"
 
 static uint8_t page[NVME_IDENTIFY_BYTES];
@@ -102,6 +104,8 @@ static void controller_decodes_exactly(void)
     CHECK_EQ_U64(id.namespace_count, 256);
     CHECK_EQ_U64(id.oncs, 0x015d);
     CHECK_EQ_U64(id.volatile_write_cache, 1);
+    CHECK_EQ_U64(id.multipath, 0);
+    CHECK_STR(id.subsystem_nqn, "");
 }
 
 static void controller_multibyte_fields_are_little_endian(void)
@@ -181,6 +185,14 @@ static void namespace_decodes_formatted_lba_format(void)
     CHECK_EQ_U64(ns.lba_format, 4);
     CHECK_EQ_U64(ns.block_bytes, 4096);
     CHECK_EQ_U64(ns.metadata_bytes, 8);
+    CHECK_EQ_U64(ns.utilization_blocks, 1000);
+    CHECK(ns.extended_lba);
+    CHECK_EQ_U64(ns.features, 0);
+    CHECK_EQ_U64(ns.metadata_caps, 0);
+    CHECK_EQ_U64(ns.pi_caps, 0);
+    CHECK_EQ_U64(ns.pi_type, 0);
+    CHECK(!ns.pi_first);
+    CHECK_EQ_U64(ns.multipath, 0);
 }
 
 static void namespace_512_byte_format_and_wide_size(void)
@@ -284,6 +296,631 @@ static void active_list_not_ascending(void)
     CHECK_EQ_U64(nvme_parse_active_namespaces(page, nsids, 1), (uint64_t)-1);
 }
 
+#define QEMU_SUBNQN "nqn.2019-08.org.qemu:nvmetal"
+
+/* A QEMU controller in an NVMe subsystem (-device nvme-subsys,nqn=nvmetal): CMIC bit 1, and
+ * SUBNQN NUL-padded the way QEMU writes it. */
+static void qemu_subsystem_controller_page(void)
+{
+    qemu_controller_page();
+    page[76] = 0x02;
+    memcpy(page + 768, QEMU_SUBNQN, strlen(QEMU_SUBNQN));
+}
+
+static void controller_multipath_and_subsystem_nqn(void)
+{
+    qemu_subsystem_controller_page();
+    struct nvme_controller_identity id;
+    char why[96] = "stale";
+    CHECK_EQ_U64(nvme_parse_identify_controller(page, &id, why), 0);
+    CHECK_STR(why, "");
+    CHECK_EQ_U64(id.multipath, 0x02);
+    CHECK_STR(id.subsystem_nqn, QEMU_SUBNQN);
+    /* The neighbouring fields are untouched by the new ones. */
+    CHECK_EQ_U64(id.mdts, 7);
+    CHECK_STR(id.firmware, "7.2.22");
+
+    /* CMIC is kept whole: bit 0 (several ports) and bit 1 together, and reserved bits. */
+    page[76] = 0x03;
+    CHECK_EQ_U64(nvme_parse_identify_controller(page, &id, why), 0);
+    CHECK_EQ_U64(id.multipath, 0x03);
+    page[76] = 0x01;
+    CHECK_EQ_U64(nvme_parse_identify_controller(page, &id, why), 0);
+    CHECK_EQ_U64(id.multipath, 0x01);
+}
+
+static void controller_subsystem_nqn_padding(void)
+{
+    struct nvme_controller_identity id;
+    char why[96];
+
+    /* Space-padded, and a mix of spaces then NULs: both trimmed. */
+    qemu_controller_page();
+    put_ascii(768, 256, QEMU_SUBNQN);
+    CHECK_EQ_U64(nvme_parse_identify_controller(page, &id, why), 0);
+    CHECK_STR(id.subsystem_nqn, QEMU_SUBNQN);
+    memset(page + 768 + 200, 0, 56);
+    CHECK_EQ_U64(nvme_parse_identify_controller(page, &id, why), 0);
+    CHECK_STR(id.subsystem_nqn, QEMU_SUBNQN);
+
+    /* Padding inside the NQN is not trailing: an inner space stays. */
+    qemu_controller_page();
+    memcpy(page + 768, "nqn.a b  ", 9);
+    CHECK_EQ_U64(nvme_parse_identify_controller(page, &id, why), 0);
+    CHECK_STR(id.subsystem_nqn, "nqn.a b");
+
+    /* All 256 bytes used: the struct adds the terminator. */
+    qemu_controller_page();
+    for (size_t i = 0; i < 256; i++)
+        page[768 + i] = (uint8_t)('a' + i % 26);
+    CHECK_EQ_U64(nvme_parse_identify_controller(page, &id, why), 0);
+    CHECK_EQ_U64(strlen(id.subsystem_nqn), 256);
+    CHECK_EQ_U64(id.subsystem_nqn[0], 'a');
+    CHECK_EQ_U64(id.subsystem_nqn[255], 'a' + 255 % 26);
+    CHECK_EQ_U64(id.subsystem_nqn[256], '\0');
+
+    /* The byte after SUBNQN (1024) is not part of it. */
+    qemu_subsystem_controller_page();
+    page[1024] = 'Z';
+    CHECK_EQ_U64(nvme_parse_identify_controller(page, &id, why), 0);
+    CHECK_STR(id.subsystem_nqn, QEMU_SUBNQN);
+}
+
+static void controller_subsystem_nqn_unprintable(void)
+{
+    qemu_controller_page();
+    memcpy(page + 768, "nqn.\x01x\x7f\x80y\xff\tz", 12);
+    struct nvme_controller_identity id;
+    char why[96];
+    CHECK_EQ_U64(nvme_parse_identify_controller(page, &id, why), 0);
+    CHECK_STR(id.subsystem_nqn, "nqn.?x??y??z");
+
+    /* An embedded NUL before more text is not padding either. */
+    qemu_controller_page();
+    memcpy(page + 768, "nqn\0tail", 8);
+    CHECK_EQ_U64(nvme_parse_identify_controller(page, &id, why), 0);
+    CHECK_STR(id.subsystem_nqn, "nqn?tail");
+}
+
+/* Format 4 (4 KiB + 8) separate, with PI type 1 in the last 8 bytes: the base for the PI edits. */
+static void qemu_pi_namespace_page(void)
+{
+    qemu_namespace_page();
+    page[26] = 0x04;
+    page[28] = 0x11; /* DPC: type 1, PI last */
+    page[29] = 0x01;
+}
+
+static void namespace_new_fields(void)
+{
+    qemu_namespace_page();
+    put_le(16, 0x0102030405060708ull, 8); /* NUSE, all eight bytes distinct */
+    put_le(0, 0x1000000000000000ull, 8);
+    put_le(8, 0x0800000000000000ull, 8);
+    page[24] = NVME_NSFEAT_DAE | 0x01;
+    page[27] = 0x03;
+    page[28] = 0x1f;
+    page[29] = 0x09; /* type 1, first 8 bytes */
+    page[30] = 0x01;
+    struct nvme_namespace_identity ns;
+    char why[96] = "stale";
+    CHECK_EQ_U64(nvme_parse_identify_namespace(page, &ns, why), 0);
+    CHECK_STR(why, "");
+    CHECK_EQ_U64(ns.utilization_blocks, 0x0102030405060708ull);
+    CHECK_EQ_U64(ns.features, 0x05);
+    CHECK_EQ_U64(ns.metadata_caps, 0x03);
+    CHECK_EQ_U64(ns.pi_caps, 0x1f);
+    CHECK_EQ_U64(ns.pi_type, 1);
+    CHECK(ns.pi_first);
+    CHECK_EQ_U64(ns.multipath, 0x01);
+    CHECK(ns.extended_lba);
+    CHECK_EQ_U64(ns.lba_format, 4);
+    CHECK_EQ_U64(ns.block_bytes, 4096);
+    CHECK_EQ_U64(ns.metadata_bytes, 8);
+
+    /* Separate metadata, PI type 3 in the last bytes; DPS bits above 3 are not the type. */
+    page[26] = 0x04;
+    page[29] = 0x03;
+    CHECK_EQ_U64(nvme_parse_identify_namespace(page, &ns, why), 0);
+    CHECK(!ns.extended_lba);
+    CHECK_EQ_U64(ns.pi_type, 3);
+    CHECK(!ns.pi_first);
+    page[29] = 0xfa; /* reserved bits 7:4 set, PI first, type 2 */
+    CHECK_EQ_U64(nvme_parse_identify_namespace(page, &ns, why), 0);
+    CHECK_EQ_U64(ns.pi_type, 2);
+    CHECK(ns.pi_first);
+}
+
+/* Formats past 15: FLBAS bits 6:5 are the upper two bits of the index, bit 4 stays "extended". */
+static void namespace_format_index_above_15(void)
+{
+    qemu_namespace_page();
+    page[25] = 17; /* 18 formats */
+    put_le(128 + 4 * 1, (9u << 16) | 0, 4);   /* format 1: what bits 3:0 alone would pick */
+    put_le(128 + 4 * 17, (12u << 16) | 16, 4);
+    struct nvme_namespace_identity ns;
+    char why[96];
+
+    page[26] = 0x21;
+    CHECK_EQ_U64(nvme_parse_identify_namespace(page, &ns, why), 0);
+    CHECK_STR(why, "");
+    CHECK_EQ_U64(ns.lba_format, 17);
+    CHECK_EQ_U64(ns.lba_format_count, 18);
+    CHECK(!ns.extended_lba);
+    CHECK_EQ_U64(ns.block_bytes, 4096);
+    CHECK_EQ_U64(ns.metadata_bytes, 16);
+
+    page[26] = 0x31;
+    CHECK_EQ_U64(nvme_parse_identify_namespace(page, &ns, why), 0);
+    CHECK_EQ_U64(ns.lba_format, 17);
+    CHECK(ns.extended_lba);
+    CHECK_EQ_U64(ns.metadata_bytes, 16);
+
+    page[26] = 0x01;
+    CHECK_EQ_U64(nvme_parse_identify_namespace(page, &ns, why), 0);
+    CHECK_EQ_U64(ns.lba_format, 1);
+    CHECK_EQ_U64(ns.block_bytes, 512);
+
+    /* The last of 64 formats: bits 6:5 = 3, bits 3:0 = 15. */
+    page[25] = 63;
+    put_le(128 + 4 * 63, (13u << 16) | 64, 4);
+    page[26] = 0x6f;
+    CHECK_EQ_U64(nvme_parse_identify_namespace(page, &ns, why), 0);
+    CHECK_EQ_U64(ns.lba_format, 63);
+    CHECK_EQ_U64(ns.lba_format_count, 64);
+    CHECK_EQ_U64(ns.block_bytes, 8192);
+    CHECK_EQ_U64(ns.metadata_bytes, 64);
+    CHECK(!ns.extended_lba);
+    page[26] = 0x7f;
+    CHECK_EQ_U64(nvme_parse_identify_namespace(page, &ns, why), 0);
+    CHECK_EQ_U64(ns.lba_format, 63);
+    CHECK(ns.extended_lba);
+
+    /* Format 32 (bits 6:5 = 2, bits 3:0 = 0). */
+    put_le(128 + 4 * 32, (11u << 16) | 8, 4);
+    page[26] = 0x40;
+    CHECK_EQ_U64(nvme_parse_identify_namespace(page, &ns, why), 0);
+    CHECK_EQ_U64(ns.lba_format, 32);
+    CHECK_EQ_U64(ns.block_bytes, 2048);
+}
+
+static void namespace_protection_rejects(void)
+{
+    static const struct page_edit edits[] = {
+        {29, 0x04, 1, "DPS names protection type 4 (only 1..3 exist)"},
+        {29, 0x05, 1, "DPS names protection type 5 (only 1..3 exist)"},
+        {29, 0x06, 1, "DPS names protection type 6 (only 1..3 exist)"},
+        {29, 0x0f, 1, "DPS names protection type 7 (only 1..3 exist)"}, /* PI-first bit too */
+        {128 + 4 * 4, (12u << 16) | 4, 4, "protection type 1 with 4 bytes of metadata (PI needs 8)"},
+        {128 + 4 * 4, (12u << 16) | 7, 4, "protection type 1 with 7 bytes of metadata (PI needs 8)"},
+        {128 + 4 * 4, 12u << 16, 4, "protection type 1 with 0 bytes of metadata (PI needs 8)"},
+    };
+    check_rejects(qemu_pi_namespace_page, parse_namespace, edits, CHECK_COUNT(edits));
+
+    /* The base page itself is accepted, and so is PI with more than 8 bytes. */
+    qemu_pi_namespace_page();
+    char why[96];
+    CHECK_EQ_U64(parse_namespace(why), 0);
+    put_le(128 + 4 * 4, (12u << 16) | 16, 4);
+    CHECK_EQ_U64(parse_namespace(why), 0);
+}
+
+static void namespace_format_rejects(void)
+{
+    static const struct page_edit edits[] = {
+        /* Extended LBA (FLBAS bit 4, set in the base page) on a format without metadata. */
+        {128 + 4 * 4, 12u << 16, 4, "FLBAS says extended LBA but LBA format 4 has no metadata"},
+        /* Bits 3:0 alone would be within NLBAF 7; bits 6:5 push the index beyond it. */
+        {26, 0x20, 1, "formatted LBA format 16 is beyond NLBAF 7"},
+        {26, 0x24, 1, "formatted LBA format 20 is beyond NLBAF 7"},
+        {26, 0x34, 1, "formatted LBA format 20 is beyond NLBAF 7"},
+        {26, 0x44, 1, "formatted LBA format 36 is beyond NLBAF 7"},
+        {26, 0x7f, 1, "formatted LBA format 63 is beyond NLBAF 7"},
+        {26, 0x0f, 1, "formatted LBA format 15 is beyond NLBAF 7"},
+    };
+    check_rejects(qemu_namespace_page, parse_namespace, edits, CHECK_COUNT(edits));
+
+    /* NLBAF 16 (17 formats): format 16 is the last one, 17 is one too many. */
+    qemu_namespace_page();
+    page[25] = 16;
+    put_le(128 + 4 * 16, 9u << 16, 4);
+    page[26] = 0x20;
+    char why[96];
+    CHECK_EQ_U64(parse_namespace(why), 0);
+    page[26] = 0x21;
+    CHECK_EQ_U64(parse_namespace(why), (uint64_t)-1);
+    CHECK_STR(why, "formatted LBA format 17 is beyond NLBAF 16");
+}
+
+/* Namespace Identification Descriptors: NIDT, NIDL, two reserved bytes, NIDL bytes of ID. */
+static size_t put_descriptor(size_t at, uint8_t type, uint8_t length, uint8_t fill)
+{
+    page[at] = type;
+    page[at + 1] = length;
+    page[at + 2] = page[at + 3] = 0;
+    memset(page + at + 4, fill, length);
+    return at + 4 + length;
+}
+
+static int parse_descriptors(char why[96])
+{
+    uint8_t csi;
+    return nvme_parse_namespace_descriptors(page, &csi, why);
+}
+
+/* What QEMU reports for a zoned namespace: EUI64, NGUID, UUID, then CSI 2. */
+static void qemu_zoned_descriptor_page(void)
+{
+    memset(page, 0, sizeof page);
+    size_t at = put_descriptor(0, 1, 8, 0x11);
+    at = put_descriptor(at, 2, 16, 0x22);
+    at = put_descriptor(at, 3, 16, 0x33);
+    at = put_descriptor(at, 4, 1, NVME_CSI_ZONED);
+}
+
+static void descriptors_csi_after_identifiers(void)
+{
+    qemu_zoned_descriptor_page();
+    uint8_t csi = 0xaa;
+    char why[96] = "stale";
+    CHECK_EQ_U64(nvme_parse_namespace_descriptors(page, &csi, why), 0);
+    CHECK_STR(why, "");
+    CHECK_EQ_U64(csi, NVME_CSI_ZONED);
+
+    /* CSI first, identifiers after it; an identifier's bytes that look like a CSI descriptor
+     * (0x04 0x01 inside the NGUID) are skipped as data. */
+    memset(page, 0, sizeof page);
+    size_t at = put_descriptor(0, 4, 1, NVME_CSI_NVM);
+    at = put_descriptor(at, 2, 16, 0x04);
+    page[at - 15] = 0x01;
+    page[at - 12] = 0x02;
+    at = put_descriptor(at, 1, 8, 0x04);
+    csi = 0xaa;
+    CHECK_EQ_U64(nvme_parse_namespace_descriptors(page, &csi, why), 0);
+    CHECK_EQ_U64(csi, NVME_CSI_NVM);
+}
+
+static void descriptors_without_csi_are_nvm(void)
+{
+    memset(page, 0, sizeof page);
+    size_t at = put_descriptor(0, 1, 8, 0x11);
+    at = put_descriptor(at, 3, 16, 0x33);
+    uint8_t csi = 0xaa;
+    char why[96] = "stale";
+    CHECK_EQ_U64(nvme_parse_namespace_descriptors(page, &csi, why), 0);
+    CHECK_STR(why, "");
+    CHECK_EQ_U64(csi, NVME_CSI_NVM);
+
+    /* A CSI descriptor after the terminating type 0 is not part of the list. */
+    at = put_descriptor(at + 4, 4, 1, NVME_CSI_ZONED);
+    csi = 0xaa;
+    CHECK_EQ_U64(nvme_parse_namespace_descriptors(page, &csi, why), 0);
+    CHECK_EQ_U64(csi, NVME_CSI_NVM);
+}
+
+static void descriptors_all_zero_page_is_nvm(void)
+{
+    memset(page, 0, sizeof page);
+    uint8_t csi = 0xaa;
+    char why[96] = "stale";
+    CHECK_EQ_U64(nvme_parse_namespace_descriptors(page, &csi, why), 0);
+    CHECK_STR(why, "");
+    CHECK_EQ_U64(csi, NVME_CSI_NVM);
+}
+
+static void descriptors_rejects(void)
+{
+    /* Offsets in the QEMU list: EUI64 at 0, NGUID at 12, UUID at 32, CSI at 52. */
+    static const struct page_edit edits[] = {
+        {53, 2, 1, "CSI descriptor has length 2, not 1"},
+        {53, 0, 1, "CSI descriptor has length 0, not 1"},
+        {53, 255, 1, "CSI descriptor has length 255, not 1"},
+    };
+    check_rejects(qemu_zoned_descriptor_page, parse_descriptors, edits, CHECK_COUNT(edits));
+}
+
+/* Fifteen 256-byte descriptors take the list to byte 3840; the last one decides. */
+static size_t fill_to_3840(void)
+{
+    memset(page, 0, sizeof page);
+    size_t at = 0;
+    for (int i = 0; i < 15; i++)
+        at = put_descriptor(at, 2, 252, (uint8_t)i);
+    return at;
+}
+
+static void descriptors_off_the_page(void)
+{
+    char why[96];
+    uint8_t csi;
+
+    /* Ends exactly at byte 4096: fine, the page is full and has no terminator. */
+    size_t at = fill_to_3840();
+    CHECK_EQ_U64(at, 3840);
+    CHECK_EQ_U64(put_descriptor(at, 3, 252, 0x33), NVME_IDENTIFY_BYTES);
+    csi = 0xaa;
+    CHECK_EQ_U64(nvme_parse_namespace_descriptors(page, &csi, why), 0);
+    CHECK_EQ_U64(csi, NVME_CSI_NVM);
+
+    /* One byte longer runs past the page. */
+    fill_to_3840();
+    page[3840] = 3;
+    page[3841] = 253;
+    CHECK_EQ_U64(nvme_parse_namespace_descriptors(page, &csi, why), (uint64_t)-1);
+    CHECK_STR(why, "descriptor type 3 at byte 3840 runs past the page");
+
+    /* A CSI descriptor whose ID byte would be byte 4096. */
+    fill_to_3840();
+    at = put_descriptor(3840, 2, 248, 0x22);
+    CHECK_EQ_U64(at, 4092);
+    page[4092] = 4;
+    page[4093] = 1;
+    CHECK_EQ_U64(nvme_parse_namespace_descriptors(page, &csi, why), (uint64_t)-1);
+    CHECK_STR(why, "descriptor type 4 at byte 4092 runs past the page");
+}
+
+/* A descriptor whose 4-byte header itself does not fit in the page also runs past it. */
+static void descriptors_header_off_the_page(void)
+{
+    char why[96];
+    uint8_t csi;
+
+    fill_to_3840();
+    size_t at = put_descriptor(3840, 2, 249, 0x22);
+    CHECK_EQ_U64(at, 4093);
+    page[4093] = 1; /* an EUI64 that starts three bytes before the end */
+    page[4094] = 8;
+    why[0] = '\0';
+    CHECK_EQ_U64(nvme_parse_namespace_descriptors(page, &csi, why), (uint64_t)-1);
+    CHECK_STR(why, "descriptor type 1 at byte 4093 runs past the page");
+
+    fill_to_3840();
+    at = put_descriptor(3840, 2, 251, 0x22);
+    CHECK_EQ_U64(at, 4095);
+    page[4095] = 4; /* only the type byte of a CSI descriptor fits */
+    why[0] = '\0';
+    CHECK_EQ_U64(nvme_parse_namespace_descriptors(page, &csi, why), (uint64_t)-1);
+    CHECK_STR(why, "descriptor type 4 at byte 4095 runs past the page");
+
+    /* A zero type in the last bytes is just the end of the list. */
+    fill_to_3840();
+    put_descriptor(3840, 2, 249, 0x22);
+    CHECK_EQ_U64(nvme_parse_namespace_descriptors(page, &csi, why), 0);
+    CHECK_EQ_U64(csi, NVME_CSI_NVM);
+}
+
+/* Zoned Identify Namespace as QEMU fills it for 4 KiB blocks and 64 MiB zones, formats 0 and 4
+ * with different zone sizes so that reading the wrong entry shows. */
+static void qemu_zoned_namespace_page(void)
+{
+    memset(page, 0, sizeof page);
+    put_le(0, 0x0003, 2);      /* ZOC: variable capacity, zone active excursions */
+    put_le(2, 0x0001, 2);      /* OZCS: read across zone boundaries */
+    put_le(4, 0x0000000f, 4);  /* MAR */
+    put_le(8, 0xffffffff, 4);  /* MOR */
+    put_le(2816 + 16 * 0, 0x20000, 8);
+    page[2816 + 16 * 0 + 8] = 0;
+    put_le(2816 + 16 * 4, 0x4000, 8);
+    page[2816 + 16 * 4 + 8] = 2;
+}
+
+static void zoned_namespace_decodes(void)
+{
+    qemu_zoned_namespace_page();
+    struct nvme_zoned_namespace_identity z;
+    char why[96] = "stale";
+    CHECK_EQ_U64(nvme_parse_zoned_namespace(page, 4, &z, why), 0);
+    CHECK_STR(why, "");
+    CHECK_EQ_U64(z.zone_operation_characteristics, 0x0003);
+    CHECK_EQ_U64(z.optional_zoned_command_support, 0x0001);
+    CHECK_EQ_U64(z.max_active_resources, 0x0f);
+    CHECK_EQ_U64(z.max_open_resources, 0xffffffff);
+    CHECK_EQ_U64(z.zone_size_blocks, 0x4000);
+    CHECK_EQ_U64(z.zone_descriptor_extension_bytes, 128);
+
+    CHECK_EQ_U64(nvme_parse_zoned_namespace(page, 0, &z, why), 0);
+    CHECK_EQ_U64(z.zone_size_blocks, 0x20000);
+    CHECK_EQ_U64(z.zone_descriptor_extension_bytes, 0);
+}
+
+static void zoned_namespace_wide_fields(void)
+{
+    qemu_zoned_namespace_page();
+    put_le(0, 0xa1b2, 2);
+    put_le(2, 0xc3d4, 2);
+    put_le(4, 0x01020304, 4);
+    put_le(8, 0x05060708, 4);
+    put_le(2816 + 16 * 4, 0x0102030405060708ull, 8);
+    page[2816 + 16 * 4 + 8] = 255;
+    page[2816 + 16 * 4 + 9] = 0xff; /* reserved byte after ZDES */
+    struct nvme_zoned_namespace_identity z;
+    char why[96];
+    CHECK_EQ_U64(nvme_parse_zoned_namespace(page, 4, &z, why), 0);
+    CHECK_EQ_U64(z.zone_operation_characteristics, 0xa1b2);
+    CHECK_EQ_U64(z.optional_zoned_command_support, 0xc3d4);
+    CHECK_EQ_U64(z.max_active_resources, 0x01020304);
+    CHECK_EQ_U64(z.max_open_resources, 0x05060708);
+    CHECK_EQ_U64(z.zone_size_blocks, 0x0102030405060708ull);
+    CHECK_EQ_U64(z.zone_descriptor_extension_bytes, 255 * 64);
+
+    /* The last entry of the table, format 63, ends at byte 3840. */
+    put_le(2816 + 16 * 63, 0x1000, 8);
+    page[2816 + 16 * 63 + 8] = 1;
+    CHECK_EQ_U64(nvme_parse_zoned_namespace(page, 63, &z, why), 0);
+    CHECK_EQ_U64(z.zone_size_blocks, 0x1000);
+    CHECK_EQ_U64(z.zone_descriptor_extension_bytes, 64);
+}
+
+static int parse_zoned_format_4(char why[96])
+{
+    struct nvme_zoned_namespace_identity z;
+    return nvme_parse_zoned_namespace(page, 4, &z, why);
+}
+
+static void zoned_namespace_rejects(void)
+{
+    static const struct page_edit edits[] = {
+        {2816 + 16 * 4, 0, 8, "zone size (ZSZE) of LBA format 4 is 0"},
+    };
+    check_rejects(qemu_zoned_namespace_page, parse_zoned_format_4, edits, CHECK_COUNT(edits));
+
+    qemu_zoned_namespace_page();
+    struct nvme_zoned_namespace_identity z;
+    char why[96];
+    CHECK_EQ_U64(nvme_parse_zoned_namespace(page, 1, &z, why), (uint64_t)-1); /* unset entry */
+    CHECK_STR(why, "zone size (ZSZE) of LBA format 1 is 0");
+    CHECK_EQ_U64(nvme_parse_zoned_namespace(page, 64, &z, why), (uint64_t)-1);
+    CHECK_STR(why, "LBA format 64 has no zone format extension");
+    CHECK_EQ_U64(nvme_parse_zoned_namespace(page, 255, &z, why), (uint64_t)-1);
+    CHECK_STR(why, "LBA format 255 has no zone format extension");
+}
+
+/* A zone report in a heap buffer of exactly `bytes`, so that a read past it trips ASan. */
+static uint8_t *zone_report(size_t bytes, uint64_t count)
+{
+    uint8_t *report = calloc(1, bytes ? bytes : 1);
+    if (bytes >= 8)
+        for (size_t i = 0; i < 8; i++)
+            report[i] = (uint8_t)(count >> (8 * i));
+    return report;
+}
+
+static void put_zone(uint8_t *report, size_t bytes, unsigned index, uint8_t type_byte,
+                     uint8_t state_byte, uint8_t attributes, uint64_t capacity, uint64_t start,
+                     uint64_t write_pointer)
+{
+    uint8_t *d = report + 64 + 64 * (size_t)index;
+    if ((size_t)(d - report) + 64 > bytes)
+        return;
+    memset(d, 0, 64);
+    d[0] = type_byte;
+    d[1] = state_byte;
+    d[2] = attributes;
+    for (size_t i = 0; i < 8; i++) {
+        d[8 + i] = (uint8_t)(capacity >> (8 * i));
+        d[16 + i] = (uint8_t)(start >> (8 * i));
+        d[24 + i] = (uint8_t)(write_pointer >> (8 * i));
+    }
+    memset(d + 32, 0xee, 32); /* reserved bytes of the descriptor */
+}
+
+/* Four zones of 0x4000 blocks: empty, implicitly open, full, and one with junk in the
+ * reserved nibbles. */
+static void put_four_zones(uint8_t *report, size_t bytes)
+{
+    put_zone(report, bytes, 0, 0x02, 0x10, 0x00, 0x4000, 0x0000, 0x0000);
+    put_zone(report, bytes, 1, 0x02, 0x20, 0x00, 0x3f00, 0x4000, 0x4123);
+    put_zone(report, bytes, 2, 0x02, 0xe0, 0x00, 0x4000, 0x8000, 0xffffffffffffffffull);
+    put_zone(report, bytes, 3, 0xf2, 0x1f, 0x81, 0x0123456789abcdefull, 0xfedcba9876543210ull,
+             0x1122334455667788ull);
+}
+
+static void zone_report_decodes(void)
+{
+    size_t bytes = 64 + 4 * 64;
+    uint8_t *report = zone_report(bytes, 4);
+    put_four_zones(report, bytes);
+    struct nvme_zone zones[8];
+    uint64_t reported = 0xdead;
+    CHECK_EQ_U64(nvme_parse_zone_report(report, bytes, zones, 8, &reported), 4);
+    CHECK_EQ_U64(reported, 4);
+    CHECK_EQ_U64(zones[0].type, NVME_ZONE_TYPE_SEQUENTIAL);
+    CHECK_EQ_U64(zones[0].state, NVME_ZONE_STATE_EMPTY);
+    CHECK_EQ_U64(zones[0].attributes, 0);
+    CHECK_EQ_U64(zones[0].capacity, 0x4000);
+    CHECK_EQ_U64(zones[0].start, 0);
+    CHECK_EQ_U64(zones[0].write_pointer, 0);
+    CHECK_EQ_U64(zones[1].state, NVME_ZONE_STATE_IMPLICITLY_OPEN);
+    CHECK_EQ_U64(zones[1].capacity, 0x3f00);
+    CHECK_EQ_U64(zones[1].start, 0x4000);
+    CHECK_EQ_U64(zones[1].write_pointer, 0x4123);
+    CHECK_EQ_U64(zones[2].state, NVME_ZONE_STATE_FULL);
+    CHECK_EQ_U64(zones[2].start, 0x8000);
+    CHECK_EQ_U64(zones[2].write_pointer, 0xffffffffffffffffull);
+    /* Type is bits 3:0 of byte 0, state bits 7:4 of byte 1; attributes whole. */
+    CHECK_EQ_U64(zones[3].type, 0x2);
+    CHECK_EQ_U64(zones[3].state, 0x1);
+    CHECK_EQ_U64(zones[3].attributes, 0x81);
+    CHECK_EQ_U64(zones[3].capacity, 0x0123456789abcdefull);
+    CHECK_EQ_U64(zones[3].start, 0xfedcba9876543210ull);
+    CHECK_EQ_U64(zones[3].write_pointer, 0x1122334455667788ull);
+    free(report);
+}
+
+/* The count is the smallest of reported, fitting and max; *reported is the header's. */
+static void zone_report_limits(void)
+{
+    size_t bytes = 64 + 4 * 64;
+    uint8_t *report = zone_report(bytes, 4);
+    put_four_zones(report, bytes);
+    struct nvme_zone zones[8];
+    uint64_t reported;
+
+    /* max caps it, and nothing past zones[max - 1] is written. */
+    memset(zones, 0x5a, sizeof zones);
+    CHECK_EQ_U64(nvme_parse_zone_report(report, bytes, zones, 2, &reported), 2);
+    CHECK_EQ_U64(reported, 4);
+    CHECK_EQ_U64(zones[1].start, 0x4000);
+    CHECK_EQ_U64(zones[2].start, 0x5a5a5a5a5a5a5a5aull);
+    CHECK_EQ_U64(nvme_parse_zone_report(report, bytes, zones, 0, &reported), 0);
+    CHECK_EQ_U64(reported, 4);
+
+    /* The header reports fewer than the buffer holds: only those. */
+    report[0] = 1;
+    memset(zones, 0x5a, sizeof zones);
+    CHECK_EQ_U64(nvme_parse_zone_report(report, bytes, zones, 8, &reported), 1);
+    CHECK_EQ_U64(reported, 1);
+    CHECK_EQ_U64(zones[1].start, 0x5a5a5a5a5a5a5a5aull);
+    report[0] = 0;
+    CHECK_EQ_U64(nvme_parse_zone_report(report, bytes, zones, 8, &reported), 0);
+    CHECK_EQ_U64(reported, 0);
+    free(report);
+}
+
+/* The device reports every zone of the namespace, the buffer holds a few. */
+static void zone_report_more_than_fits(void)
+{
+    size_t bytes = 64 + 3 * 64;
+    uint8_t *report = zone_report(bytes, 0x100000001ull);
+    put_four_zones(report, bytes);
+    struct nvme_zone zones[8];
+    uint64_t reported;
+    CHECK_EQ_U64(nvme_parse_zone_report(report, bytes, zones, 8, &reported), 3);
+    CHECK_EQ_U64(reported, 0x100000001ull);
+    CHECK_EQ_U64(zones[2].start, 0x8000);
+    free(report);
+
+    /* A partial descriptor at the end is not one (63 bytes of the fourth). */
+    bytes = 64 + 3 * 64 + 63;
+    report = zone_report(bytes, 4);
+    put_four_zones(report, bytes);
+    CHECK_EQ_U64(nvme_parse_zone_report(report, bytes, zones, 8, &reported), 3);
+    CHECK_EQ_U64(reported, 4);
+    free(report);
+
+    /* Only the header: nothing stored, the count still known. */
+    report = zone_report(64, 1000);
+    CHECK_EQ_U64(nvme_parse_zone_report(report, 64, zones, 8, &reported), 0);
+    CHECK_EQ_U64(reported, 1000);
+    free(report);
+    report = zone_report(127, 1000);
+    CHECK_EQ_U64(nvme_parse_zone_report(report, 127, zones, 8, &reported), 0);
+    CHECK_EQ_U64(reported, 1000);
+    free(report);
+}
+
+static void zone_report_too_short(void)
+{
+    struct nvme_zone zones[2];
+    uint64_t reported = 0xdead;
+    uint8_t *report = zone_report(63, 5);
+    CHECK_EQ_U64(nvme_parse_zone_report(report, 63, zones, 2, &reported), (uint64_t)-1);
+    free(report);
+    report = zone_report(0, 0);
+    CHECK_EQ_U64(nvme_parse_zone_report(report, 0, zones, 2, &reported), (uint64_t)-1);
+    free(report);
+}
+
 static const struct check_case cases[] = {
     CHECK_CASE(controller_decodes_exactly),
     CHECK_CASE(controller_multibyte_fields_are_little_endian),
@@ -299,6 +936,26 @@ static const struct check_case cases[] = {
     CHECK_CASE(active_list_empty_and_capped),
     CHECK_CASE(active_list_full_page),
     CHECK_CASE(active_list_not_ascending),
+    CHECK_CASE(controller_multipath_and_subsystem_nqn),
+    CHECK_CASE(controller_subsystem_nqn_padding),
+    CHECK_CASE(controller_subsystem_nqn_unprintable),
+    CHECK_CASE(namespace_new_fields),
+    CHECK_CASE(namespace_format_index_above_15),
+    CHECK_CASE(namespace_protection_rejects),
+    CHECK_CASE(namespace_format_rejects),
+    CHECK_CASE(descriptors_csi_after_identifiers),
+    CHECK_CASE(descriptors_without_csi_are_nvm),
+    CHECK_CASE(descriptors_all_zero_page_is_nvm),
+    CHECK_CASE(descriptors_rejects),
+    CHECK_CASE(descriptors_off_the_page),
+    CHECK_CASE(descriptors_header_off_the_page),
+    CHECK_CASE(zoned_namespace_decodes),
+    CHECK_CASE(zoned_namespace_wide_fields),
+    CHECK_CASE(zoned_namespace_rejects),
+    CHECK_CASE(zone_report_decodes),
+    CHECK_CASE(zone_report_limits),
+    CHECK_CASE(zone_report_more_than_fits),
+    CHECK_CASE(zone_report_too_short),
 };
 
 int main(void)

@@ -225,6 +225,129 @@ static void unsupported_geometry(void)
     CHECK_EQ_U64(m.offset, 0);
 }
 
+/* The documented metadata formula, computed here rather than taken from the module. */
+static uint64_t metadata_formula(uint64_t seed, uint64_t lba, uint64_t word)
+{
+    return seed ^ (lba * 0x9E3779B97F4A7C15ull) ^ word;
+}
+
+/* Byte by byte against the formula, little-endian, for 8 and 16 bytes and LBAs near 0 and far. */
+static void metadata_bytes_follow_formula(void)
+{
+    static const uint32_t sizes[] = {8, 16};
+    static const uint64_t lbas[] = {0, 1, 5, 1000, 0x123456789ull, 0xfffffffffffffff0ull};
+    static const uint64_t seeds[] = {0, SEED};
+    uint8_t md[16 * 4];
+    for (size_t s = 0; s < CHECK_COUNT(sizes); s++)
+        for (size_t l = 0; l < CHECK_COUNT(lbas); l++)
+            for (size_t k = 0; k < CHECK_COUNT(seeds); k++) {
+                uint32_t ms = sizes[s];
+                memset(md, 0xee, sizeof md);
+                pattern_fill_metadata(md, lbas[l], ms, 4, seeds[k]);
+                unsigned wrong = 0;
+                for (uint32_t b = 0; b < 4; b++)
+                    for (uint32_t i = 0; i < ms; i++) {
+                        uint64_t word = metadata_formula(seeds[k], lbas[l] + b, i / 8);
+                        uint8_t want = (uint8_t)(word >> (8 * (i % 8)));
+                        if (md[b * ms + i] != want && wrong++ < 3)
+                            CHECK_EQ_U64(md[b * ms + i], want);
+                    }
+                CHECK_EQ_U64(wrong, 0);
+                /* Only 4 blocks of ms bytes were written. */
+                for (size_t i = 4 * ms; i < sizeof md; i++)
+                    CHECK_EQ_U64(md[i], 0xee);
+            }
+
+    /* One pinned word: seed 0, LBA 1, word 1 is the multiplier with its low bit flipped. */
+    pattern_fill_metadata(md, 1, 16, 1, 0);
+    CHECK_EQ_U64(word_at(md, 0), 0x9e3779b97f4a7c15ull);
+    CHECK_EQ_U64(word_at(md, 8), 0x9e3779b97f4a7c14ull);
+    CHECK_EQ_U64(md[8], 0x14);
+    CHECK_EQ_U64(md[15], 0x9e);
+}
+
+static void metadata_round_trip(void)
+{
+    uint8_t md[16 * BLOCKS];
+    struct pattern_mismatch m;
+    memset(&m, 0x5a, sizeof m);
+    pattern_fill_metadata(md, FIRST_LBA, 16, BLOCKS, SEED);
+    CHECK_EQ_U64(pattern_check_metadata(md, FIRST_LBA, 16, BLOCKS, SEED, &m), 0);
+    pattern_fill_metadata(md, FIRST_LBA, 8, BLOCKS, SEED);
+    CHECK_EQ_U64(pattern_check_metadata(md, FIRST_LBA, 8, BLOCKS, SEED, &m), 0);
+    /* A sub-range checks against its own first LBA. */
+    CHECK_EQ_U64(pattern_check_metadata(md + 3 * 8, FIRST_LBA + 3, 8, 2, SEED, &m), 0);
+    CHECK_EQ_U64(pattern_check_metadata(md, FIRST_LBA, 8, 0, SEED, &m), 0);
+}
+
+static void metadata_flipped_byte_reported(void)
+{
+    uint8_t md[16 * BLOCKS];
+    pattern_fill_metadata(md, FIRST_LBA, 16, BLOCKS, SEED);
+    md[2 * 16 + 13] ^= 0x08; /* LBA FIRST_LBA + 2, word 1, byte 5 of it */
+    struct pattern_mismatch m;
+    CHECK_EQ_U64(pattern_check_metadata(md, FIRST_LBA, 16, BLOCKS, SEED, &m), (uint64_t)-1);
+    uint64_t want = metadata_formula(SEED, FIRST_LBA + 2, 1);
+    CHECK_EQ_U64(m.lba, FIRST_LBA + 2);
+    CHECK_EQ_U64(m.offset, 8);
+    CHECK_EQ_U64(m.expected, want);
+    CHECK_EQ_U64(m.got, want ^ (0x08ull << 40));
+
+    /* With 8 bytes per block, the first byte of LBA FIRST_LBA + 5. */
+    pattern_fill_metadata(md, FIRST_LBA, 8, BLOCKS, SEED);
+    md[5 * 8] ^= 0xff;
+    CHECK_EQ_U64(pattern_check_metadata(md, FIRST_LBA, 8, BLOCKS, SEED, &m), (uint64_t)-1);
+    want = metadata_formula(SEED, FIRST_LBA + 5, 0);
+    CHECK_EQ_U64(m.lba, FIRST_LBA + 5);
+    CHECK_EQ_U64(m.offset, 0);
+    CHECK_EQ_U64(m.expected, want);
+    CHECK_EQ_U64(m.got, want ^ 0xff);
+}
+
+static void metadata_first_mismatch_wins(void)
+{
+    uint8_t md[16 * BLOCKS];
+    pattern_fill_metadata(md, FIRST_LBA, 16, BLOCKS, SEED);
+    md[6 * 16 + 0] ^= 1;
+    md[1 * 16 + 15] ^= 1;
+    md[1 * 16 + 9] ^= 1; /* same word as the one above: one report for that word */
+    struct pattern_mismatch m;
+    CHECK_EQ_U64(pattern_check_metadata(md, FIRST_LBA, 16, BLOCKS, SEED, &m), (uint64_t)-1);
+    CHECK_EQ_U64(m.lba, FIRST_LBA + 1);
+    CHECK_EQ_U64(m.offset, 8);
+    uint64_t want = metadata_formula(SEED, FIRST_LBA + 1, 1);
+    CHECK_EQ_U64(m.got, want ^ (1ull << 56) ^ (1ull << 8));
+}
+
+/* Each block's metadata depends only on its own LBA: neighbours differ, and filling one LBA
+ * alone gives what a longer fill gives at that LBA. */
+static void metadata_blocks_independent(void)
+{
+    uint8_t two[2 * 16], alone[16];
+    pattern_fill_metadata(two, 5, 16, 2, SEED);
+    CHECK(memcmp(two, two + 16, 16) != 0);
+    CHECK(word_at(two, 0) != word_at(two + 16, 0));
+    CHECK(word_at(two, 8) != word_at(two + 16, 8));
+    /* Not one LBA's words shifted into the next. */
+    CHECK(word_at(two, 8) != word_at(two + 16, 0));
+    CHECK(word_at(two + 16, 8) != word_at(two, 0));
+    pattern_fill_metadata(alone, 6, 16, 1, SEED);
+    CHECK(memcmp(alone, two + 16, 16) == 0);
+    pattern_fill_metadata(alone, 5, 16, 1, SEED);
+    CHECK(memcmp(alone, two, 16) == 0);
+
+    /* Checked as the wrong LBA or under another seed, a block fails on its first word. */
+    struct pattern_mismatch m;
+    CHECK_EQ_U64(pattern_check_metadata(two + 16, 5, 16, 1, SEED, &m), (uint64_t)-1);
+    CHECK_EQ_U64(m.lba, 5);
+    CHECK_EQ_U64(m.offset, 0);
+    CHECK_EQ_U64(m.expected, metadata_formula(SEED, 5, 0));
+    CHECK_EQ_U64(m.got, metadata_formula(SEED, 6, 0));
+    CHECK_EQ_U64(pattern_check_metadata(two, 5, 16, 2, SEED + 1, &m), (uint64_t)-1);
+    CHECK_EQ_U64(m.lba, 5);
+    CHECK_EQ_U64(m.offset, 0);
+}
+
 static const struct check_case cases[] = {
     CHECK_CASE(crc32_known_vectors),
     CHECK_CASE(crc32_matches_bitwise_reference),
@@ -241,6 +364,11 @@ static const struct check_case cases[] = {
     CHECK_CASE(zeroed_block_fails_on_magic),
     CHECK_CASE(block_sizes),
     CHECK_CASE(unsupported_geometry),
+    CHECK_CASE(metadata_bytes_follow_formula),
+    CHECK_CASE(metadata_round_trip),
+    CHECK_CASE(metadata_flipped_byte_reported),
+    CHECK_CASE(metadata_first_mismatch_wins),
+    CHECK_CASE(metadata_blocks_independent),
 };
 
 int main(void)

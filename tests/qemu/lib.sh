@@ -450,6 +450,9 @@ AREA_CMB=4096-4160
 AREA_COPY=8192-8224
 # shellcheck disable=SC2034
 AREA_PMR_DMA=12288-12352
+# The format cases (metadata, protection, Write Zeroes, deallocation) and the multipath case.
+# shellcheck disable=SC2034
+AREA_FORMAT=14336-16384
 
 # fresh_nvme_state: delete the namespace images and PMR files in $WORK/state;
 # the runner makes new ones (sparse, all zero) at the next boot.
@@ -625,16 +628,24 @@ trace_bar() { awk -v bdf="$2" -v i="$3" '$1 == "bar" && $2 == bdf && $3 == i { p
 
 # expect_trace_no_errors SUM [ALLOWED_ID]: no pci_nvme_err_* or pci_nvme_ub_*
 # event at all, except "status 0x4012" completions inside test point
-# ALLOWED_ID (the refusal that test provokes), and Compare Failure (0x285) of a
+# ALLOWED_ID (the refusal that test provokes), Compare Failure (0x285) of a
 # Compare (opc 0x5) inside vtd.isolation.read_only/other_domain: those cases
 # prove a device read went through with a Compare against a canary page,
-# which is meant to differ from the media.
+# which is meant to differ from the media; and the statuses the format and
+# zone cases provoke on purpose, each only inside its own test point: guard,
+# application and reference tag errors of Reads in nvme.io.protection,
+# Deallocated or Unwritten Logical Block of a Read in nvme.io.deallocate, and
+# the write past the write pointer (Zone Invalid Write) in nvme.zns.zone_cycle.
 expect_trace_no_errors() {
 	local bad
 	bad=$(awk -v allow="${2:-}" '$1 == "ev" && $5 == "err" &&
 		!(allow != "" && $3 == allow && $6 == "pci_nvme_err_req_status" && / status 0x4012 /) &&
 		!(($3 == "vtd.isolation.read_only" || $3 == "vtd.isolation.other_domain") &&
-		  $6 == "pci_nvme_err_req_status" && / status 0x285 opc 0x5/)' "$1" |
+		  $6 == "pci_nvme_err_req_status" && / status 0x285 opc 0x5/) &&
+		!($3 == "nvme.io.protection" && $6 == "pci_nvme_err_req_status" && / status 0x28[234] opc 0x2$/) &&
+		!($3 == "nvme.io.deallocate" && $6 == "pci_nvme_err_req_status" && / status 0x4?287 opc 0x2$/) &&
+		!($3 == "nvme.zns.zone_cycle" && ($6 == "pci_nvme_err_write_not_at_wp" ||
+		  ($6 == "pci_nvme_err_req_status" && / status 0x41bc opc 0x1$/)))' "$1" |
 		head -n 3 | cut -d' ' -f3- | paste -sd'|' -)
 	if [[ -z $bad ]]; then
 		ok "QEMU's trace has no pci_nvme_err_* / pci_nvme_ub_* event${2:+ besides the 0x4012 refusals in $2} (no CFS, no start failure)"
@@ -752,6 +763,11 @@ NVME_CMB_IDS=(nvme.cmb.discover nvme.cmb.window_excludes_host nvme.cmb.admin_sq 
 # shellcheck disable=SC2034
 NVME_PMR_IDS=(nvme.pmr.discover nvme.pmr.enable nvme.pmr.power_cycle nvme.pmr.access_widths
 	nvme.pmr.disable_hides_data nvme.pmr.survives_reset nvme.pmr.survives_flr nvme.pmr.dma_target)
+
+# The SKIPs every plain namespace (512 B blocks, no metadata, conventional) and a
+# machine without a shared namespace explain, for expect_only_skips.
+# shellcheck disable=SC2034
+NVME_PLAIN_SKIPS='nvme\.io\.metadata: [^#]* # SKIP format [0-9]+ B has no metadata|nvme\.io\.protection: [^#]* # SKIP format [0-9]+ B has no protection information|nvme\.zns\.[a-z_]+: [^#]* # SKIP not a zoned namespace \(CSI 0x00\)|nvme\.multipath\.shared_namespace # SKIP no namespace with NMIC bit 0 .*'
 
 # expect_only_skips TAP ERE WHY: every nvme.* test point that SKIPs matches
 # ERE in its "ID: WHERE" part (the skips this machine explains: WHY).
@@ -1094,4 +1110,42 @@ expect_vtd_translated() {
 		not_ok "vtd.isolation.other_domain ran on one of the controllers: ${ctl_bdfs[*]}" "on '${line:-nothing}'"
 	fi
 	expect_trace_no_errors "$sum" nvme.cmb.mixed_prp_rejected
+}
+
+# ---- namespaces beyond the default one, and where DMA may land ---------------------
+
+# dma_pool_ranges TAP: "0xFIRST-0xLAST" (inclusive) of each DMA pool the image
+# reported ("# dma_pool: base=0x... bytes=0x..."); fails if it reported none.
+dma_pool_ranges() {
+	local line base bytes out=''
+	while IFS= read -r line; do
+		[[ $line =~ ^#\ dma_pool:\ base=(0x[0-9a-fA-F]+)\ bytes=(0x[0-9a-fA-F]+)([[:space:]]|$) ]] || continue
+		base=${BASH_REMATCH[1]} bytes=${BASH_REMATCH[2]}
+		((bytes > 0)) || continue
+		out+=$(printf '0x%x-0x%x' "$((base))" "$((base + bytes - 1))")$'\n'
+	done < <(tr -d '\r' <"$1" 2>/dev/null)
+	[[ -n $out ]] || return 1
+	printf '%s' "$out" | sort -u
+}
+
+# expect_dma_inside TAP SUM: every address QEMU mapped for the image's
+# commands outside a BAR (pci_nvme_map_addr), and every page the IOMMU
+# translated to outside a BAR, lies in the DMA pool the image reported
+# (nvme_oracle.py dma-inside; it fails when it saw no map_addr at all).
+expect_dma_inside() {
+	local ranges out rc=0
+	ranges=$(dma_pool_ranges "$1") || true
+	if [[ -z $ranges ]]; then
+		not_ok "every DMA address QEMU mapped lies in the image's DMA pool" "no '# dma_pool: base= bytes=' line in ${1#"$REPO"/}"
+		return
+	fi
+	# shellcheck disable=SC2086 # one range per word
+	out=$(oracle dma-inside "$2" $ranges 2>&1) || rc=$?
+	if ((rc == 0)); then ok "$out"; else not_ok "every DMA address QEMU mapped lies in the image's DMA pool ($(paste -sd' ' <<<"$ranges"))" "$out"; fi
+}
+
+# ns_point_lines TAP ID BDF NSID: the test point lines of ID on controller BDF,
+# in any pass (BDF or BDF/PASS), for namespace NSID ("... BDF[/PASS] nsid NSID ...").
+ns_point_lines() {
+	grep -E -- "^(not )?ok [0-9]+ - ${2//./\\.}: ${3//./\\.}(/[A-Za-z0-9_.-]+)? nsid $4([: ]|$)" "$1" || true
 }

@@ -8,13 +8,23 @@ Subcommands (each prints its findings; exit 0 = the check held, 1 = it did not,
       QEMU's trace (pci_nvme_*, pci_update_mappings_*, serial_write), reduced to
       lines the scenarios grep:
         bar BDF INDEX 0xADDR SIZE NAME        every memory BAR QEMU ever mapped
-        point N ID WHERE STATUS               a test point, rebuilt from COM1
-                                              (WHERE: BB:DD.F[/pass] or -)
+        point N ID WHERE STATUS [nsid=K]      a test point, rebuilt from COM1
+                                              (WHERE: BB:DD.F[/pass] or -;
+                                              nsid=K when the TAP line names
+                                              a namespace right after WHERE:
+                                              "00:02.0/vtd nsid 3 ...")
         ev N ID WHERE EVENT key=value...      an NVMe event, labelled with the
                                               test point printed next after it
       N ID WHERE of an event are "0 firmware -" before "TAP version 14" and
       "end end -" after the last test point.  Addresses carry win=BDF/INDEX,
-      the BAR that held them at that moment (win=- when none did).  With
+      the BAR that held them at that moment (win=- when none did).
+      Among the NVMe events, the addresses QEMU mapped for a command's data
+      and metadata (IOVAs when the IOMMU translates):
+        map_addr addr=0x.. len=N win=          every pci_nvme_map_addr (a PRP
+                                              entry's run, a metadata pointer)
+        map_prp prp1=0x.. len=N trans_len=N prp2=0x.. num_prps=N win=
+                                              a command's PRPs (win: of prp1)
+      (QEMU 7.2 has no pci_nvme_map_mdata event.)  With
       memory_region_ops_read traced, reads of a BAR by a device rather than
       the CPU (cpu -1: peer-to-peer DMA) become "dma_read addr= bytes= win="
       lines, one per contiguous run.
@@ -40,11 +50,42 @@ Subcommands (each prints its findings; exit 0 = the check held, 1 = it did not,
   blocks IMG FIRST COUNT [SOURCE]
       COUNT pattern blocks from LBA FIRST: magic "NVMTLBLK", LBA field
       SOURCE + i (default FIRST + i), bytes 28..31 zero, the CRC-32 of bytes
-      32..511 and the whole splitmix64 body (lib/pattern.c) regenerated.
+      32..end and the whole splitmix64 body (lib/pattern.c) regenerated.
+      A block is BS bytes of data, or with NVME_ORACLE_EXT=1 the transfer
+      block: the LBA's data and its MS metadata bytes, reassembled from the
+      image as one pattern block of BS+MS bytes.
   same IMG_A LBA_A IMG_B LBA_B COUNT
-      the COUNT blocks are byte-identical.
+      the COUNT blocks (transfer blocks with NVME_ORACLE_EXT=1) are
+      byte-identical.
   written IMG [FIRST-END ...]
-      runs of non-zero blocks; any outside the half-open ranges given fail.
+      runs of non-zero blocks of the data area (LBAs; the metadata area
+      is not scanned); any outside the half-open ranges given fail.
+  metadata IMG FIRST COUNT
+      separate metadata (NVME_ORACLE_MS a multiple of 8, NVME_ORACLE_EXT=0,
+      no PI): each LBA L's MS bytes are the little-endian words
+      seed ^ (L * 0x9E3779B97F4A7C15) ^ j (j = word index, mod 2^64), the
+      seed taken from L's data block (a valid pattern block, bytes 16..23).
+  pi IMG FIRST COUNT TYPE
+      protection information, TYPE 1, 2 or 3 (16-bit guard, 8-byte tuple):
+      the tuple at the end of each LBA's metadata (NVME_ORACLE_PIL=last,
+      QEMU's pil=0, the default) or at its start (first, pil=1).  Guard
+      (bytes 0-1, big-endian) = CRC-16/T10-DIF (poly 0x8BB7, init 0, not
+      reflected, no final xor) of the LBA's BS data bytes, followed, with
+      the tuple last, by the metadata bytes before it (as QEMU computes it);
+      application tag (bytes 2-3) reported; reference tag (bytes 4-7,
+      big-endian) = LBA & 0xffffffff for types 1 and 2, reported for type
+      3.  An LBA whose data and metadata are all zero (never written) fails.
+  dma-inside SUM RANGE...
+      RANGE = 0xFIRST-0xLAST (inclusive), memory the image owns (its DMA
+      pool).  Every map_addr outside a BAR (win=-) after "TAP version 14"
+      lies wholly inside one RANGE, or is an IOVA every page of which the
+      IOMMU translated during the same test point, or (vtd.isolation.*
+      only) blocked there while it is a page the IOMMU translated at some
+      time in the run, or was refused with 0x4012 (QEMU's next event;
+      nothing moved); every translate outside a BAR has its gpa inside one
+      RANGE (a gpa in a BAR window is peer-to-peer).  Prints how many were
+      checked; fails on the first 3 outside (with their test points), or
+      when no map_addr was checked at all.
   pmr FILE
       the PMR record at offset 0 (lib/pmr_record.h): "valid generation G seed
       0xS payload P" (exit 0), "absent ..." or "corrupt ..." (exit 1).
@@ -53,7 +94,15 @@ Subcommands (each prints its findings; exit 0 = the check held, 1 = it did not,
   zero FILE
       every byte of FILE is zero.
 
-Block size: 512 bytes (QEMU's default namespace); NVME_ORACLE_BS overrides it.
+Block format (QEMU's default namespace: 512 bytes, no metadata):
+  NVME_ORACLE_BS=512   data bytes per LBA
+  NVME_ORACLE_MS=0     metadata bytes per LBA
+  NVME_ORACLE_EXT=0    1: extended LBA format, the host transfers each LBA's
+                       data and metadata together (blocks, same, pmr-holds)
+  NVME_ORACLE_PIL=last where pi finds the tuple in the metadata (first|last)
+QEMU 7.2 lays a namespace image out the same way for extended and separate
+metadata: nlbas = file size // (BS+MS); LBA L's data at L*BS; the metadata
+area at nlbas*BS, L's MS bytes at nlbas*BS + L*MS; any remainder unused.
 """
 
 import os
@@ -63,7 +112,11 @@ import sys
 import zlib
 
 BS = int(os.environ.get("NVME_ORACLE_BS", "512"))
+MS = int(os.environ.get("NVME_ORACLE_MS", "0"))
+EXT = os.environ.get("NVME_ORACLE_EXT", "0") == "1"
+PIL = os.environ.get("NVME_ORACLE_PIL", "last")
 M64 = (1 << 64) - 1
+METADATA_LBA_MULTIPLIER = 0x9E3779B97F4A7C15
 BLOCK_MAGIC = b"NVMTLBLK"
 PMR_MAGIC = b"NVMTLPMR"
 STREAM_LBA_MULTIPLIER = 0xD1B54A32D192ED03
@@ -106,13 +159,81 @@ def check_block(block, want_lba):
     return None
 
 
-def read_blocks(path, lba, count):
+# ---- the namespace image: QEMU 7.2's layout ------------------------------------
+# nlbas = file size // (BS + MS); LBA L's data at L * BS; with metadata, the
+# metadata area follows the data of every LBA: LBA L's MS bytes at
+# nlbas * BS + L * MS, whether the host transfers them interleaved (extended
+# LBA) or from a separate buffer.
+
+def geometry(path):
+    """(nlbas, metadata offset) of the namespace image."""
+    size = os.stat(path).st_size
+    nlbas = size // (BS + MS)
+    return nlbas, nlbas * BS
+
+
+def transfer_bytes():
+    """The bytes of one block as the host transfers it: data, then metadata
+    when the LBA format is extended (NVME_ORACLE_EXT=1)."""
+    return BS + MS if EXT else BS
+
+
+def read_parts(path, lba, count):
+    """(data, metadata) of COUNT LBAs from LBA: COUNT * BS and COUNT * MS bytes."""
+    nlbas, moff = geometry(path)
+    if lba < 0 or count < 0 or lba + count > nlbas:
+        raise Usage("%s: LBA %d..%d lies past the end of the namespace (%d LBAs of %d+%d bytes)" %
+                    (path, lba, lba + count - 1, nlbas, BS, MS))
     with open(path, "rb") as f:
         f.seek(lba * BS)
         data = f.read(count * BS)
-    if len(data) != count * BS:
-        raise Usage("%s: LBA %d..%d lies past the end of the file" % (path, lba, lba + count - 1))
-    return data
+        meta = b""
+        if MS:
+            f.seek(moff + lba * MS)
+            meta = f.read(count * MS)
+    return data, meta
+
+
+def read_blocks(path, lba, count):
+    """COUNT transfer blocks from LBA: the data, or with NVME_ORACLE_EXT=1 each
+    LBA's data followed by its metadata, as the host sent them."""
+    if MS == 0 or not EXT:
+        with open(path, "rb") as f:
+            f.seek(lba * BS)
+            data = f.read(count * BS)
+        if len(data) != count * BS or (MS and lba + count > geometry(path)[0]):
+            raise Usage("%s: LBA %d..%d lies past the end of the file" % (path, lba, lba + count - 1))
+        return data
+    data, meta = read_parts(path, lba, count)
+    return b"".join(data[i * BS:(i + 1) * BS] + meta[i * MS:(i + 1) * MS] for i in range(count))
+
+
+def metadata_pattern(seed, lba, nbytes):
+    """The separate metadata the image writes for LBA: 8-byte little-endian
+    words seed ^ (LBA * 0x9E3779B97F4A7C15) ^ j, j the word's index."""
+    base = (seed ^ (lba * METADATA_LBA_MULTIPLIER)) & M64
+    return struct.pack("<%dQ" % (nbytes // 8), *[base ^ j for j in range(nbytes // 8)])
+
+
+def _crc16_t10_table():
+    table = []
+    for i in range(256):
+        crc = i << 8
+        for _ in range(8):
+            crc = ((crc << 1) ^ 0x8BB7) if crc & 0x8000 else crc << 1
+        table.append(crc & 0xFFFF)
+    return table
+
+
+CRC16_T10_TABLE = _crc16_t10_table()
+
+
+def crc16_t10dif(data, crc=0):
+    """CRC-16/T10-DIF: polynomial 0x8BB7, init 0, not reflected, no final xor."""
+    t = CRC16_T10_TABLE
+    for b in data:
+        crc = ((crc << 8) & 0xFFFF) ^ t[(crc >> 8) ^ b]
+    return crc
 
 
 # ---- subcommands -------------------------------------------------------------
@@ -123,10 +244,11 @@ def cmd_blocks(args):
     img, first, count = args[0], int(args[1], 0), int(args[2], 0)
     source = int(args[3], 0) if len(args) == 4 else first
     data = read_blocks(img, first, count)
+    tb = transfer_bytes()
     bad = []
     seeds = set()
     for i in range(count):
-        block = data[i * BS:(i + 1) * BS]
+        block = data[i * tb:(i + 1) * tb]
         why = check_block(block, source + i)
         if why:
             bad.append("LBA %d: %s" % (first + i, why))
@@ -135,8 +257,9 @@ def cmd_blocks(args):
     if bad:
         print("%d of %d blocks bad; %s" % (len(bad), count, "; ".join(bad[:3])))
         return 1
-    print("%d blocks from LBA %d well formed (LBA fields %d..%d, %d seed%s)" %
-          (count, first, source, source + count - 1, len(seeds), "" if len(seeds) == 1 else "s"))
+    print("%d blocks%s from LBA %d well formed (LBA fields %d..%d, %d seed%s)" %
+          (count, " of %d+%d bytes (data+metadata)" % (BS, MS) if tb != BS else "", first,
+           source, source + count - 1, len(seeds), "" if len(seeds) == 1 else "s"))
     return 0
 
 
@@ -149,7 +272,7 @@ def cmd_same(args):
         print("%d blocks identical" % int(args[4], 0))
         return 0
     first = next(i for i in range(len(a)) if a[i] != b[i])
-    print("differ first at byte %d (block %d)" % (first, first // BS))
+    print("differ first at byte %d (block %d)" % (first, first // transfer_bytes()))
     return 1
 
 
@@ -164,10 +287,15 @@ def cmd_written(args):
         allowed.append((int(m.group(1)), int(m.group(2))))
     runs = []
     chunk_blocks = 2048
+    # The data area only: with metadata, the metadata area after it is not LBAs.
+    left = geometry(args[0])[1] if MS else None
     with open(args[0], "rb") as f:
         base = 0
         while True:
-            chunk = f.read(chunk_blocks * BS)
+            want = chunk_blocks * BS if left is None else min(chunk_blocks * BS, left)
+            chunk = f.read(want) if want else b""
+            if left is not None:
+                left -= len(chunk)
             if not chunk:
                 break
             if chunk.count(0) != len(chunk):
@@ -184,6 +312,188 @@ def cmd_written(args):
                             "; outside the allowed areas: " + " ".join("%d-%d" % tuple(r) for r in stray)
                             if stray else ""))
     return 1 if stray else 0
+
+
+def cmd_metadata(args):
+    if len(args) != 3:
+        raise Usage("metadata IMG FIRST COUNT")
+    if MS == 0 or MS % 8 or EXT:
+        raise Usage("metadata needs separate metadata of a multiple of 8 bytes per LBA: "
+                    "NVME_ORACLE_MS=%d, NVME_ORACLE_EXT=%d" % (MS, EXT))
+    img, first, count = args[0], int(args[1], 0), int(args[2], 0)
+    data, meta = read_parts(img, first, count)
+    bad = []
+    seeds = set()
+    for i in range(count):
+        lba = first + i
+        block, got = data[i * BS:(i + 1) * BS], meta[i * MS:(i + 1) * MS]
+        why = check_block(block, lba)
+        if why:
+            bad.append("LBA %d: data block gives no seed (%s); metadata %s" % (lba, why, got[:16].hex()))
+            continue
+        seed = struct.unpack_from("<Q", block, 16)[0]
+        want = metadata_pattern(seed, lba, MS)
+        if got != want:
+            j = next(k for k in range(0, MS, 8) if got[k:k + 8] != want[k:k + 8]) // 8
+            bad.append("LBA %d: metadata word %d is 0x%016x, want 0x%016x (seed 0x%x)" %
+                       (lba, j, struct.unpack_from("<Q", got, 8 * j)[0], struct.unpack_from("<Q", want, 8 * j)[0], seed))
+        else:
+            seeds.add(seed)
+    if bad:
+        print("%d of %d LBAs' metadata bad; %s" % (len(bad), count, "; ".join(bad[:3])))
+        return 1
+    print("metadata of %d LBAs from LBA %d (%d bytes each, at offset 0x%x of the image) matches the pattern of "
+          "seed %s" % (count, first, MS, geometry(img)[1] + first * MS, ",".join("0x%x" % x for x in sorted(seeds))))
+    return 0
+
+
+def cmd_pi(args):
+    if len(args) != 4:
+        raise Usage("pi IMG FIRST COUNT TYPE")
+    if args[3] not in ("1", "2", "3"):
+        raise Usage("TYPE %r is not 1, 2 or 3" % args[3])
+    if PIL not in ("first", "last"):
+        raise Usage("NVME_ORACLE_PIL=%r is not first or last" % PIL)
+    if MS < 8:
+        raise Usage("protection information needs NVME_ORACLE_MS >= 8 (is %d)" % MS)
+    img, first, count, pitype = args[0], int(args[1], 0), int(args[2], 0), int(args[3])
+    data, meta = read_parts(img, first, count)
+    at = 0 if PIL == "first" else MS - 8
+    # The guard covers the data and, with the tuple last, the metadata bytes
+    # before it (QEMU 7.2, as NVMe specifies); with it first, the data only.
+    covered = at
+    bad = []
+    apptags, reftags = {}, []
+    for i in range(count):
+        lba = first + i
+        m = meta[i * MS:(i + 1) * MS]
+        guard, app, ref = struct.unpack_from(">HHI", m, at)
+        want = crc16_t10dif(m[:covered], crc16_t10dif(data[i * BS:(i + 1) * BS]))
+        apptags[app] = apptags.get(app, 0) + 1
+        reftags.append(ref)
+        why = []
+        if not any(m) and data[i * BS:(i + 1) * BS].count(0) == BS:
+            # All zero passes a CRC and a type 3 check: it proves nothing.
+            bad.append("LBA %d: never written (data and metadata all zero)" % lba)
+            continue
+        if guard != want:
+            why.append("guard 0x%04x, CRC-16/T10-DIF of the data%s is 0x%04x" %
+                       (guard, " and %d metadata bytes" % covered if covered else "", want))
+        if pitype in (1, 2) and ref != lba & 0xFFFFFFFF:
+            why.append("reference tag 0x%08x, want 0x%08x" % (ref, lba & 0xFFFFFFFF))
+        if why:
+            bad.append("LBA %d: %s (tuple %s)" % (lba, ", ".join(why), m[at:at + 8].hex()))
+    apps = ", ".join("0x%04x%s" % (a, " x%d" % n if len(apptags) > 1 else "")
+                     for a, n in sorted(apptags.items())[:4]) + (" ..." if len(apptags) > 4 else "")
+    where = "bytes %d..%d of %d metadata bytes (%s)" % (at, at + 7, MS, PIL)
+    if bad:
+        print("%d of %d LBAs' protection information bad (type %d, %s); %s; app tag%s %s" %
+              (len(bad), count, pitype, where, "; ".join(bad[:3]), "s" if len(apptags) > 1 else "", apps))
+        return 1
+    if pitype == 3:
+        refs = "reference tags not checked (type 3): 0x%08x..0x%08x" % (min(reftags), max(reftags)) if reftags else ""
+    else:
+        refs = "reference tags = LBA"
+    print("protection information of %d LBAs from LBA %d (type %d, %s) holds: guards = CRC-16/T10-DIF of the "
+          "data%s; %s; app tag%s %s" % (count, first, pitype, where,
+                                        " and the %d metadata bytes before the tuple" % covered if covered else "",
+                                        refs, "s" if len(apptags) > 1 else "", apps))
+    return 0
+
+
+def parse_ranges(texts):
+    ranges = []
+    for r in texts:
+        m = re.fullmatch(r"(0x[0-9a-fA-F]+|\d+)-(0x[0-9a-fA-F]+|\d+)", r)
+        if not m:
+            raise Usage("range %r is not 0xFIRST-0xLAST" % r)
+        lo, hi = int(m.group(1), 0), int(m.group(2), 0)
+        if hi < lo:
+            raise Usage("range %r ends before it starts" % r)
+        ranges.append((lo, hi))
+    return ranges
+
+
+def cmd_dma_inside(args):
+    if len(args) < 2:
+        raise Usage("dma-inside SUM RANGE...")
+    ranges = parse_ranges(args[1:])
+
+    def inside(lo, hi):
+        return any(a <= lo and hi <= b for a, b in ranges)
+
+    points = {}       # N -> "N ID WHERE[ nsid=K]"
+    segs = {}         # N -> [event dicts] in order
+    with open(args[0], errors="replace") as f:
+        for line in f:
+            w = line.split()
+            if len(w) >= 5 and w[0] == "point":
+                points[w[1]] = " ".join(w[1:4] + [x for x in w[5:] if x.startswith("nsid=")])
+            elif len(w) >= 5 and w[0] == "ev":
+                fields = dict(kv.split("=", 1) for kv in w[5:] if "=" in kv)
+                fields["_name"], fields["_id"], fields["_rest"] = w[4], w[2], " ".join(w[5:])
+                segs.setdefault(w[1], []).append(fields)
+    # Every IOVA page the IOMMU translated at some time in the run.
+    ever = {int(e["iova"], 16) >> 12 for evs in segs.values() for e in evs if e["_name"] == "translate"}
+    counts = dict(pool=0, translated=0, blocked=0, refused=0, window=0, firmware=0, xlate=0, xlate_bar=0)
+    bad = []
+    for n, evs in segs.items():
+        label = points.get(n, "%s %s -" % (n, evs[0]["_id"]) if n != "end" else "end (after the last point)")
+        if n == "0":
+            counts["firmware"] += sum(1 for e in evs if e["_name"] == "map_addr")
+            continue
+        # IOVA pages the IOMMU translated / blocked while this point ran.
+        xpages = {int(e["iova"], 16) >> 12 for e in evs if e["_name"] == "translate"}
+        fpages = {int(e["addr"], 16) >> 12 for e in evs if e["_name"] == "dma_fault"}
+        negative = evs[0]["_id"].startswith("vtd.isolation.")
+        for k, e in enumerate(evs):
+            if e["_name"] == "map_addr":
+                if e.get("win", "-") != "-":
+                    counts["window"] += 1
+                    continue
+                lo = int(e["addr"], 16)
+                hi = lo + max(int(e["len"]), 1) - 1
+                pages = range(lo >> 12, (hi >> 12) + 1)
+                if inside(lo, hi):
+                    counts["pool"] += 1
+                elif all(p in xpages for p in pages):
+                    counts["translated"] += 1
+                elif negative and all(p in ever and (p in xpages or p in fpages) for p in pages):
+                    # A page the image did map once, used after its unmap or
+                    # from another domain: the IOMMU blocked it on purpose.
+                    counts["blocked"] += 1
+                elif k + 1 < len(evs) and evs[k + 1]["_name"] == "err" and \
+                        re.match(r"pci_nvme_err_req_status .*status 0x4012 ", evs[k + 1]["_rest"] + " "):
+                    # QEMU refused to mix this host address with the CMB (0x4012):
+                    # the command ended there, nothing was transferred.
+                    counts["refused"] += 1
+                else:
+                    bad.append("map_addr addr=0x%x len=%s in point %s" % (lo, e["len"], label))
+            elif e["_name"] == "translate":
+                counts["xlate"] += 1
+                if e.get("win", "-") != "-":
+                    counts["xlate_bar"] += 1
+                    continue
+                gpa = int(e["gpa"], 16)
+                if not inside(gpa, gpa):
+                    bad.append("translate sid=%s iova=%s gpa=0x%x (outside) in point %s" %
+                               (e.get("sid", "?"), e.get("iova", "?"), gpa, label))
+    checked = counts["pool"] + counts["translated"] + counts["blocked"] + counts["refused"] + sum(
+        1 for b in bad if b.startswith("map_addr"))
+    summary = ("%d map_addr events checked (%d inside the ranges, %d translated by the IOMMU, %d blocked in "
+               "vtd.isolation.*, %d refused with 0x4012); %d translate events checked (%d into a BAR window); "
+               "not checked: %d map_addr in a BAR window, %d before the TAP stream (firmware)" %
+               (checked, counts["pool"], counts["translated"], counts["blocked"], counts["refused"],
+                counts["xlate"], counts["xlate_bar"], counts["window"], counts["firmware"]))
+    if bad:
+        print("%d DMA address%s outside %s: %s; %s" %
+              (len(bad), "" if len(bad) == 1 else "es", " ".join(args[1:]), "; ".join(bad[:3]), summary))
+        return 1
+    if checked == 0:
+        print("no map_addr event to check (is pci_nvme_map_addr traced?); %s" % summary)
+        return 1
+    print("every DMA address inside %s: %s" % (" ".join(args[1:]), summary))
+    return 0
 
 
 def pmr_record(path):
@@ -278,6 +588,8 @@ MAPPING = re.compile(r"^(\S+) ([0-9a-f]{2}:[0-9a-f]{2}\.[0-7]) (\d+),0x([0-9a-f]
 # BB:DD.F, optionally with the pass it belongs to (00:02.0/vtd).
 POINT = re.compile(r"^(not )?ok (\d+) - ([A-Za-z0-9_.]+)"
                    r"(?:: ([0-9a-f]{2}:[0-9a-f]{2}\.[0-7](?:/[A-Za-z0-9_.-]+)?))?(?=[: ]|$)")
+# "... 00:02.0 nsid 3 text": the namespace named right after WHERE.
+POINT_NSID = re.compile(r" nsid (\d+)(?=[: ]|$)")
 MIN_MEM_BAR = 0x100000  # below this a "mapping" is an I/O port range
 VTD_PAGE = ~0xFFF
 
@@ -428,8 +740,9 @@ def cmd_trace(args):
             return
         status = "not_ok" if m.group(1) else ("skip" if "# SKIP" in text else "ok")
         n, tid, bdf = m.group(2), m.group(3), m.group(4) or "-"
+        nsid = POINT_NSID.match(text, m.end()) if m.group(4) else None
         flush_run()
-        out.append("point %s %s %s %s" % (n, tid, bdf, status))
+        out.append("point %s %s %s %s%s" % (n, tid, bdf, status, " nsid=%s" % nsid.group(1) if nsid else ""))
         for e in pending:
             out.append("ev %s %s %s %s" % (n, tid, bdf, e))
         pending.clear()
@@ -497,6 +810,17 @@ def cmd_trace(args):
                 if mm:
                     a = int(mm.group(1), 16)
                     emit("asq", "addr=0x%x win=%s" % (a, window(a)))
+            elif ev == "pci_nvme_map_addr":
+                mm = re.search(r"addr 0x([0-9a-f]+) len (\d+)", rest)
+                if mm:
+                    a = int(mm.group(1), 16)
+                    emit("map_addr", "addr=0x%x len=%s win=%s" % (a, mm.group(2), window(a)))
+            elif ev == "pci_nvme_map_prp":
+                mm = re.search(r"trans_len (\d+) len (\d+) prp1 0x([0-9a-f]+) prp2 0x([0-9a-f]+) num_prps (\d+)", rest)
+                if mm:
+                    a, b = int(mm.group(3), 16), int(mm.group(4), 16)
+                    emit("map_prp", "prp1=0x%x len=%s trans_len=%s prp2=0x%x num_prps=%s win=%s" %
+                         (a, mm.group(2), mm.group(1), b, mm.group(5), window(a)))
             elif ev == "pci_nvme_map_addr_cmb":
                 mm = re.search(r"addr 0x([0-9a-f]+) len (\d+)", rest)
                 if mm:
@@ -547,6 +871,7 @@ def cmd_trace(args):
 COMMANDS = {
     "trace": cmd_trace, "blocks": cmd_blocks, "same": cmd_same, "written": cmd_written,
     "pmr": cmd_pmr, "pmr-holds": cmd_pmr_holds, "zero": cmd_zero,
+    "metadata": cmd_metadata, "pi": cmd_pi, "dma-inside": cmd_dma_inside,
 }
 
 

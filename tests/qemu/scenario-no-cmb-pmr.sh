@@ -93,6 +93,6 @@ for bdf in $bdfs; do
 	i=${NVME_INDEX[$bdf]}
 	img=$WORK/state/nvme$i.img
 	expect_oracle "nvme$i.img: io.verify's blocks 0..1023 are pattern blocks of their own LBA" blocks "$img" 0 1024
-	expect_oracle "nvme$i.img: nothing written outside io.verify's area (no CMB or PMR test ran)" written "$img" "$AREA_IO_VERIFY"
+	expect_oracle "nvme$i.img: nothing written outside io.verify's and the format cases' areas (no CMB or PMR test ran)" written "$img" "$AREA_IO_VERIFY" "$AREA_FORMAT"
 done
 scenario_end

@@ -41,8 +41,8 @@ expect_eq "QEMU realized 2 NVMe controllers (nvme0, nvme1)" "$(wc -w <<<"$bdfs")
 # ---- test points ----------------------------------------------------------------
 expect_points_pass "$tap" "$bdfs" "${NVME_BASE_IDS[@]}" "${NVME_CMB_IDS[@]}" "${NVME_PMR_IDS[@]}"
 expect_points_skip "$tap" "$bdfs" 'CMBSZ\.CQS=0' nvme.cmb.cq
-expect_only_skips "$tap" 'nvme\.cmb\.cq:.*|nvme\.bench\.[a-z0-9_]+:.*|nvme\.cmb\.copy_between_controllers: [0-9a-f:.]+/vtd' \
-	'only nvme.cmb.cq for CMBSZ.CQS=0, nvme.bench.*, and the copy in the VT-d pass'
+expect_only_skips "$tap" "nvme\\.cmb\\.cq:.*|nvme\\.bench\\.[a-z0-9_]+:.*|nvme\\.cmb\\.copy_between_controllers: [0-9a-f:.]+/vtd|$NVME_PLAIN_SKIPS" \
+	'only nvme.cmb.cq for CMBSZ.CQS=0, nvme.bench.*, the copy in the VT-d pass, and what a plain namespace lacks'
 copy=$(point_lines "$tap" nvme.cmb.copy_between_controllers | grep -v '# SKIP' | head -n1 || true)
 read -r src dst copy_lba <<<"$(copy_parties "$tap")" || true
 if [[ $copy == ok\ * && $copy != *'# SKIP'* && -n ${dst:-} && -n ${NVME_INDEX[$src]:-} && -n ${NVME_INDEX[$dst]:-} && $src != "$dst" ]]; then
@@ -82,7 +82,7 @@ state=$WORK/state
 for bdf in $bdfs; do
 	i=${NVME_INDEX[$bdf]}
 	img=$state/nvme$i.img pmr=$state/pmr$i.bin
-	areas=("$AREA_IO_VERIFY" "$AREA_CMB" "$AREA_PMR_DMA")
+	areas=("$AREA_IO_VERIFY" "$AREA_CMB" "$AREA_PMR_DMA" "$AREA_FORMAT")
 	[[ $bdf == "${dst:-}" ]] && areas+=("$AREA_COPY")
 	expect_oracle "nvme$i.img ($bdf): nothing written outside the documented areas" written "$img" "${areas[@]}"
 	expect_oracle "nvme$i.img: io.verify's blocks 0..1023 are pattern blocks of their own LBA" blocks "$img" 0 1024

@@ -5,6 +5,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/timer.h"
 #include "drivers/nvme/nvme_cmb.h"
+#include "drivers/nvme/nvme_format.h"
 #include "drivers/nvme/nvme_regs.h"
 #include "tests/suite/nvme_data.h"
 #include "tests/suite/nvme_fixture.h"
@@ -28,7 +29,9 @@ static uint64_t tsc_to_ns(uint64_t ticks, uint64_t hz)
 static int run_reads(struct nvme_controller *c, const struct nvme_namespace *ns, unsigned depth,
                      const struct nvme_region *buffers, uint64_t *latency, uint64_t *elapsed)
 {
-    uint32_t blocks = PAGE_SIZE / ns->identity.block_bytes;
+    struct ns_data_format f;
+    ns_data_format(ns, &f);
+    uint32_t blocks = PAGE_SIZE / f.block_bytes ? PAGE_SIZE / f.block_bytes : 1;
     uint64_t span = LBA_AREAS_END / blocks; /* stay inside the test LBA map */
     uint64_t submitted_at[BENCH_MAX_DEPTH];
     uint16_t slot_of_command[BENCH_MAX_DEPTH] = {0}; /* 0: free (command IDs start at 1) */
@@ -41,8 +44,9 @@ static int run_reads(struct nvme_controller *c, const struct nvme_namespace *ns,
             while (slot_of_command[slot] != 0)
                 slot++;
             struct nvme_command cmd;
-            if (nvme_prepare_io(c, NVME_IO_READ, ns->nsid, (issued % span) * blocks, blocks,
-                                &buffers[slot], NULL, &cmd) != 0 ||
+            struct nvme_region no_metadata;
+            if (ns_data_prepare(c, ns, NVME_IO_READ, (issued % span) * blocks, blocks,
+                                &buffers[slot], NULL, &no_metadata, &cmd) != 0 ||
                 nvme_submit(c, &c->io, &cmd) != 0)
                 return -1;
             submitted_at[slot] = rdtsc();
@@ -65,10 +69,11 @@ static int run_reads(struct nvme_controller *c, const struct nvme_namespace *ns,
     return 0;
 }
 
-static void read_iops(const char *id, struct nvme_fixture *fx, struct nvme_controller *c)
+static void read_iops(const char *id, struct nvme_fixture *fx, struct nvme_target *t)
 {
+    struct nvme_controller *c = t->c;
     if (!fx->config->bench) {
-        suite_skip(id, c->name, "bench = no in the config");
+        suite_skip(id, t->device, "bench = no in the config");
         return;
     }
     struct nvme_placement placements[2] = {nvme_fixture_host_placement(),
@@ -76,24 +81,29 @@ static void read_iops(const char *id, struct nvme_fixture *fx, struct nvme_contr
     placements[1].io_sq = NVME_MEMORY_CMB;
     unsigned placement_count = c->cmb.present && (c->cmb.cmbsz & NVME_CMBSZ_SQS) ? 2 : 1;
     static const unsigned depths[] = {1, BENCH_MAX_DEPTH};
-    uint64_t *latency = malloc(BENCH_READS * sizeof(uint64_t));
     struct nvme_region buffers[BENCH_MAX_DEPTH] = {0};
     struct tap_result r;
     tap_result_init(&r);
-    bool failed = !latency;
-    for (unsigned p = 0; p < placement_count && !failed; p++) {
-        if (!nvme_started_or_fail(id, c, &placements[p])) {
-            free(latency);
+    char format[64];
+    for (unsigned p = 0; p < placement_count; p++) {
+        const struct nvme_namespace *ns = nvme_target_start(id, t, &placements[p]);
+        if (!ns || !ns_data_allowed_or_skip(id, t->device, fx, c, ns, false))
+            return;
+        struct ns_data_format f;
+        ns_data_format(ns, &f);
+        if (f.metadata_bytes) {
+            /* A metadata buffer per command would be an allocation inside the timed loop. */
+            suite_skip(id, t->device, "format %s needs a separate metadata buffer per read",
+                       nvme_format_describe(&ns->identity, format, sizeof(format)));
             return;
         }
-        const struct nvme_namespace *ns = nvme_test_namespace(c);
-        if (!ns) {
-            free(latency);
-            suite_skip(id, c->name, "no namespace with %u blocks to read", LBA_AREAS_END);
-            return;
-        }
+        nvme_format_describe(&ns->identity, format, sizeof(format));
+        uint64_t *latency = malloc(BENCH_READS * sizeof(uint64_t));
+        bool failed = !latency;
+        uint32_t per_read = PAGE_SIZE / f.block_bytes ? PAGE_SIZE / f.block_bytes : 1;
         for (unsigned b = 0; b < BENCH_MAX_DEPTH && !failed; b++)
-            failed = nvme_alloc(c, NVME_MEMORY_HOST, PAGE_SIZE, &buffers[b]) != 0;
+            failed = nvme_alloc(c, NVME_MEMORY_HOST, (uint64_t)per_read * f.block_bytes,
+                                &buffers[b]) != 0;
         for (unsigned d = 0; d < 2 && !failed; d++) {
             uint64_t elapsed;
             if (run_reads(c, ns, depths[d], buffers, latency, &elapsed) != 0) {
@@ -103,23 +113,24 @@ static void read_iops(const char *id, struct nvme_fixture *fx, struct nvme_contr
             qsort(latency, BENCH_READS, sizeof(uint64_t), compare_u64);
             uint64_t hz = timer_tsc_hz();
             const char *sq = nvme_memory_kind_name(placements[p].io_sq);
-            tap_diag("bench %s read_4k_qd%u_sq_%s_iops=%llu", c->name, depths[d], sq,
+            tap_diag("bench %s format=\"%s\" prinfo=0x%x read_4k_qd%u_sq_%s_iops=%llu", t->device,
+                     format, f.prinfo, depths[d], sq,
                      (unsigned long long)((uint64_t)BENCH_READS * hz / (elapsed ? elapsed : 1)));
-            tap_diag("bench %s read_4k_qd%u_sq_%s_median_ns=%llu", c->name, depths[d], sq,
+            tap_diag("bench %s read_4k_qd%u_sq_%s_median_ns=%llu", t->device, depths[d], sq,
                      (unsigned long long)tsc_to_ns(latency[BENCH_READS / 2], hz));
-            tap_diag("bench %s read_4k_qd%u_sq_%s_p99_ns=%llu", c->name, depths[d], sq,
+            tap_diag("bench %s read_4k_qd%u_sq_%s_p99_ns=%llu", t->device, depths[d], sq,
                      (unsigned long long)tsc_to_ns(latency[BENCH_READS * 99 / 100], hz));
         }
         for (unsigned b = 0; b < BENCH_MAX_DEPTH; b++)
             nvme_free(c, &buffers[b]);
+        free(latency);
+        if (failed) {
+            nvme_target_fail(id, t, &r, "a benchmark read failed");
+            return;
+        }
     }
-    free(latency);
-    if (failed) {
-        nvme_fail(id, c, &r, "a benchmark read failed");
-        return;
-    }
-    suite_pass(id, c->name, "%u reads at QD 1 and %u per SQ placement (figures above)", BENCH_READS,
-               BENCH_MAX_DEPTH);
+    suite_pass(id, t->device, "%u reads of %s blocks at QD 1 and %u per SQ placement (figures "
+               "above)", BENCH_READS, format, BENCH_MAX_DEPTH);
 }
 
 /* Write then read 1 MiB of the PMR with each access width; flushes count as part of the write. */
@@ -173,7 +184,7 @@ static void pmr_bandwidth(const char *id, struct nvme_fixture *fx, struct nvme_c
                "above)");
 }
 
-NVME_CASE_FOR_EACH_CONTROLLER(run_read_iops, read_iops)
+NVME_CASE_FOR_EACH_NAMESPACE(run_read_iops, read_iops)
 NVME_CASE_FOR_EACH_CONTROLLER(run_pmr_bandwidth, pmr_bandwidth)
 
 const struct test_case nvme_bench_test_cases[] = {

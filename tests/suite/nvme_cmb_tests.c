@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "drivers/nvme/nvme_cmb.h"
+#include "drivers/nvme/nvme_format.h"
 #include "drivers/nvme/nvme_regs.h"
 #include "lib/dma_pool.h"
 #include "tests/suite/nvme_data.h"
@@ -142,13 +143,31 @@ static void admin_sq_compare(const char *id, struct nvme_controller *c,
                "host-SQ answer", (unsigned long long)c->admin.sq.bus);
 }
 
-/* Reads `bytes` at `lba` into a fresh host buffer; 0 on success. */
-static int read_into_host(struct nvme_controller *c, uint32_t nsid, uint64_t lba, uint64_t bytes,
-                          uint32_t block, struct nvme_region *out)
+/* The CMB cases' transfer: up to 16 KiB of whole data blocks of the namespace's format,
+ * at most one command (MDTS). */
+struct cmb_transfer {
+    struct ns_data_format f;
+    uint32_t blocks;
+    uint64_t bytes;
+};
+
+static struct cmb_transfer cmb_transfer(const struct nvme_controller *c,
+                                        const struct nvme_namespace *ns)
 {
-    if (nvme_alloc(c, NVME_MEMORY_HOST, bytes, out) != 0)
+    struct cmb_transfer t;
+    ns_data_format(ns, &t.f);
+    t.blocks = ns_blocks_fitting(c, &t.f, CMB_TEST_BLOCKS_BYTES);
+    t.bytes = (uint64_t)t.blocks * t.f.block_bytes;
+    return t;
+}
+
+/* Reads the transfer at `lba` into a fresh host buffer; 0 on success. */
+static int read_into_host(struct nvme_controller *c, const struct nvme_namespace *ns, uint64_t lba,
+                          const struct cmb_transfer *t, uint64_t seed, struct nvme_region *out)
+{
+    if (nvme_alloc(c, NVME_MEMORY_HOST, t->bytes, out) != 0)
         return -1;
-    if (nvme_read(c, nsid, lba, (uint32_t)(bytes / block), out, NULL) != 0) {
+    if (ns_data_io(c, ns, NVME_IO_READ, lba, t->blocks, out, NULL, seed) != 0) {
         nvme_free(c, out);
         return -1;
     }
@@ -160,15 +179,16 @@ static int read_into_host(struct nvme_controller *c, uint32_t nsid, uint64_t lba
 static bool seed_cmb_area(struct nvme_fixture *fx, struct nvme_controller *c,
                           const struct nvme_namespace *ns)
 {
-    if (!nvme_fixture_write_allowed(fx, c))
+    char why[160];
+    if (ns_data_refusal(fx, c, ns, true, why, sizeof(why)))
         return false;
-    uint32_t block = ns->identity.block_bytes;
+    struct cmb_transfer t = cmb_transfer(c, ns);
     struct nvme_region staging;
-    if (nvme_alloc(c, NVME_MEMORY_HOST, CMB_TEST_BLOCKS_BYTES, &staging) != 0)
+    if (!t.blocks || nvme_alloc(c, NVME_MEMORY_HOST, t.bytes, &staging) != 0)
         return false;
-    region_fill_pattern(&staging, LBA_AREA_CMB, block, CMB_TEST_BLOCKS_BYTES / block, fx->run_seed);
-    bool ok = nvme_write(c, ns->nsid, LBA_AREA_CMB, CMB_TEST_BLOCKS_BYTES / block, &staging,
-                         NULL) == 0;
+    region_fill_pattern(&staging, LBA_AREA_CMB, t.f.block_bytes, t.blocks, fx->run_seed);
+    bool ok = ns_data_io(c, ns, NVME_IO_WRITE, LBA_AREA_CMB, t.blocks, &staging, NULL,
+                         fx->run_seed) == 0;
     nvme_free(c, &staging);
     return ok;
 }
@@ -178,35 +198,35 @@ static void placement_read_matches(const char *id, struct nvme_fixture *fx,
                                    struct nvme_controller *c, const struct nvme_placement *p,
                                    const char *what)
 {
-    const struct nvme_namespace *ns = nvme_test_namespace_or_skip(id, c);
+    struct nvme_placement host = nvme_fixture_host_placement();
+    if (!nvme_started_or_fail(id, c, &host))
+        return;
+    const struct nvme_namespace *ns = nvme_test_namespace_or_skip(id, fx, c, false);
     if (!ns)
         return;
-    struct nvme_placement host = nvme_fixture_host_placement();
-    uint32_t block = ns->identity.block_bytes;
+    uint32_t nsid = ns->nsid;
+    struct cmb_transfer t = cmb_transfer(c, ns);
     struct nvme_region reference, through;
     struct tap_result r;
     tap_result_init(&r);
-    if (!nvme_started_or_fail(id, c, &host))
-        return;
     bool patterned = seed_cmb_area(fx, c, ns);
-    if (read_into_host(c, ns->nsid, LBA_AREA_CMB, CMB_TEST_BLOCKS_BYTES, block, &reference) != 0) {
+    if (read_into_host(c, ns, LBA_AREA_CMB, &t, fx->run_seed, &reference) != 0) {
         nvme_fail(id, c, &r, "reference read with host queues failed");
         return;
     }
-    if (!nvme_started_or_fail(id, c, p)) {
+    if (!nvme_started_or_fail(id, c, p) || !(ns = nvme_namespace_by_nsid(c, nsid))) {
         nvme_free(c, &reference);
         return;
     }
-    if (read_into_host(c, ns->nsid, LBA_AREA_CMB, CMB_TEST_BLOCKS_BYTES, block, &through) != 0) {
+    if (read_into_host(c, ns, LBA_AREA_CMB, &t, fx->run_seed, &through) != 0) {
         nvme_free(c, &reference);
         nvme_fail(id, c, &r, "read with %s failed", what);
         return;
     }
-    int64_t differs = region_compare(&reference, &through, CMB_TEST_BLOCKS_BYTES);
+    int64_t differs = region_compare(&reference, &through, t.bytes);
     struct pattern_mismatch m;
-    bool pattern_bad = patterned && region_check_pattern(&through, LBA_AREA_CMB, block,
-                                                         CMB_TEST_BLOCKS_BYTES / block,
-                                                         fx->run_seed, &m) != 0;
+    bool pattern_bad = patterned && region_check_pattern(&through, LBA_AREA_CMB, t.f.block_bytes,
+                                                         t.blocks, fx->run_seed, &m) != 0;
     nvme_free(c, &reference);
     nvme_free(c, &through);
     if (differs >= 0 || pattern_bad) {
@@ -217,9 +237,11 @@ static void placement_read_matches(const char *id, struct nvme_fixture *fx,
         nvme_fail(id, c, &r, "data read with %s does not match", what);
         return;
     }
-    suite_pass(id, c->name, "%s: %u KiB at LBA %u match the host-queue read%s", what,
-               CMB_TEST_BLOCKS_BYTES / 1024, LBA_AREA_CMB,
-               patterned ? " and this run's pattern" : " (read-only: allow_write not set)");
+    char why[160] = "";
+    ns_data_refusal(fx, c, ns, true, why, sizeof(why));
+    suite_pass(id, c->name, "%s: nsid %u, %u blocks at LBA %u match the host-queue read%s%s%s",
+               what, nsid, t.blocks, LBA_AREA_CMB, patterned ? " and this run's pattern" : " (",
+               patterned ? "" : why, patterned ? "" : ")");
 }
 
 static void io_sq(const char *id, struct nvme_fixture *fx, struct nvme_controller *c)
@@ -240,37 +262,48 @@ static void io_cq(const char *id, struct nvme_fixture *fx, struct nvme_controlle
     placement_read_matches(id, fx, c, &p, "I/O CQ in the CMB");
 }
 
+/* Starts c with its default placement and picks the namespace for a CMB data case. */
+static const struct nvme_namespace *cmb_case_namespace(const char *id, struct nvme_fixture *fx,
+                                                       struct nvme_controller *c, bool writes)
+{
+    struct nvme_placement p = nvme_fixture_default_placement(fx, c);
+    if (!nvme_started_or_fail(id, c, &p))
+        return NULL;
+    return nvme_test_namespace_or_skip(id, fx, c, writes);
+}
+
 /* A read whose PRP list lives in the CMB while the data pages are host memory. */
 static void prp_list(const char *id, struct nvme_fixture *fx, struct nvme_controller *c)
 {
     if (!has_cmb(id, fx, c) || !cmb_allows(id, c, NVME_CMBSZ_LISTS, "LISTS"))
         return;
-    const struct nvme_namespace *ns = nvme_test_namespace_or_skip(id, c);
+    const struct nvme_namespace *ns = cmb_case_namespace(id, fx, c, false);
     if (!ns)
         return;
-    struct nvme_placement p = nvme_fixture_default_placement(fx, c);
-    if (!nvme_started_or_fail(id, c, &p))
-        return;
-    uint32_t block = ns->identity.block_bytes;
-    uint32_t blocks = CMB_TEST_BLOCKS_BYTES / block;
-    struct nvme_region reference, data, list;
+    struct cmb_transfer t = cmb_transfer(c, ns);
+    struct nvme_region reference, data_pages, list;
     struct tap_result r;
     tap_result_init(&r);
-    if (read_into_host(c, ns->nsid, LBA_AREA_CMB, CMB_TEST_BLOCKS_BYTES, block, &reference) != 0) {
+    if (read_into_host(c, ns, LBA_AREA_CMB, &t, fx->run_seed, &reference) != 0) {
         nvme_fail(id, c, &r, "reference read failed");
         return;
     }
-    if (nvme_alloc(c, NVME_MEMORY_HOST, CMB_TEST_BLOCKS_BYTES, &data) != 0 ||
+    /* 512 bytes into its first page, the buffer touches three pages even when MDTS caps the
+     * transfer at 8 KiB: PRP2 must then point at a list. */
+    if (nvme_alloc(c, NVME_MEMORY_HOST, t.bytes + PAGE_SIZE, &data_pages) != 0 ||
         nvme_alloc(c, NVME_MEMORY_CMB, PAGE_SIZE, &list) != 0) {
         nvme_free(c, &reference);
         nvme_fail(id, c, &r, "cannot allocate the buffers");
         return;
     }
-    int status = nvme_read(c, ns->nsid, LBA_AREA_CMB, blocks, &data, &list);
-    int64_t differs = status == 0 ? region_compare(&reference, &data, CMB_TEST_BLOCKS_BYTES) : -1;
+    struct nvme_region data = nvme_region_slice(&data_pages, 512, t.bytes);
+    int status = ns_data_io(c, ns, NVME_IO_READ, LBA_AREA_CMB, t.blocks, &data, &list,
+                            fx->run_seed);
+    int64_t differs = status == 0 ? region_compare(&reference, &data, t.bytes) : -1;
     uint64_t list_bus = list.bus;
+    unsigned pages = (unsigned)((512 + t.bytes - 1) / PAGE_SIZE + 1);
     nvme_free(c, &reference);
-    nvme_free(c, &data);
+    nvme_free(c, &data_pages);
     nvme_free(c, &list);
     if (status != 0 || differs >= 0) {
         tap_yaml_add(&r, "prp_list", "0x%llx", (unsigned long long)list_bus);
@@ -281,7 +314,7 @@ static void prp_list(const char *id, struct nvme_fixture *fx, struct nvme_contro
         return;
     }
     suite_pass(id, c->name, "PRP list at 0x%llx in the CMB described %u host pages; data matches",
-               (unsigned long long)list_bus, CMB_TEST_BLOCKS_BYTES / PAGE_SIZE);
+               (unsigned long long)list_bus, pages - 1);
 }
 
 /* WDS: the controller writes read data into its own CMB. */
@@ -289,29 +322,27 @@ static void read_into_cmb(const char *id, struct nvme_fixture *fx, struct nvme_c
 {
     if (!has_cmb(id, fx, c) || !cmb_allows(id, c, NVME_CMBSZ_WDS, "WDS"))
         return;
-    const struct nvme_namespace *ns = nvme_test_namespace_or_skip(id, c);
+    const struct nvme_namespace *ns = cmb_case_namespace(id, fx, c, false);
     if (!ns)
         return;
-    struct nvme_placement p = nvme_fixture_default_placement(fx, c);
-    if (!nvme_started_or_fail(id, c, &p))
-        return;
-    uint32_t block = ns->identity.block_bytes;
+    struct cmb_transfer t = cmb_transfer(c, ns);
     struct nvme_region reference, in_cmb, list;
     struct tap_result r;
     tap_result_init(&r);
-    if (read_into_host(c, ns->nsid, LBA_AREA_CMB, CMB_TEST_BLOCKS_BYTES, block, &reference) != 0) {
+    if (read_into_host(c, ns, LBA_AREA_CMB, &t, fx->run_seed, &reference) != 0) {
         nvme_fail(id, c, &r, "reference read failed");
         return;
     }
-    /* All of a command's data must be in the CMB, PRP list included. */
-    if (nvme_alloc(c, NVME_MEMORY_CMB, CMB_TEST_BLOCKS_BYTES, &in_cmb) != 0 ||
+    /* All of a command's data must be in the CMB, PRP list (and metadata) included. */
+    if (nvme_alloc(c, NVME_MEMORY_CMB, t.bytes, &in_cmb) != 0 ||
         nvme_alloc(c, NVME_MEMORY_CMB, PAGE_SIZE, &list) != 0) {
         nvme_free(c, &reference);
         nvme_fail(id, c, &r, "cannot allocate in the CMB");
         return;
     }
-    int status = nvme_read(c, ns->nsid, LBA_AREA_CMB, CMB_TEST_BLOCKS_BYTES / block, &in_cmb, &list);
-    int64_t differs = status == 0 ? region_compare(&reference, &in_cmb, CMB_TEST_BLOCKS_BYTES) : -1;
+    int status = ns_data_io(c, ns, NVME_IO_READ, LBA_AREA_CMB, t.blocks, &in_cmb, &list,
+                            fx->run_seed);
+    int64_t differs = status == 0 ? region_compare(&reference, &in_cmb, t.bytes) : -1;
     uint64_t where = in_cmb.bus;
     nvme_free(c, &reference);
     nvme_free(c, &in_cmb);
@@ -322,8 +353,8 @@ static void read_into_cmb(const char *id, struct nvme_fixture *fx, struct nvme_c
         nvme_fail(id, c, &r, status ? "read into the CMB failed" : "CMB holds other data");
         return;
     }
-    suite_pass(id, c->name, "%u KiB read into the CMB at 0x%llx match the host read",
-               CMB_TEST_BLOCKS_BYTES / 1024, (unsigned long long)where);
+    suite_pass(id, c->name, "%llu bytes read into the CMB at 0x%llx match the host read",
+               (unsigned long long)t.bytes, (unsigned long long)where);
 }
 
 /* RDS: the controller takes write data from its own CMB. */
@@ -331,48 +362,39 @@ static void write_from_cmb(const char *id, struct nvme_fixture *fx, struct nvme_
 {
     if (!has_cmb(id, fx, c) || !cmb_allows(id, c, NVME_CMBSZ_RDS, "RDS"))
         return;
-    const struct nvme_namespace *ns = nvme_test_namespace_or_skip(id, c);
+    const struct nvme_namespace *ns = cmb_case_namespace(id, fx, c, true);
     if (!ns)
         return;
-    if (!nvme_fixture_write_allowed(fx, c)) {
-        suite_skip(id, c->name, "allow_write does not name serial %s: no namespace writes",
-                   c->identity.serial);
-        return;
-    }
-    struct nvme_placement p = nvme_fixture_default_placement(fx, c);
-    if (!nvme_started_or_fail(id, c, &p))
-        return;
-    uint32_t block = ns->identity.block_bytes;
-    uint32_t blocks = CMB_TEST_BLOCKS_BYTES / block;
-    uint64_t lba = LBA_AREA_CMB + blocks; /* next to the area the read cases use */
+    struct cmb_transfer t = cmb_transfer(c, ns);
+    uint64_t lba = LBA_AREA_CMB + t.blocks; /* next to the area the read cases use */
     uint64_t seed = fx->run_seed ^ 0xc3b;
     struct nvme_region in_cmb, list, back;
     struct tap_result r;
     tap_result_init(&r);
-    if (nvme_alloc(c, NVME_MEMORY_CMB, CMB_TEST_BLOCKS_BYTES, &in_cmb) != 0 ||
+    if (nvme_alloc(c, NVME_MEMORY_CMB, t.bytes, &in_cmb) != 0 ||
         nvme_alloc(c, NVME_MEMORY_CMB, PAGE_SIZE, &list) != 0) {
         nvme_fail(id, c, &r, "cannot allocate in the CMB");
         return;
     }
-    region_fill_pattern(&in_cmb, lba, block, blocks, seed);
-    int status = nvme_write(c, ns->nsid, lba, blocks, &in_cmb, &list);
+    region_fill_pattern(&in_cmb, lba, t.f.block_bytes, t.blocks, seed);
+    int status = ns_data_io(c, ns, NVME_IO_WRITE, lba, t.blocks, &in_cmb, &list, seed);
     uint64_t where = in_cmb.bus;
     nvme_free(c, &in_cmb);
     nvme_free(c, &list);
-    if (status != 0 || read_into_host(c, ns->nsid, lba, CMB_TEST_BLOCKS_BYTES, block, &back) != 0) {
+    if (status != 0 || read_into_host(c, ns, lba, &t, seed, &back) != 0) {
         nvme_fail(id, c, &r, "write from the CMB or the read back failed");
         return;
     }
     struct pattern_mismatch m;
-    int bad = region_check_pattern(&back, lba, block, blocks, seed, &m);
+    int bad = region_check_pattern(&back, lba, t.f.block_bytes, t.blocks, seed, &m);
     nvme_free(c, &back);
     if (bad) {
         yaml_add_mismatch(&r, &m);
         nvme_fail(id, c, &r, "data written from the CMB reads back wrong");
         return;
     }
-    suite_pass(id, c->name, "%u KiB written from the CMB at 0x%llx read back with this run's pattern",
-               CMB_TEST_BLOCKS_BYTES / 1024, (unsigned long long)where);
+    suite_pass(id, c->name, "%llu bytes written from the CMB at 0x%llx read back with this run's "
+               "pattern", (unsigned long long)t.bytes, (unsigned long long)where);
 }
 
 /* PRP1 in the CMB and PRP2 in host memory: NVMe forbids mixing, the controller must refuse. */
@@ -380,28 +402,38 @@ static void mixed_prp_rejected(const char *id, struct nvme_fixture *fx, struct n
 {
     if (!has_cmb(id, fx, c))
         return;
-    const struct nvme_namespace *ns = nvme_test_namespace_or_skip(id, c);
+    const struct nvme_namespace *ns = cmb_case_namespace(id, fx, c, false);
     if (!ns)
         return;
-    struct nvme_placement p = nvme_fixture_default_placement(fx, c);
-    if (!nvme_started_or_fail(id, c, &p))
-        return;
-    struct nvme_region first, second;
+    struct ns_data_format f;
+    ns_data_format(ns, &f);
+    /* Two pages of CMB, so that the driver builds PRP1 + PRP2; PRP2 is then swapped for a
+     * host page. */
+    uint32_t blocks = ns_blocks_fitting(c, &f, 2 * PAGE_SIZE);
+    struct nvme_region first, second, metadata = {0};
     struct tap_result r;
     tap_result_init(&r);
-    if (nvme_alloc(c, NVME_MEMORY_CMB, PAGE_SIZE, &first) != 0 ||
+    if (nvme_alloc(c, NVME_MEMORY_CMB, 2 * PAGE_SIZE, &first) != 0 ||
         nvme_alloc(c, NVME_MEMORY_HOST, PAGE_SIZE, &second) != 0) {
         nvme_fail(id, c, &r, "cannot allocate the buffers");
         return;
     }
-    uint32_t blocks = 2 * PAGE_SIZE / ns->identity.block_bytes;
-    struct nvme_command read = {
-        .opcode = NVME_IO_READ, .nsid = ns->nsid, .prp1 = first.bus, .prp2 = second.bus,
-        .cdw10 = LBA_AREA_CMB, .cdw12 = blocks - 1};
+    struct nvme_command read;
     struct nvme_completion cpl;
-    int status = nvme_submit_and_wait(c, &c->io, &read, &cpl);
+    int status = -1;
+    uint64_t bytes = (uint64_t)blocks * f.block_bytes;
+    if (blocks && (PAGE_SIZE < bytes) &&
+        ns_data_prepare(c, ns, NVME_IO_READ, LBA_AREA_CMB, blocks, &first, NULL, &metadata,
+                        &read) == 0) {
+        read.prp2 = second.bus;
+        status = nvme_submit_and_wait(c, &c->io, &read, &cpl);
+    } else if (!blocks || bytes <= PAGE_SIZE) {
+        snprintf(c->error, sizeof(c->error), "%u blocks of %u bytes do not span two pages", blocks,
+                 f.block_bytes);
+    }
     nvme_free(c, &first);
     nvme_free(c, &second);
+    nvme_free(c, &metadata);
     char text[80];
     tap_yaml_add(&r, "expected", "Invalid Use of Controller Memory Buffer (SCT 0 SC 0x12)");
     tap_yaml_add(&r, "got", "%s", status < 0 ? c->error : nvme_status_describe((uint16_t)status, text, sizeof(text)));
@@ -420,22 +452,22 @@ static void copy_between_controllers(const struct suite_context *ctx, const char
     struct nvme_controller *a = NULL, *b = NULL;
     for (unsigned i = 0; fx && i < fx->count; i++) {
         struct nvme_controller *c = fx->controllers[i];
-        if (!fx->attached[i] || nvme_fixture_start(c, &(struct nvme_placement){0}) != 0 ||
-            !nvme_test_namespace(c))
+        if (!fx->attached[i] || nvme_fixture_start(c, &(struct nvme_placement){0}) != 0)
             continue;
-        if (!a && c->cmb.present && (c->cmb.cmbsz & NVME_CMBSZ_WDS))
+        if (!a && c->cmb.present && (c->cmb.cmbsz & NVME_CMBSZ_WDS) &&
+            nvme_test_namespace(fx, c, false))
             a = c;
-        else if (!b && nvme_fixture_write_allowed(fx, c))
+        else if (!b && nvme_test_namespace(fx, c, true))
             b = c;
     }
     if (!a) {
         suite_skip(id, NULL, "no controller has a CMB that takes read data (CAP.CMBS=0 or "
-                   "CMBSZ.WDS=0 everywhere)");
+                   "CMBSZ.WDS=0 everywhere) and a namespace to read");
         return;
     }
     if (!b) {
-        suite_skip(id, a->name, "no second controller with a namespace whose serial allow_write "
-                   "names");
+        suite_skip(id, a->name, "no second controller with a conventional namespace whose "
+                   "serial allow_write names");
         return;
     }
     if (b->mapper) {
@@ -444,35 +476,40 @@ static void copy_between_controllers(const struct suite_context *ctx, const char
                    b->name);
         return;
     }
-    const struct nvme_namespace *ns_a = nvme_test_namespace(a), *ns_b = nvme_test_namespace(b);
-    uint32_t block = ns_a->identity.block_bytes;
-    if (ns_b->identity.block_bytes != block) {
-        suite_skip(id, a->name, "block sizes differ (%u and %u bytes)", block,
-                   ns_b->identity.block_bytes);
+    const struct nvme_namespace *ns_a = nvme_test_namespace(fx, a, false);
+    const struct nvme_namespace *ns_b = nvme_test_namespace(fx, b, true);
+    struct cmb_transfer ta = cmb_transfer(a, ns_a), tb = cmb_transfer(b, ns_b);
+    char fa[64], fb[64];
+    if (ta.f.block_bytes != tb.f.block_bytes || ta.f.metadata_bytes || tb.f.metadata_bytes ||
+        ta.blocks != tb.blocks) {
+        suite_skip(id, a->name, "formats differ or carry separate metadata (%s and %s)",
+                   nvme_format_describe(&ns_a->identity, fa, sizeof(fa)),
+                   nvme_format_describe(&ns_b->identity, fb, sizeof(fb)));
         return;
     }
-    uint32_t blocks = CMB_TEST_BLOCKS_BYTES / block;
     struct nvme_region reference, in_a, list_a, back;
     struct tap_result r;
     tap_result_init(&r);
-    if (read_into_host(a, ns_a->nsid, LBA_AREA_CMB, CMB_TEST_BLOCKS_BYTES, block, &reference) != 0) {
+    if (read_into_host(a, ns_a, LBA_AREA_CMB, &ta, fx->run_seed, &reference) != 0) {
         nvme_fail(id, a, &r, "reference read on A failed");
         return;
     }
-    if (nvme_alloc(a, NVME_MEMORY_CMB, CMB_TEST_BLOCKS_BYTES, &in_a) != 0 ||
+    if (nvme_alloc(a, NVME_MEMORY_CMB, ta.bytes, &in_a) != 0 ||
         nvme_alloc(a, NVME_MEMORY_CMB, PAGE_SIZE, &list_a) != 0) {
         nvme_free(a, &reference);
         nvme_fail(id, a, &r, "cannot allocate in A's CMB");
         return;
     }
-    int status = nvme_read(a, ns_a->nsid, LBA_AREA_CMB, blocks, &in_a, &list_a);
+    int status = ns_data_io(a, ns_a, NVME_IO_READ, LBA_AREA_CMB, ta.blocks, &in_a, &list_a,
+                            fx->run_seed);
     /* B addresses A's CMB by A's bus address: to B that is ordinary (peer) memory,
      * so B's PRP list may sit in host memory (NULL: the driver picks a host page). */
     if (status == 0)
-        status = nvme_write(b, ns_b->nsid, LBA_AREA_COPY, blocks, &in_a, NULL);
-    int back_status = status == 0 ? read_into_host(b, ns_b->nsid, LBA_AREA_COPY,
-                                                   CMB_TEST_BLOCKS_BYTES, block, &back) : -1;
-    int64_t differs = back_status == 0 ? region_compare(&reference, &back, CMB_TEST_BLOCKS_BYTES) : -1;
+        status = ns_data_io(b, ns_b, NVME_IO_WRITE, LBA_AREA_COPY, tb.blocks, &in_a, NULL,
+                            fx->run_seed);
+    int back_status = status == 0 ? read_into_host(b, ns_b, LBA_AREA_COPY, &tb, fx->run_seed,
+                                                   &back) : -1;
+    int64_t differs = back_status == 0 ? region_compare(&reference, &back, ta.bytes) : -1;
     tap_yaml_add(&r, "source", "%s CMB 0x%llx", a->name, (unsigned long long)in_a.bus);
     nvme_free(a, &in_a);
     nvme_free(a, &list_a);
@@ -487,7 +524,7 @@ static void copy_between_controllers(const struct suite_context *ctx, const char
         return;
     }
     suite_pass(id, a->name, "%u KiB read into %s's CMB, written by %s straight from it to LBA %u, "
-               "read back identical", CMB_TEST_BLOCKS_BYTES / 1024, a->name, b->name, LBA_AREA_COPY);
+               "read back identical", (unsigned)(ta.bytes / 1024), a->name, b->name, LBA_AREA_COPY);
 }
 
 NVME_CASE_FOR_EACH_CONTROLLER(run_discover, discover)

@@ -1,8 +1,10 @@
 /* NVMe controller test cases: takeover, identify, I/O queues, verified I/O, flush, clean shutdown. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "arch/x86_64/timer.h"
+#include "drivers/nvme/nvme_format.h"
 #include "drivers/nvme/nvme_regs.h"
 #include "tests/suite/nvme_data.h"
 #include "tests/suite/nvme_fixture.h"
@@ -38,10 +40,10 @@ static void identify_controller(const char *id, struct nvme_fixture *fx, struct 
     if (!nvme_started_or_fail(id, c, &p))
         return;
     const struct nvme_controller_identity *idn = &c->identity;
+    struct tap_result r;
+    tap_result_init(&r);
     /* Identify's VID is defined as the PCI vendor ID: two independent readings. */
     if (idn->vendor_id != c->pci->vendor_id) {
-        struct tap_result r;
-        tap_result_init(&r);
         tap_yaml_add(&r, "expected", "VID 0x%04x (PCI vendor ID)", c->pci->vendor_id);
         tap_yaml_add(&r, "got", "VID 0x%04x", idn->vendor_id);
         nvme_fail(id, c, &r, "Identify Controller disagrees with PCI config space");
@@ -49,150 +51,224 @@ static void identify_controller(const char *id, struct nvme_fixture *fx, struct 
     }
     tap_diag("nvme %s SN \"%s\" MN \"%s\" FR \"%s\" CNTLID %u VER 0x%08x", c->name, idn->serial,
              idn->model, idn->firmware, idn->controller_id, idn->version);
-    suite_pass(id, c->name, "SN %s, MDTS %u (%u KiB per command), NN %u, VID matches PCI",
-               idn->serial, idn->mdts, nvme_max_transfer_bytes(c) / 1024, idn->namespace_count);
+    tap_yaml_add(&r, "serial", "\"%s\"", idn->serial);
+    tap_yaml_add(&r, "cntlid", "%u", idn->controller_id);
+    tap_yaml_add(&r, "subnqn", "\"%s\"", idn->subsystem_nqn);
+    tap_yaml_add(&r, "cmic", "0x%02x", idn->multipath);
+    tap_yaml_add(&r, "mdts", "%u", idn->mdts);
+    tap_yaml_add(&r, "max_transfer_bytes", "%u", nvme_max_transfer_bytes(c));
+    tap_yaml_add(&r, "nn", "%u", idn->namespace_count);
+    tap_yaml_add(&r, "oncs", "0x%04x", idn->oncs);
+    tap_yaml_add(&r, "cc_css", "%u", c->io_command_sets ? 6 : 0);
+    r.outcome = TAP_PASS;
+    snprintf(r.description, sizeof(r.description), "SN %s, MDTS %u (%u KiB per command), NN %u, "
+             "VID matches PCI", idn->serial, idn->mdts, nvme_max_transfer_bytes(c) / 1024,
+             idn->namespace_count);
+    tap_report(id, c->name, &r);
 }
 
-static void identify_namespaces(const char *id, struct nvme_fixture *fx, struct nvme_controller *c)
+/* One point per active namespace: its Identify answer decodes, or the point says why not. */
+static void identify_namespace(const char *id, struct nvme_fixture *fx, struct nvme_target *t)
 {
-    struct nvme_placement p = nvme_fixture_default_placement(fx, c);
-    if (!nvme_started_or_fail(id, c, &p))
-        return;
-    if (!c->namespace_count) {
-        suite_skip(id, c->name, "no active namespace");
+    const struct nvme_namespace *ns = nvme_namespace_by_nsid(t->c, t->nsid);
+    struct tap_result r;
+    tap_result_init(&r);
+    if (!ns->usable) {
+        tap_yaml_add(&r, "problem", "%s", ns->problem);
+        nvme_target_fail(id, t, &r, "Identify Namespace answer is unusable");
         return;
     }
-    for (unsigned i = 0; i < c->namespace_count; i++) {
-        const struct nvme_namespace_identity *ns = &c->namespaces[i].identity;
-        tap_diag("nvme %s nsid %u: %llu blocks of %u bytes (LBA format %u of %u, metadata %u)",
-                 c->name, c->namespaces[i].nsid, (unsigned long long)ns->size_blocks,
-                 ns->block_bytes, ns->lba_format, ns->lba_format_count, ns->metadata_bytes);
-    }
-    suite_pass(id, c->name, "%u active namespace%s (%s), first nsid %u", c->namespace_count,
-               c->namespace_count == 1 ? "" : "s",
-               c->namespace_list_fallback ? "NVMe 1.0 fallback: NSIDs 1..NN" : "CNS 02h list",
-               c->namespaces[0].nsid);
+    const struct nvme_namespace_identity *n = &ns->identity;
+    char format[64];
+    nvme_format_describe(n, format, sizeof(format));
+    tap_diag("nvme %s: %llu blocks of %s (LBA format %u of %u), NCAP %llu NUSE %llu, NMIC 0x%02x, "
+             "CSI 0x%02x", t->device, (unsigned long long)n->size_blocks, format, n->lba_format,
+             n->lba_format_count, (unsigned long long)n->capacity_blocks,
+             (unsigned long long)n->utilization_blocks, n->multipath, ns->csi);
+    yaml_add_format(&r, ns);
+    tap_yaml_add(&r, "nsze", "%llu", (unsigned long long)n->size_blocks);
+    tap_yaml_add(&r, "nmic", "0x%02x", n->multipath);
+    if (ns->csi == NVME_CSI_ZONED)
+        tap_yaml_add(&r, "zone_size_blocks", "%llu", (unsigned long long)ns->zoned.zone_size_blocks);
+    tap_yaml_add(&r, "list", "%s", t->c->namespace_list_fallback ? "1..NN" : "CNS 02h");
+    r.outcome = TAP_PASS;
+    snprintf(r.description, sizeof(r.description), "%llu blocks of %s%s", (unsigned long long)n->size_blocks,
+             format, ns->csi == NVME_CSI_ZONED ? ", zoned" : "");
+    tap_report(id, t->device, &r);
 }
 
-/* Reads LBA 0 through the I/O queue pair: the queues exist and carry commands. */
-static void io_queue_pair(const char *id, struct nvme_fixture *fx, struct nvme_controller *c)
+static void run_identify_namespaces(const struct suite_context *ctx, const char *id)
 {
+    (void)ctx;
+    nvme_for_each_namespace(id, true, identify_namespace);
+}
+
+/* Reads LBA 0 of the namespace through the I/O queue pair: the queues exist and carry commands. */
+static void io_queue_pair(const char *id, struct nvme_fixture *fx, struct nvme_target *t)
+{
+    struct nvme_controller *c = t->c;
     struct nvme_placement p = nvme_fixture_default_placement(fx, c);
-    if (!nvme_started_or_fail(id, c, &p))
+    const struct nvme_namespace *ns = nvme_target_start(id, t, &p);
+    if (!ns)
         return;
-    if (!c->namespace_count) {
-        suite_skip(id, c->name, "no active namespace to read from");
-        return;
-    }
+    struct ns_data_format f;
+    ns_data_format(ns, &f);
     struct nvme_region buffer;
-    if (nvme_alloc(c, NVME_MEMORY_HOST, PAGE_SIZE, &buffer) != 0) {
-        struct tap_result r;
-        tap_result_init(&r);
-        nvme_fail(id, c, &r, "no DMA memory");
+    struct tap_result r;
+    tap_result_init(&r);
+    if (nvme_alloc(c, NVME_MEMORY_HOST, f.block_bytes, &buffer) != 0) {
+        nvme_target_fail(id, t, &r, "no DMA memory");
         return;
     }
-    int status = nvme_read(c, c->namespaces[0].nsid, 0, 1, &buffer, NULL);
+    int status = ns_data_io(c, ns, NVME_IO_READ, 0, 1, &buffer, NULL, fx->run_seed);
     nvme_free(c, &buffer);
     if (status != 0) {
-        struct tap_result r;
-        tap_result_init(&r);
-        nvme_fail(id, c, &r, "read of LBA 0 on I/O queue 1 failed");
+        nvme_target_fail(id, t, &r, "read of LBA 0 on I/O queue 1 failed");
         return;
     }
-    suite_pass(id, c->name, "%u I/O queue%s granted; CQ 1 (%s) and SQ 1 (%s) carried a read",
+    suite_pass(id, t->device, "%u I/O queue%s granted; CQ 1 (%s) and SQ 1 (%s) carried a read",
                c->io_queues_granted, c->io_queues_granted == 1 ? "" : "s",
                nvme_memory_kind_name(c->placement.io_cq), nvme_memory_kind_name(c->placement.io_sq));
 }
 
+/* Transfer shapes by the PRP entries they need, each sized from the namespace's data block
+ * and the controller's largest transfer. */
 struct transfer_shape {
     const char *name;
-    uint64_t buffer_offset; /* into the first page: forces a second page */
-    uint64_t bytes;         /* 0 = MDTS */
+    uint64_t buffer_offset; /* into the first page */
+    uint64_t bytes;         /* wanted; 0 = the largest transfer */
+    unsigned min_pages;     /* pages the buffer must touch for the shape to be what it says */
+    unsigned max_pages;     /* 0 = any */
 };
 
 static const struct transfer_shape shapes[] = {
-    {"one page", 0, 4096},
-    {"two pages (offset 512)", 512, 4096},
-    {"PRP list (64 KiB)", 0, 65536},
-    {"MDTS", 0, 0},
+    {"PRP1 only", 0, 4096, 1, 1},
+    {"PRP1 + PRP2", 512, 4096, 2, 2},
+    {"PRP list", 512, 65536, 3, 0},
+    {"largest transfer (MDTS)", 0, 0, 1, 0},
 };
 
-/* Write a unique pattern, read it back into a clean buffer, compare: for each PRP shape. */
-static void io_verify(const char *id, struct nvme_fixture *fx, struct nvme_controller *c)
+static unsigned pages_touched(uint64_t offset, uint64_t bytes)
 {
-    struct nvme_placement p = nvme_fixture_default_placement(fx, c);
-    if (!nvme_started_or_fail(id, c, &p))
-        return;
-    if (!nvme_fixture_write_allowed(fx, c)) {
-        suite_skip(id, c->name, "allow_write does not name serial %s: no namespace writes",
-                   c->identity.serial);
-        return;
-    }
-    const struct nvme_namespace *ns = nvme_test_namespace_or_skip(id, c);
-    if (!ns)
-        return;
-    uint32_t block = ns->identity.block_bytes;
-    uint64_t lba = LBA_AREA_IO_VERIFY;
-    for (unsigned s = 0; s < sizeof(shapes) / sizeof(shapes[0]); s++) {
-        uint64_t bytes = shapes[s].bytes ? shapes[s].bytes : nvme_max_transfer_bytes(c);
-        uint32_t blocks = (uint32_t)(bytes / block);
-        struct nvme_region out_pages, in_pages;
-        struct tap_result r;
-        tap_result_init(&r);
-        tap_yaml_add(&r, "shape", "%s, %u blocks at LBA %llu", shapes[s].name, blocks,
-                     (unsigned long long)lba);
-        if (!blocks || nvme_alloc(c, NVME_MEMORY_HOST, bytes + PAGE_SIZE, &out_pages) != 0) {
-            nvme_fail(id, c, &r, "cannot stage the transfer");
-            return;
-        }
-        if (nvme_alloc(c, NVME_MEMORY_HOST, bytes + PAGE_SIZE, &in_pages) != 0) {
-            nvme_free(c, &out_pages);
-            nvme_fail(id, c, &r, "cannot stage the transfer");
-            return;
-        }
-        struct nvme_region out = nvme_region_slice(&out_pages, shapes[s].buffer_offset, bytes);
-        struct nvme_region in = nvme_region_slice(&in_pages, shapes[s].buffer_offset, bytes);
-        uint64_t seed = fx->run_seed ^ (0x1000u * s);
-        region_fill_pattern(&out, lba, block, blocks, seed);
-        struct pattern_mismatch m;
-        int failed = 0;
-        if (nvme_write(c, ns->nsid, lba, blocks, &out, NULL) != 0 ||
-            nvme_read(c, ns->nsid, lba, blocks, &in, NULL) != 0) {
-            failed = 1;
-        } else if (region_check_pattern(&in, lba, block, blocks, seed, &m) != 0) {
-            yaml_add_mismatch(&r, &m);
-            failed = 2;
-        }
-        nvme_free(c, &out_pages);
-        nvme_free(c, &in_pages);
-        if (failed) {
-            nvme_fail(id, c, &r, failed == 1 ? "%s transfer failed" : "%s read back mismatched",
-                      shapes[s].name);
-            return;
-        }
-        lba += blocks;
-    }
-    suite_pass(id, c->name, "nsid %u: one page, two pages, a PRP list and MDTS (%u KiB) written, "
-               "read back and matched", ns->nsid, nvme_max_transfer_bytes(c) / 1024);
+    return (unsigned)((offset + bytes - 1) / PAGE_SIZE + 1);
 }
 
-static void io_flush(const char *id, struct nvme_fixture *fx, struct nvme_controller *c)
+/* Writes this run's pattern in one shape, reads it back into a clean buffer, compares. Returns
+ * 0, 1 when the shape cannot be formed (why[] says so), -1 on failure (r filled). */
+static int verify_shape(struct nvme_fixture *fx, struct nvme_target *t,
+                        const struct nvme_namespace *ns, const struct transfer_shape *shape,
+                        uint64_t lba, uint64_t seed, uint32_t *blocks_out, char *why, size_t len,
+                        struct tap_result *r)
 {
-    struct nvme_placement p = nvme_fixture_default_placement(fx, c);
-    if (!nvme_started_or_fail(id, c, &p))
+    struct nvme_controller *c = t->c;
+    struct ns_data_format f;
+    ns_data_format(ns, &f);
+    uint64_t want = shape->bytes ? shape->bytes : nvme_max_transfer_bytes(c);
+    uint32_t blocks = ns_blocks_fitting(c, &f, want);
+    uint64_t bytes = (uint64_t)blocks * f.block_bytes;
+    unsigned pages = blocks ? pages_touched(shape->buffer_offset, bytes) : 0;
+    *blocks_out = blocks;
+    if (!blocks || pages < shape->min_pages || (shape->max_pages && pages > shape->max_pages)) {
+        snprintf(why, len, "%s: %u-byte data blocks and a %u-byte largest transfer give %u blocks "
+                 "over %u pages", shape->name, f.block_bytes, nvme_max_transfer_bytes(c), blocks,
+                 pages);
+        return 1;
+    }
+    struct nvme_region out_pages, in_pages;
+    tap_yaml_add(r, "shape", "%s, %u blocks at LBA %llu", shape->name, blocks,
+                 (unsigned long long)lba);
+    if (nvme_alloc(c, NVME_MEMORY_HOST, bytes + PAGE_SIZE, &out_pages) != 0)
+        return -1;
+    if (nvme_alloc(c, NVME_MEMORY_HOST, bytes + PAGE_SIZE, &in_pages) != 0) {
+        nvme_free(c, &out_pages);
+        return -1;
+    }
+    struct nvme_region out = nvme_region_slice(&out_pages, shape->buffer_offset, bytes);
+    struct nvme_region in = nvme_region_slice(&in_pages, shape->buffer_offset, bytes);
+    region_fill_pattern(&out, lba, f.block_bytes, blocks, seed);
+    struct pattern_mismatch m;
+    int result = 0;
+    if (ns_data_io(c, ns, NVME_IO_WRITE, lba, blocks, &out, NULL, seed) != 0 ||
+        ns_data_io(c, ns, NVME_IO_READ, lba, blocks, &in, NULL, seed) != 0) {
+        tap_yaml_add(r, "failed", "transfer");
+        result = -1;
+    } else if (region_check_pattern(&in, lba, f.block_bytes, blocks, seed, &m) != 0) {
+        yaml_add_mismatch(r, &m);
+        tap_yaml_add(r, "failed", "read back mismatched");
+        result = -1;
+    }
+    nvme_free(c, &out_pages);
+    nvme_free(c, &in_pages);
+    return result;
+}
+
+/* Every PRP shape the namespace's format allows, written with a unique pattern and read back. */
+static void io_verify(const char *id, struct nvme_fixture *fx, struct nvme_target *t)
+{
+    struct nvme_placement p = nvme_fixture_default_placement(fx, t->c);
+    const struct nvme_namespace *ns = nvme_target_start(id, t, &p);
+    if (!ns || !ns_data_allowed_or_skip(id, t->device, fx, t->c, ns, true))
         return;
-    if (!c->namespace_count) {
-        suite_skip(id, c->name, "no active namespace");
+    uint64_t lba = LBA_AREA_IO_VERIFY;
+    unsigned done = 0;
+    struct tap_result r;
+    tap_result_init(&r);
+    char shape_list[160] = "", not_possible[200] = "";
+    for (unsigned s = 0; s < sizeof(shapes) / sizeof(shapes[0]); s++) {
+        uint32_t blocks;
+        char why[160];
+        struct tap_result attempt;
+        tap_result_init(&attempt);
+        int result = verify_shape(fx, t, ns, &shapes[s], lba, fx->run_seed ^ (0x1000u * s), &blocks,
+                                  why, sizeof(why), &attempt);
+        if (result < 0) {
+            nvme_target_fail(id, t, &attempt, "%s transfer did not verify", shapes[s].name);
+            return;
+        }
+        if (result > 0) {
+            snprintf(not_possible + strlen(not_possible), sizeof(not_possible) - strlen(not_possible),
+                     "%s%s", not_possible[0] ? "; " : "", why);
+            continue;
+        }
+        snprintf(shape_list + strlen(shape_list), sizeof(shape_list) - strlen(shape_list),
+                 "%s%s (%u blocks)", shape_list[0] ? ", " : "", shapes[s].name, blocks);
+        lba += blocks;
+        done++;
+    }
+    struct ns_data_format f;
+    ns_data_format(ns, &f);
+    yaml_add_format(&r, ns);
+    tap_yaml_add(&r, "data_block_bytes", "%u", f.block_bytes);
+    tap_yaml_add(&r, "separate_metadata_bytes", "%u", f.metadata_bytes);
+    tap_yaml_add(&r, "prinfo", "0x%x", f.prinfo);
+    tap_yaml_add(&r, "max_transfer_bytes", "%u", nvme_max_transfer_bytes(t->c));
+    tap_yaml_add(&r, "shapes", "%s", shape_list);
+    tap_yaml_add(&r, "lbas", "%u-%llu", LBA_AREA_IO_VERIFY, (unsigned long long)lba);
+    if (not_possible[0])
+        tap_yaml_add(&r, "not_possible", "%s", not_possible);
+    if (!done) {
+        nvme_target_fail(id, t, &r, "no transfer shape can be formed");
         return;
     }
-    if (nvme_flush(c, c->namespaces[0].nsid) != 0) {
+    r.outcome = TAP_PASS;
+    snprintf(r.description, sizeof(r.description), "%u transfer shapes written, read back and "
+             "matched", done);
+    tap_report(id, t->device, &r);
+}
+
+static void io_flush(const char *id, struct nvme_fixture *fx, struct nvme_target *t)
+{
+    struct nvme_placement p = nvme_fixture_default_placement(fx, t->c);
+    if (!nvme_target_start(id, t, &p))
+        return;
+    if (nvme_flush(t->c, t->nsid) != 0) {
         struct tap_result r;
         tap_result_init(&r);
-        nvme_fail(id, c, &r, "Flush failed");
+        nvme_target_fail(id, t, &r, "Flush failed");
         return;
     }
-    suite_pass(id, c->name, "Flush of nsid %u completed with success (volatile write cache: %s)",
-               c->namespaces[0].nsid, c->identity.volatile_write_cache & 1 ? "present" : "none");
+    suite_pass(id, t->device, "Flush completed with success (volatile write cache: %s)",
+               t->c->identity.volatile_write_cache & 1 ? "present" : "none");
 }
 
 static void shutdown(const char *id, struct nvme_fixture *fx, struct nvme_controller *c)
@@ -213,10 +289,9 @@ static void shutdown(const char *id, struct nvme_fixture *fx, struct nvme_contro
 
 NVME_CASE_FOR_EACH_CONTROLLER(run_takeover, takeover)
 NVME_CASE_FOR_EACH_CONTROLLER(run_identify_controller, identify_controller)
-NVME_CASE_FOR_EACH_CONTROLLER(run_identify_namespaces, identify_namespaces)
-NVME_CASE_FOR_EACH_CONTROLLER(run_io_queue_pair, io_queue_pair)
-NVME_CASE_FOR_EACH_CONTROLLER(run_io_verify, io_verify)
-NVME_CASE_FOR_EACH_CONTROLLER(run_io_flush, io_flush)
+NVME_CASE_FOR_EACH_NAMESPACE(run_io_queue_pair, io_queue_pair)
+NVME_CASE_FOR_EACH_NAMESPACE(run_io_verify, io_verify)
+NVME_CASE_FOR_EACH_NAMESPACE(run_io_flush, io_flush)
 NVME_CASE_FOR_EACH_CONTROLLER(run_shutdown, shutdown)
 
 const struct test_case nvme_controller_test_cases[] = {

@@ -1,25 +1,182 @@
-/* Data helpers for NVMe tests: patterns staged through RAM for device memory, region comparison. */
+/* Data helpers for NVMe tests: format-driven transfers with their metadata, patterns staged through RAM for device memory. */
 #include "tests/suite/nvme_data.h"
 
+#include "drivers/nvme/nvme_format.h"
 #include "tests/suite/suite.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-const struct nvme_namespace *nvme_test_namespace(const struct nvme_controller *c)
+void ns_data_format(const struct nvme_namespace *ns, struct ns_data_format *out)
 {
-    if (!c->namespace_count || c->namespaces[0].identity.size_blocks < LBA_AREAS_END)
+    ns_data_format_for(ns, NVME_IO_READ, out);
+}
+
+void ns_data_format_for(const struct nvme_namespace *ns, uint8_t opcode,
+                        struct ns_data_format *out)
+{
+    const struct nvme_namespace_identity *id = &ns->identity;
+    out->prinfo = 0;
+    /* PI-only metadata: the controller generates it on writes and checks it on reads. The
+     * reference tag is only defined for types 1 and 2. Compare goes without: QEMU refuses
+     * PRACT there (Invalid Protection Information), so the host carries the PI, unchecked. */
+    if (id->pi_type && id->metadata_bytes == 8 && opcode != NVME_IO_COMPARE)
+        out->prinfo = NVME_PRINFO_PRACT | NVME_PRINFO_CHECK_GUARD |
+                      (id->pi_type != 3 ? NVME_PRINFO_CHECK_REF : 0);
+    struct nvme_transfer_layout layout;
+    char why[96];
+    nvme_transfer_layout(id, out->prinfo, &layout, why); /* prinfo is only set with PI */
+    out->block_bytes = layout.data_bytes_per_block;
+    out->metadata_bytes = layout.metadata_bytes_per_block;
+}
+
+const char *ns_data_refusal(const struct nvme_fixture *fx, const struct nvme_controller *c,
+                            const struct nvme_namespace *ns, bool writes, char *why, size_t len)
+{
+    char format[64];
+    if (!ns->usable)
+        snprintf(why, len, "namespace unusable: %s", ns->problem);
+    else if (ns->identity.size_blocks < LBA_AREAS_END)
+        snprintf(why, len, "nsid %u has %llu blocks, fewer than the %u of the test LBA map",
+                 ns->nsid, (unsigned long long)ns->identity.size_blocks, LBA_AREAS_END);
+    else if (ns->identity.metadata_bytes % 8)
+        snprintf(why, len, "format %s: metadata is not a multiple of 8 bytes",
+                 nvme_format_describe(&ns->identity, format, sizeof(format)));
+    else if (writes && ns->csi == NVME_CSI_ZONED)
+        snprintf(why, len, "zoned namespace (CSI 02h): written only at a write pointer, by the "
+                 "nvme.zns cases");
+    else if (writes && !nvme_fixture_write_allowed(fx, c))
+        snprintf(why, len, "allow_write does not name serial %s: no namespace writes",
+                 c->identity.serial);
+    else
         return NULL;
-    return &c->namespaces[0];
+    return why;
+}
+
+bool ns_data_allowed_or_skip(const char *id, const char *device, const struct nvme_fixture *fx,
+                             const struct nvme_controller *c, const struct nvme_namespace *ns,
+                             bool writes)
+{
+    char why[160];
+    if (!ns_data_refusal(fx, c, ns, writes, why, sizeof(why)))
+        return true;
+    suite_skip(id, device, "%s", why);
+    return false;
+}
+
+const struct nvme_namespace *nvme_test_namespace(const struct nvme_fixture *fx,
+                                                 const struct nvme_controller *c, bool writes)
+{
+    char why[160];
+    for (unsigned i = 0; i < c->namespace_count; i++)
+        if (c->namespaces[i].csi == NVME_CSI_NVM &&
+            !ns_data_refusal(fx, c, &c->namespaces[i], writes, why, sizeof(why)))
+            return &c->namespaces[i];
+    return NULL;
 }
 
 const struct nvme_namespace *nvme_test_namespace_or_skip(const char *id,
-                                                         const struct nvme_controller *c)
+                                                         const struct nvme_fixture *fx,
+                                                         const struct nvme_controller *c,
+                                                         bool writes)
 {
-    const struct nvme_namespace *ns = nvme_test_namespace(c);
-    if (!ns)
-        suite_skip(id, c->name, "no namespace with %u blocks for the test LBA map", LBA_AREAS_END);
-    return ns;
+    const struct nvme_namespace *ns = nvme_test_namespace(fx, c, writes);
+    if (ns)
+        return ns;
+    char why[160];
+    if (!c->namespace_count)
+        suite_skip(id, c->name, "no active namespace");
+    else if (!ns_data_refusal(fx, c, &c->namespaces[0], writes, why, sizeof(why)))
+        suite_skip(id, c->name, "no conventional (NVM command set) namespace to %s",
+                   writes ? "write" : "read");
+    else
+        suite_skip(id, c->name, "no namespace the data cases can %s; nsid %u: %s",
+                   writes ? "write" : "read", c->namespaces[0].nsid, why);
+    return NULL;
+}
+
+uint32_t ns_blocks_fitting(const struct nvme_controller *c, const struct ns_data_format *f,
+                           uint64_t bytes)
+{
+    uint64_t limit = nvme_max_transfer_bytes(c);
+    if (bytes > limit)
+        bytes = limit;
+    return (uint32_t)(bytes / f->block_bytes);
+}
+
+/* The separate metadata buffer for `blocks` (none when the format carries none). */
+static int metadata_for(struct nvme_controller *c, const struct ns_data_format *f,
+                        const struct nvme_region *data, uint32_t blocks,
+                        struct nvme_region *metadata)
+{
+    metadata->bytes = 0;
+    if (!f->metadata_bytes)
+        return 0;
+    /* The controller takes metadata from where it takes the data: CMB data, CMB metadata. */
+    enum nvme_memory_kind kind = data->kind == NVME_MEMORY_CMB ? NVME_MEMORY_CMB : NVME_MEMORY_HOST;
+    return nvme_alloc(c, kind, (uint64_t)blocks * f->metadata_bytes, metadata);
+}
+
+static void fill_metadata(const struct nvme_region *metadata, uint64_t lba,
+                          const struct ns_data_format *f, uint32_t blocks, uint64_t seed)
+{
+    uint64_t bytes = (uint64_t)blocks * f->metadata_bytes;
+    if (metadata->kind == NVME_MEMORY_HOST) {
+        pattern_fill_metadata((void *)(uintptr_t)metadata->cpu, lba, f->metadata_bytes, blocks,
+                              seed);
+        return;
+    }
+    void *staging = malloc(bytes);
+    if (!staging)
+        return; /* zeros stay: the read-back check of the metadata case would show it */
+    pattern_fill_metadata(staging, lba, f->metadata_bytes, blocks, seed);
+    nvme_region_write(metadata, 0, staging, bytes);
+    free(staging);
+}
+
+static struct nvme_io data_io(const struct nvme_namespace *ns, const struct ns_data_format *f,
+                              uint8_t opcode, uint64_t lba, uint32_t blocks,
+                              const struct nvme_region *data, const struct nvme_region *list,
+                              const struct nvme_region *metadata)
+{
+    return (struct nvme_io){.opcode = opcode, .nsid = ns->nsid, .lba = lba, .blocks = blocks,
+                            .data = data, .list = list,
+                            .metadata = metadata->bytes ? metadata : NULL, .prinfo = f->prinfo,
+                            .reference_tag = (uint32_t)lba};
+}
+
+int ns_data_io(struct nvme_controller *c, const struct nvme_namespace *ns, uint8_t opcode,
+               uint64_t lba, uint32_t blocks, const struct nvme_region *data,
+               const struct nvme_region *list, uint64_t seed)
+{
+    struct ns_data_format f;
+    ns_data_format_for(ns, opcode, &f);
+    struct nvme_region metadata;
+    if (metadata_for(c, &f, data, blocks, &metadata) != 0)
+        return -1;
+    if (metadata.bytes && opcode == NVME_IO_WRITE)
+        fill_metadata(&metadata, lba, &f, blocks, seed);
+    struct nvme_io io = data_io(ns, &f, opcode, lba, blocks, data, list, &metadata);
+    int status = nvme_io_run(c, &io, NULL);
+    nvme_free(c, &metadata);
+    return status;
+}
+
+int ns_data_prepare(struct nvme_controller *c, const struct nvme_namespace *ns, uint8_t opcode,
+                    uint64_t lba, uint32_t blocks, const struct nvme_region *data,
+                    const struct nvme_region *list, struct nvme_region *metadata,
+                    struct nvme_command *cmd)
+{
+    struct ns_data_format f;
+    ns_data_format_for(ns, opcode, &f);
+    if (metadata_for(c, &f, data, blocks, metadata) != 0)
+        return -1;
+    struct nvme_io io = data_io(ns, &f, opcode, lba, blocks, data, list, metadata);
+    if (nvme_prepare_io(c, &io, cmd) == 0)
+        return 0;
+    nvme_free(c, metadata);
+    return -1;
 }
 
 int region_fill_pattern(const struct nvme_region *region, uint64_t lba, uint32_t block_bytes,
@@ -69,4 +226,15 @@ void yaml_add_mismatch(struct tap_result *r, const struct pattern_mismatch *m)
     tap_yaml_add(r, "offset_in_block", "%u", m->offset);
     tap_yaml_add(r, "expected", "0x%016llx", (unsigned long long)m->expected);
     tap_yaml_add(r, "got", "0x%016llx", (unsigned long long)m->got);
+}
+
+void yaml_add_format(struct tap_result *r, const struct nvme_namespace *ns)
+{
+    const struct nvme_namespace_identity *id = &ns->identity;
+    tap_yaml_add(r, "lba_format", "%u", id->lba_format);
+    tap_yaml_add(r, "block_bytes", "%u", id->block_bytes);
+    tap_yaml_add(r, "metadata_bytes", "%u", id->metadata_bytes);
+    tap_yaml_add(r, "extended_lba", "%s", id->extended_lba ? "true" : "false");
+    tap_yaml_add(r, "pi_type", "%u", id->pi_type);
+    tap_yaml_add(r, "csi", "0x%02x", ns->csi);
 }

@@ -17,6 +17,11 @@ struct nvme_fixture *nvme_fixture(void)
     return registered;
 }
 
+unsigned nvme_fixture_count(void)
+{
+    return registered ? registered->count : 0;
+}
+
 void nvme_fixture_register(struct nvme_fixture *fx)
 {
     registered = fx;
@@ -36,21 +41,35 @@ static void print_registers(const struct nvme_controller *c)
     }
 }
 
-void nvme_fixture_setup(struct nvme_fixture *fx, const struct pci_inventory *inv,
-                        const struct config *cfg, uint64_t seed)
+int nvme_fixture_setup(struct nvme_fixture *fx, const struct pci_inventory *inv,
+                       const struct config *cfg, uint64_t seed, char why[120])
 {
     memset(fx, 0, sizeof(*fx));
     fx->run_seed = seed;
     fx->config = cfg;
-    for (unsigned i = 0; i < inv->count && fx->count < NVME_FIXTURE_MAX; i++) {
+    unsigned total = 0;
+    for (unsigned i = 0; i < inv->count; i++)
+        total += nvme_is_controller(&inv->functions[i]);
+    if (!total)
+        return 0;
+    fx->controllers = calloc(total, sizeof(*fx->controllers));
+    fx->attached = calloc(total, sizeof(*fx->attached));
+    fx->start_failures = calloc(total, sizeof(*fx->start_failures));
+    for (unsigned i = 0; fx->controllers && fx->attached && fx->start_failures && i < total; i++)
+        if (!(fx->controllers[i] = calloc(1, sizeof(struct nvme_controller))))
+            break;
+    if (!fx->controllers || !fx->attached || !fx->start_failures || !fx->controllers[total - 1]) {
+        snprintf(why, 120, "no heap for %u NVMe controllers (%zu bytes each)", total,
+                 sizeof(struct nvme_controller));
+        fx->count = 0;
+        return -1;
+    }
+    for (unsigned i = 0; i < inv->count; i++) {
         const struct pci_function *f = &inv->functions[i];
         if (!nvme_is_controller(f))
             continue;
-        struct nvme_controller *c = calloc(1, sizeof(*c));
-        if (!c)
-            break;
         unsigned slot = fx->count++;
-        fx->controllers[slot] = c;
+        struct nvme_controller *c = fx->controllers[slot];
         fx->attached[slot] = nvme_attach(c, f, inv) == 0;
         if (!fx->attached[slot]) {
             tap_diag("nvme %s cannot be attached: %s", c->name, c->error);
@@ -65,6 +84,7 @@ void nvme_fixture_setup(struct nvme_fixture *fx, const struct pci_inventory *inv
         if (cfg->pmr != FEATURE_OFF && nvme_pmr_setup(c) != 0)
             tap_diag("nvme %s PMR unusable: %s", c->name, c->pmr.problem);
     }
+    return 0;
 }
 
 unsigned nvme_fixture_teardown(struct nvme_fixture *fx, void (*report)(const char *line),
@@ -118,13 +138,22 @@ int nvme_fixture_start(struct nvme_controller *c, const struct nvme_placement *p
     return nvme_start(c, placement);
 }
 
+static struct nvme_start_failure *start_failure_of(const struct nvme_controller *c)
+{
+    struct nvme_fixture *fx = nvme_fixture();
+    for (unsigned i = 0; fx && i < fx->count; i++)
+        if (fx->controllers[i] == c)
+            return &fx->start_failures[i];
+    return NULL;
+}
+
 bool nvme_fixture_write_allowed(const struct nvme_fixture *fx, const struct nvme_controller *c)
 {
     return c->identity.serial[0] && pattern_list_matches(&fx->config->allow_write, c->identity.serial);
 }
 
-void nvme_fail(const char *id, struct nvme_controller *c, struct tap_result *r, const char *fmt,
-               ...)
+static void fail_with_registers(const char *id, const char *device, struct nvme_controller *c,
+                                struct tap_result *r, const char *fmt, va_list args)
 {
     static char dump[2048];
     if (c->error[0])
@@ -132,11 +161,27 @@ void nvme_fail(const char *id, struct nvme_controller *c, struct tap_result *r, 
     nvme_format_registers(c, dump, sizeof(dump));
     tap_yaml_add(r, "registers", "%s", dump);
     r->outcome = TAP_FAIL;
+    vsnprintf(r->description, sizeof(r->description), fmt, args);
+    tap_report(id, device, r);
+}
+
+void nvme_fail(const char *id, struct nvme_controller *c, struct tap_result *r, const char *fmt,
+               ...)
+{
     va_list args;
     va_start(args, fmt);
-    vsnprintf(r->description, sizeof(r->description), fmt, args);
+    fail_with_registers(id, c->name, c, r, fmt, args);
     va_end(args);
-    tap_report(id, c->name, r);
+}
+
+void nvme_target_fail(const char *id, struct nvme_target *t, struct tap_result *r,
+                      const char *fmt, ...)
+{
+    tap_yaml_add(r, "nsid", "%u", t->nsid);
+    va_list args;
+    va_start(args, fmt);
+    fail_with_registers(id, t->device, t->c, r, fmt, args);
+    va_end(args);
 }
 
 void nvme_for_each(const char *id,
@@ -163,13 +208,91 @@ void nvme_for_each(const char *id,
 bool nvme_started_or_fail(const char *id, struct nvme_controller *c,
                           const struct nvme_placement *placement)
 {
+    struct nvme_start_failure *earlier = start_failure_of(c);
+    bool same = earlier && earlier->failed &&
+                memcmp(&earlier->placement, placement, sizeof(*placement)) == 0;
+    if (same && !(c->started && memcmp(&c->placement, placement, sizeof(*placement)) == 0)) {
+        suite_skip(id, c->name, "the controller failed to start with this placement earlier: %s",
+                   earlier->reason);
+        return false;
+    }
     if (nvme_fixture_start(c, placement) == 0)
         return true;
+    if (earlier) {
+        earlier->failed = true;
+        earlier->placement = *placement;
+        snprintf(earlier->reason, sizeof(earlier->reason), "%s", c->error);
+    }
     struct tap_result r;
     tap_result_init(&r);
     tap_yaml_add(&r, "placement", "admin SQ %s, I/O SQ %s, I/O CQ %s",
                  nvme_memory_kind_name(placement->admin_sq), nvme_memory_kind_name(placement->io_sq),
                  nvme_memory_kind_name(placement->io_cq));
-    nvme_fail(id, c, &r, "controller did not start");
+    nvme_fail(id, c, &r, "controller did not start; it was stopped (CC.EN=0)");
     return false;
+}
+
+const struct nvme_namespace *nvme_target_start(const char *id, struct nvme_target *t,
+                                               const struct nvme_placement *placement)
+{
+    if (!nvme_started_or_fail(id, t->c, placement))
+        return NULL;
+    const struct nvme_namespace *ns = nvme_namespace_by_nsid(t->c, t->nsid);
+    if (!ns) {
+        struct tap_result r;
+        tap_result_init(&r);
+        nvme_target_fail(id, t, &r, "nsid %u is no longer an active namespace after a restart",
+                         t->nsid);
+    }
+    return ns;
+}
+
+void nvme_for_each_namespace(const char *id, bool with_unusable,
+                             void (*fn)(const char *id, struct nvme_fixture *fx,
+                                        struct nvme_target *t))
+{
+    struct nvme_fixture *fx = nvme_fixture();
+    if (!fx || fx->count == 0) {
+        suite_skip(id, NULL, "no NVMe controller (class 01:08:02) found");
+        return;
+    }
+    for (unsigned i = 0; i < fx->count; i++) {
+        struct nvme_controller *c = fx->controllers[i];
+        if (!fx->attached[i]) {
+            struct tap_result r;
+            tap_result_init(&r);
+            tap_yaml_add(&r, "error", "%s", c->error);
+            suite_fail(id, c->name, &r, "controller could not be attached");
+            continue;
+        }
+        struct nvme_placement p = nvme_fixture_default_placement(fx, c);
+        if (!nvme_started_or_fail(id, c, &p))
+            continue;
+        if (!c->namespace_count) {
+            suite_skip(id, c->name, "no active namespace");
+            continue;
+        }
+        /* NSIDs first: a case may restart the controller, which rebuilds the table. */
+        unsigned count = c->namespace_count;
+        uint32_t *nsids = malloc(count * sizeof(*nsids));
+        if (!nsids) {
+            struct tap_result r;
+            tap_result_init(&r);
+            nvme_fail(id, c, &r, "no heap for %u namespace IDs", count);
+            continue;
+        }
+        for (unsigned k = 0; k < count; k++)
+            nsids[k] = c->namespaces[k].nsid;
+        for (unsigned k = 0; k < count; k++) {
+            struct nvme_target t = {.c = c, .nsid = nsids[k]};
+            snprintf(t.device, sizeof(t.device), "%s nsid %u", c->name, nsids[k]);
+            const struct nvme_namespace *ns = nvme_namespace_by_nsid(c, nsids[k]);
+            if (ns && !ns->usable && !with_unusable) {
+                suite_skip(id, t.device, "namespace unusable: %s", ns->problem);
+                continue;
+            }
+            fn(id, fx, &t);
+        }
+        free(nsids);
+    }
 }

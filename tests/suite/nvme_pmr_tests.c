@@ -5,6 +5,7 @@
 
 #include "arch/x86_64/timer.h"
 #include "drivers/nvme/nvme_cmb.h"
+#include "drivers/nvme/nvme_format.h"
 #include "drivers/nvme/nvme_regs.h"
 #include "drivers/pci/pci_path.h"
 #include "lib/pmr_record.h"
@@ -297,18 +298,28 @@ static void dma_target(const char *id, struct nvme_fixture *fx, struct nvme_cont
 {
     if (!has_pmr(id, fx, c) || !pmr_writes_allowed(id, fx, c) || !enabled_or_fail(id, c))
         return;
-    const struct nvme_namespace *ns = nvme_test_namespace_or_skip(id, c);
+    const struct nvme_namespace *ns = nvme_test_namespace_or_skip(id, fx, c, true);
     if (!ns)
         return;
-    uint32_t block = ns->identity.block_bytes;
-    uint32_t blocks = PMR_SCRATCH_BYTES / block;
+    struct ns_data_format f;
+    ns_data_format(ns, &f);
+    char format[64];
+    if (f.metadata_bytes) {
+        /* The metadata would have to live in the PMR too, outside the scratch area. */
+        suite_skip(id, c->name, "nsid %u format %s carries separate metadata", ns->nsid,
+                   nvme_format_describe(&ns->identity, format, sizeof(format)));
+        return;
+    }
+    uint32_t block = f.block_bytes;
+    uint32_t blocks = ns_blocks_fitting(c, &f, PMR_SCRATCH_BYTES);
+    uint64_t bytes = (uint64_t)blocks * block;
     uint64_t source = LBA_AREA_PMR_DMA, target = LBA_AREA_PMR_DMA + blocks;
     uint64_t seed = fx->run_seed ^ 0xd3a;
     struct nvme_region staging, list, back;
-    struct nvme_region area = scratch(c);
+    struct nvme_region area = nvme_region_slice(&c->pmr.region, PMR_SCRATCH_OFFSET, bytes);
     struct tap_result r;
     tap_result_init(&r);
-    if (nvme_alloc(c, NVME_MEMORY_HOST, PMR_SCRATCH_BYTES, &staging) != 0 ||
+    if (nvme_alloc(c, NVME_MEMORY_HOST, bytes, &staging) != 0 ||
         nvme_alloc(c, NVME_MEMORY_HOST, PAGE_SIZE, &list) != 0) {
         nvme_fail(id, c, &r, "no DMA memory");
         return;
@@ -316,16 +327,15 @@ static void dma_target(const char *id, struct nvme_fixture *fx, struct nvme_cont
     region_fill_pattern(&staging, source, block, blocks, seed);
     /* The PRP list must not mix with PMR data in one command: it lives in host memory here,
      * which QEMU accepts for PMR data without CMSE (ordinary DMA to BAR4). */
-    int status = nvme_write(c, ns->nsid, source, blocks, &staging, NULL);
+    int status = ns_data_io(c, ns, NVME_IO_WRITE, source, blocks, &staging, NULL, seed);
     nvme_region_zero(&area);
     if (status == 0)
-        status = nvme_read(c, ns->nsid, source, blocks, &area, &list);
+        status = ns_data_io(c, ns, NVME_IO_READ, source, blocks, &area, &list, seed);
     if (status == 0)
-        status = nvme_write(c, ns->nsid, target, blocks, &area, &list);
+        status = ns_data_io(c, ns, NVME_IO_WRITE, target, blocks, &area, &list, seed);
     int back_status = -1;
-    if (status == 0 && nvme_alloc(c, NVME_MEMORY_HOST, PMR_SCRATCH_BYTES, &back) == 0) {
-        back_status = nvme_read(c, ns->nsid, target, blocks, &back, NULL);
-    }
+    if (status == 0 && nvme_alloc(c, NVME_MEMORY_HOST, bytes, &back) == 0)
+        back_status = ns_data_io(c, ns, NVME_IO_READ, target, blocks, &back, NULL, seed);
     struct pattern_mismatch m;
     bool bad = back_status == 0 && region_check_pattern(&back, source, block, blocks, seed, &m) != 0;
     nvme_free(c, &staging);

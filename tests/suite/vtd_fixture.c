@@ -174,6 +174,9 @@ static int build_contexts(const struct suite_context *ctx)
     struct vtd_unit *u = &state.unit;
     struct nvme_fixture *fx = nvme_fixture();
     const struct pci_inventory *inv = ctx->pci;
+    /* At most one binding per controller: sized from the fixture, never a fixed table. */
+    if (fx && fx->count && !(state.bindings = calloc(fx->count, sizeof(*state.bindings))))
+        return fail_setup("no heap", "for the NVMe domains' bindings");
     for (unsigned i = 0; fx && i < fx->count; i++) {
         struct nvme_controller *c = fx->controllers[i];
         if (!fx->attached[i])
@@ -212,13 +215,13 @@ static int build_contexts(const struct suite_context *ctx)
         state.identity_mapped++;
     }
     /* IOVAs must never land where a controller serves addresses itself, nor on MSIs. */
-    vtd_exclude(u, MSI_WINDOW, MSI_WINDOW_SIZE);
+    if (vtd_exclude(u, MSI_WINDOW, MSI_WINDOW_SIZE) != 0)
+        return fail_setup("IOVA exclusions", u->error);
     for (unsigned i = 0; fx && i < fx->count; i++) {
         struct nvme_controller *c = fx->controllers[i];
-        if (c->cmb.present)
-            vtd_exclude(u, c->cmb.window.bus, c->cmb.window.bytes);
-        if (c->pmr.present)
-            vtd_exclude(u, c->pmr.region.bus, c->pmr.region.bytes);
+        if ((c->cmb.present && vtd_exclude(u, c->cmb.window.bus, c->cmb.window.bytes) != 0) ||
+            (c->pmr.present && vtd_exclude(u, c->pmr.region.bus, c->pmr.region.bytes) != 0))
+            return fail_setup("IOVA exclusions", u->error);
     }
     return 0;
 }

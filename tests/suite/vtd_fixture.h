@@ -25,7 +25,7 @@ struct vtd_state {
      * over RAM and the RMRRs; NULL when pass-through is used instead. */
     struct vtd_domain *identity;
     uint64_t identity_bytes;
-    struct vtd_binding bindings[NVME_FIXTURE_MAX];
+    struct vtd_binding *bindings; /* one per NVMe source ID, for every controller in scope */
     unsigned binding_count;
     char why_not[200]; /* why translation is not on, for SKIPs and failures */
 };

@@ -215,6 +215,9 @@ static void nvme_translated_case(const struct suite_context *ctx, const char *id
         const unsigned *count;
     } tables[] = {
         {nvme_controller_test_cases, &nvme_controller_test_case_count},
+        {nvme_format_test_cases, &nvme_format_test_case_count},
+        {nvme_zns_test_cases, &nvme_zns_test_case_count},
+        {nvme_multipath_test_cases, &nvme_multipath_test_case_count},
         {nvme_cmb_test_cases, &nvme_cmb_test_case_count},
         {nvme_pmr_test_cases, &nvme_pmr_test_case_count},
         {nvme_bench_test_cases, &nvme_bench_test_case_count},
@@ -276,17 +279,44 @@ static void canary_free(struct canary *k)
         page_free(dma_pool(), k->physical, 1);
 }
 
+/* One page of `target`, as a command's data buffer: the probes aim the controller at
+ * addresses (IOVAs) on purpose, and the driver still sizes and checks the command. */
+static struct nvme_region probe_page(uint64_t target)
+{
+    return (struct nvme_region){NVME_MEMORY_HOST, 0, target, PAGE_SIZE};
+}
+
+/* Runs a one-page probe command of `opcode` at `target`; the metadata buffer, where the
+ * format has one, is the image's own. */
+static int probe(struct nvme_controller *c, uint8_t opcode, uint64_t target)
+{
+    struct nvme_fixture *fx = nvme_fixture();
+    const struct nvme_namespace *ns = nvme_test_namespace(fx, c, false);
+    if (!ns)
+        return -1;
+    struct ns_data_format f;
+    ns_data_format_for(ns, opcode, &f);
+    uint32_t blocks = ns_blocks_fitting(c, &f, PAGE_SIZE);
+    struct nvme_region page = probe_page(target), metadata = {0};
+    struct nvme_command cmd;
+    struct nvme_completion cpl;
+    if (!blocks) {
+        snprintf(c->error, sizeof(c->error), "a %u-byte data block does not fit a page probe",
+                 f.block_bytes);
+        return -1;
+    }
+    if (ns_data_prepare(c, ns, opcode, LBA_AREA_IO_VERIFY, blocks, &page, NULL, &metadata,
+                        &cmd) != 0)
+        return -1;
+    int status = nvme_submit_and_wait(c, &c->io, &cmd, &cpl);
+    nvme_free(c, &metadata);
+    return status;
+}
+
 /* A one-page Read: the controller writes one page of LBA data to `target`. */
 static int dma_write_probe(struct nvme_controller *c, uint64_t target)
 {
-    const struct nvme_namespace *ns = nvme_test_namespace(c);
-    if (!ns)
-        return -1;
-    struct nvme_command read = {
-        .opcode = NVME_IO_READ, .nsid = ns->nsid, .prp1 = target,
-        .cdw10 = LBA_AREA_IO_VERIFY, .cdw12 = PAGE_SIZE / ns->identity.block_bytes - 1};
-    struct nvme_completion cpl;
-    return nvme_submit_and_wait(c, &c->io, &read, &cpl);
+    return probe(c, NVME_IO_READ, target);
 }
 
 /* A one-page Compare: the controller reads one page at `source` (and writes
@@ -295,12 +325,7 @@ static int dma_write_probe(struct nvme_controller *c, uint64_t target)
 static bool dma_read_succeeds(struct vtd_state *s, struct nvme_controller *c, uint64_t source,
                               struct tap_result *r)
 {
-    const struct nvme_namespace *ns = nvme_test_namespace(c);
-    struct nvme_command compare = {
-        .opcode = NVME_IO_COMPARE, .nsid = ns->nsid, .prp1 = source,
-        .cdw10 = LBA_AREA_IO_VERIFY, .cdw12 = PAGE_SIZE / ns->identity.block_bytes - 1};
-    struct nvme_completion cpl;
-    int status = nvme_submit_and_wait(c, &c->io, &compare, &cpl);
+    int status = probe(c, NVME_IO_COMPARE, source);
     struct vtd_fault faults[MAX_FAULTS];
     unsigned n = vtd_collect_faults(&s->unit, faults, MAX_FAULTS);
     tap_yaml_add(r, "read_probe", "Compare from 0x%llx by %s: status %d, %u fault%s",
@@ -364,7 +389,7 @@ static unsigned isolation_subjects(const struct suite_context *ctx, struct vtd_s
         struct nvme_placement p = nvme_fixture_default_placement(fx, c);
         if (!c->started && nvme_start(c, &p) != 0)
             continue;
-        if (!nvme_test_namespace(c))
+        if (!nvme_test_namespace(fx, c, false))
             continue;
         out[n] = c;
         bindings[n++] = b;
@@ -392,7 +417,7 @@ static struct vtd_state *isolation_ready(const struct suite_context *ctx, const 
     struct vtd_state *s = enabled_or_report(ctx, id);
     if (!s)
         return NULL;
-    *have = isolation_subjects(ctx, s, cs, bs, NVME_FIXTURE_MAX);
+    *have = isolation_subjects(ctx, s, cs, bs, nvme_fixture_count());
     if (*have < want) {
         suite_skip(id, NULL, "needs %u NVMe controller%s with a namespace in the unit's scope "
                    "(have %u)", want, want == 1 ? "" : "s", *have);
@@ -407,8 +432,8 @@ static struct vtd_state *isolation_ready(const struct suite_context *ctx, const 
  * without translation the data would land in the canary. */
 static void unmapped_iova(const struct suite_context *ctx, const char *id)
 {
-    struct nvme_controller *cs[NVME_FIXTURE_MAX];
-    struct vtd_binding *bs[NVME_FIXTURE_MAX];
+    struct nvme_controller *cs[nvme_fixture_count() + 1];
+    struct vtd_binding *bs[nvme_fixture_count() + 1];
     unsigned have;
     struct vtd_state *s = isolation_ready(ctx, id, cs, bs, 1, &have);
     for (unsigned i = 0; s && i < have; i++) {
@@ -431,8 +456,8 @@ static void unmapped_iova(const struct suite_context *ctx, const char *id)
 
 static void read_only_mapping(const struct suite_context *ctx, const char *id)
 {
-    struct nvme_controller *cs[NVME_FIXTURE_MAX];
-    struct vtd_binding *bs[NVME_FIXTURE_MAX];
+    struct nvme_controller *cs[nvme_fixture_count() + 1];
+    struct vtd_binding *bs[nvme_fixture_count() + 1];
     unsigned have;
     struct vtd_state *s = isolation_ready(ctx, id, cs, bs, 1, &have);
     for (unsigned i = 0; s && i < have; i++) {
@@ -474,8 +499,8 @@ static void read_only_mapping(const struct suite_context *ctx, const char *id)
 static void stale_translation(const struct suite_context *ctx, const char *id,
                               enum vtd_invalidation how)
 {
-    struct nvme_controller *cs[NVME_FIXTURE_MAX];
-    struct vtd_binding *bs[NVME_FIXTURE_MAX];
+    struct nvme_controller *cs[nvme_fixture_count() + 1];
+    struct vtd_binding *bs[nvme_fixture_count() + 1];
     unsigned have;
     struct vtd_state *s = isolation_ready(ctx, id, cs, bs, 1, &have);
     if (!s)
@@ -539,8 +564,8 @@ static void stale_queued(const struct suite_context *ctx, const char *id)
 /* B uses an IOVA that is mapped only in A's domain: B must fault, A's page stay as it was. */
 static void other_domain(const struct suite_context *ctx, const char *id)
 {
-    struct nvme_controller *cs[NVME_FIXTURE_MAX];
-    struct vtd_binding *bs[NVME_FIXTURE_MAX];
+    struct nvme_controller *cs[nvme_fixture_count() + 1];
+    struct vtd_binding *bs[nvme_fixture_count() + 1];
     unsigned have;
     struct vtd_state *s = isolation_ready(ctx, id, cs, bs, 2, &have);
     if (!s)
@@ -586,8 +611,8 @@ static void other_domain(const struct suite_context *ctx, const char *id)
  * controller for a moment and have it write a page by physical address. */
 static void others_reach_ram(const struct suite_context *ctx, const char *id)
 {
-    struct nvme_controller *cs[NVME_FIXTURE_MAX];
-    struct vtd_binding *bs[NVME_FIXTURE_MAX];
+    struct nvme_controller *cs[nvme_fixture_count() + 1];
+    struct vtd_binding *bs[nvme_fixture_count() + 1];
     unsigned have;
     struct vtd_state *s = isolation_ready(ctx, id, cs, bs, 1, &have);
     if (!s)
@@ -637,8 +662,8 @@ static void others_reach_ram(const struct suite_context *ctx, const char *id)
 /* A's CMB to B through IOVAs in B's domain mapped onto A's BAR: peer-to-peer under translation. */
 static void peer_to_peer(const struct suite_context *ctx, const char *id)
 {
-    struct nvme_controller *cs[NVME_FIXTURE_MAX];
-    struct vtd_binding *bs[NVME_FIXTURE_MAX];
+    struct nvme_controller *cs[nvme_fixture_count() + 1];
+    struct vtd_binding *bs[nvme_fixture_count() + 1];
     unsigned have;
     struct vtd_state *s = isolation_ready(ctx, id, cs, bs, 2, &have);
     if (!s)
@@ -667,33 +692,47 @@ static void peer_to_peer(const struct suite_context *ctx, const char *id)
                                                                         : 12 + 9 * s->unit.levels);
         return;
     }
-    const struct nvme_namespace *ns_a = nvme_test_namespace(ca), *ns_b = nvme_test_namespace(cb);
-    uint32_t block = ns_a->identity.block_bytes;
-    const uint32_t bytes = 16u * 1024;
+    const struct nvme_namespace *ns_a = nvme_test_namespace(fx, ca, false);
+    const struct nvme_namespace *ns_b = nvme_test_namespace(fx, cb, true);
+    struct ns_data_format fa, fb;
+    ns_data_format(ns_a, &fa);
+    ns_data_format(ns_b, &fb);
+    uint32_t block = fa.block_bytes;
+    uint32_t blocks = ns_blocks_fitting(ca, &fa, 16u * 1024);
+    const uint32_t bytes = blocks * block;
     struct nvme_region reference, in_a, list_a, back;
     struct tap_result r;
     tap_result_init(&r);
-    if (ns_b->identity.block_bytes != block || nvme_alloc(ca, NVME_MEMORY_HOST, bytes, &reference) != 0) {
-        suite_skip(id, ca->name, "block sizes differ or no DMA memory");
+    if (!ns_b || fb.block_bytes != block || fa.metadata_bytes || fb.metadata_bytes ||
+        ns_blocks_fitting(cb, &fb, bytes) != blocks) {
+        suite_skip(id, ca->name, "the two namespaces' formats differ or carry separate metadata");
         return;
     }
-    int status = nvme_read(ca, ns_a->nsid, LBA_AREA_CMB, bytes / block, &reference, NULL);
+    if (nvme_alloc(ca, NVME_MEMORY_HOST, bytes, &reference) != 0) {
+        suite_skip(id, ca->name, "no DMA memory");
+        return;
+    }
+    int status = ns_data_io(ca, ns_a, NVME_IO_READ, LBA_AREA_CMB, blocks, &reference, NULL,
+                            fx->run_seed);
     if (status == 0 && (nvme_alloc(ca, NVME_MEMORY_CMB, bytes, &in_a) != 0 ||
                         nvme_alloc(ca, NVME_MEMORY_CMB, PAGE_SIZE, &list_a) != 0))
         status = -1;
     if (status == 0)
-        status = nvme_read(ca, ns_a->nsid, LBA_AREA_CMB, bytes / block, &in_a, &list_a);
+        status = ns_data_io(ca, ns_a, NVME_IO_READ, LBA_AREA_CMB, blocks, &in_a, &list_a,
+                            fx->run_seed);
     uint64_t iova = status == 0 ? vtd_map(bs[b]->domain, in_a.cpu, bytes,
                                           VTD_PTE_READ | VTD_PTE_WRITE) : 0;
     struct nvme_region through_iommu = in_a;
     through_iommu.bus = iova;
     if (iova)
-        status = nvme_write(cb, ns_b->nsid, LBA_AREA_COPY, bytes / block, &through_iommu, NULL);
+        status = ns_data_io(cb, ns_b, NVME_IO_WRITE, LBA_AREA_COPY, blocks, &through_iommu, NULL,
+                            fx->run_seed);
     else
         status = -1;
     int back_status = -1;
     if (status == 0 && nvme_alloc(cb, NVME_MEMORY_HOST, bytes, &back) == 0)
-        back_status = nvme_read(cb, ns_b->nsid, LBA_AREA_COPY, bytes / block, &back, NULL);
+        back_status = ns_data_io(cb, ns_b, NVME_IO_READ, LBA_AREA_COPY, blocks, &back, NULL,
+                                 fx->run_seed);
     int64_t differs = back_status == 0 ? region_compare(&reference, &back, bytes) : -1;
     tap_yaml_add(&r, "path", "%s CMB 0x%llx -> IOVA 0x%llx in %s's domain %u",
                  ca->name, (unsigned long long)in_a.cpu, (unsigned long long)iova, cb->name,

@@ -1,0 +1,124 @@
+/* Shared namespaces: two controllers of one subsystem (same NQN, different CNTLID) see the same blocks; written through one, read through the other. */
+#include <stdio.h>
+#include <string.h>
+
+#include "tests/suite/nvme_data.h"
+#include "tests/suite/nvme_fixture.h"
+
+#define MULTIPATH_SLOT 4u /* in the format area, after the format cases' slots */
+
+struct path {
+    struct nvme_controller *c;
+    const struct nvme_namespace *ns;
+};
+
+/* Finds A (writable) and B: one subsystem, different controller IDs, one shared NSID. */
+static bool find_paths(struct nvme_fixture *fx, struct path *a, struct path *b)
+{
+    for (unsigned i = 0; i < fx->count; i++) {
+        struct nvme_controller *ci = fx->controllers[i];
+        if (!fx->attached[i] || !ci->started || !ci->identity.subsystem_nqn[0])
+            continue;
+        for (unsigned k = 0; k < ci->namespace_count; k++) {
+            const struct nvme_namespace *ns = &ci->namespaces[k];
+            char why[160];
+            if (!(ns->identity.multipath & 1) || ns->csi != NVME_CSI_NVM ||
+                ns_data_refusal(fx, ci, ns, true, why, sizeof(why)))
+                continue;
+            for (unsigned j = 0; j < fx->count; j++) {
+                struct nvme_controller *cj = fx->controllers[j];
+                if (j == i || !fx->attached[j] || !cj->started ||
+                    strcmp(cj->identity.subsystem_nqn, ci->identity.subsystem_nqn) != 0 ||
+                    cj->identity.controller_id == ci->identity.controller_id)
+                    continue;
+                const struct nvme_namespace *other = nvme_namespace_by_nsid(cj, ns->nsid);
+                if (other && other->usable && ns_data_refusal(fx, cj, other, false, why, sizeof(why)) == NULL) {
+                    *a = (struct path){ci, ns};
+                    *b = (struct path){cj, other};
+                    return true;
+                }
+            }
+        }
+    }
+    return false;
+}
+
+static void shared_namespace(const struct suite_context *ctx, const char *id)
+{
+    (void)ctx;
+    struct nvme_fixture *fx = nvme_fixture();
+    for (unsigned i = 0; fx && i < fx->count; i++) {
+        struct nvme_placement p = nvme_fixture_host_placement();
+        if (fx->attached[i])
+            nvme_fixture_start(fx->controllers[i], &p);
+    }
+    struct path a, b;
+    if (!fx || !find_paths(fx, &a, &b)) {
+        suite_skip(id, NULL, "no namespace with NMIC bit 0 that two controllers of one subsystem "
+                   "(same SUBNQN, different CNTLID) both show, writable through one of them");
+        return;
+    }
+    struct nvme_target ta = {.c = a.c, .nsid = a.ns->nsid};
+    snprintf(ta.device, sizeof(ta.device), "%s nsid %u", a.c->name, a.ns->nsid);
+    struct tap_result r;
+    tap_result_init(&r);
+    tap_yaml_add(&r, "subnqn", "\"%s\"", a.c->identity.subsystem_nqn);
+    tap_yaml_add(&r, "writer", "%s cntlid %u", a.c->name, a.c->identity.controller_id);
+    tap_yaml_add(&r, "reader", "%s cntlid %u", b.c->name, b.c->identity.controller_id);
+    tap_yaml_add(&r, "nmic", "0x%02x", a.ns->identity.multipath);
+    if (a.ns->identity.size_blocks != b.ns->identity.size_blocks ||
+        a.ns->identity.block_bytes != b.ns->identity.block_bytes) {
+        nvme_target_fail(id, &ta, &r, "the two controllers describe nsid %u differently",
+                         a.ns->nsid);
+        return;
+    }
+    struct ns_data_format f;
+    ns_data_format(a.ns, &f);
+    uint32_t blocks = ns_blocks_fitting(a.c, &f, 16u * 1024);
+    if (ns_blocks_fitting(b.c, &f, 16u * 1024) < blocks)
+        blocks = ns_blocks_fitting(b.c, &f, 16u * 1024);
+    uint64_t lba = LBA_AREA_FORMAT + MULTIPATH_SLOT * LBA_AREA_FORMAT_SLOT;
+    uint64_t seed = fx->run_seed ^ 0x5a5;
+    struct nvme_region out, in;
+    if (nvme_alloc(a.c, NVME_MEMORY_HOST, (uint64_t)blocks * f.block_bytes, &out) != 0) {
+        nvme_target_fail(id, &ta, &r, "no DMA memory");
+        return;
+    }
+    if (nvme_alloc(b.c, NVME_MEMORY_HOST, (uint64_t)blocks * f.block_bytes, &in) != 0) {
+        nvme_free(a.c, &out);
+        nvme_target_fail(id, &ta, &r, "no DMA memory");
+        return;
+    }
+    region_fill_pattern(&out, lba, f.block_bytes, blocks, seed);
+    int status = ns_data_io(a.c, a.ns, NVME_IO_WRITE, lba, blocks, &out, NULL, seed);
+    if (status == 0)
+        status = nvme_flush(a.c, a.ns->nsid);
+    int read_status = status == 0 ? ns_data_io(b.c, b.ns, NVME_IO_READ, lba, blocks, &in, NULL,
+                                               seed) : -1;
+    struct pattern_mismatch m;
+    bool bad = read_status == 0 && region_check_pattern(&in, lba, f.block_bytes, blocks, seed, &m);
+    nvme_free(a.c, &out);
+    nvme_free(b.c, &in);
+    tap_yaml_add(&r, "lbas", "%llu-%llu", (unsigned long long)lba,
+                 (unsigned long long)(lba + blocks));
+    if (status != 0 || read_status != 0 || bad) {
+        if (bad)
+            yaml_add_mismatch(&r, &m);
+        nvme_target_fail(id, &ta, &r, status ? "write through %s failed"
+                                      : read_status ? "read through %s failed"
+                                                    : "%s read other data than was written",
+                         status ? a.c->name : b.c->name);
+        return;
+    }
+    r.outcome = TAP_PASS;
+    snprintf(r.description, sizeof(r.description), "%u blocks written through %s (CNTLID %u), "
+             "read back through %s (CNTLID %u)", blocks, a.c->name, a.c->identity.controller_id,
+             b.c->name, b.c->identity.controller_id);
+    tap_report(id, ta.device, &r);
+}
+
+const struct test_case nvme_multipath_test_cases[] = {
+    {"nvme.multipath.shared_namespace", shared_namespace},
+};
+const unsigned nvme_multipath_test_case_count =
+    sizeof(nvme_multipath_test_cases) / sizeof(nvme_multipath_test_cases[0]);
