@@ -36,6 +36,10 @@ NEWLIB_LIBC  := $(NEWLIB_CACHE)/lib/libc.a
 # PMR_SHARE, LEGACY_CMB) reach image/qemu.sh as they are: make exports command-line
 # variables itself, and leaving unset ones unset matters (an empty PMR_SIZE means no PMR).
 
+# The namespaces `make bench` compares: 512 B and 4 KiB blocks, each without and with PI.
+BENCH_FORMATS := 0:1:64M 0:2:65M:logical_block_size=4096,physical_block_size=4096 \
+	0:3:64M:ms=8,pi=1 0:4:65M:logical_block_size=4096,physical_block_size=4096,ms=8,pi=1
+
 .PHONY: all deps run test test-host test-qemu usb bench clean
 .DELETE_ON_ERROR:
 
@@ -98,6 +102,13 @@ bench: $(BUILD)/nvmetal.efi $(BUILD)/noop.efi
 	@STATE_DIR=$(BUILD)/bench/state SERIAL_ECHO=no SERIAL_LOG=$(BUILD)/bench/in-image.log \
 		bash image/qemu.sh --efi $(BUILD)/nvmetal.efi --cfg image/bench.cfg >/dev/null 2>&1; \
 		status=$$?; tr -d '\r' < $(BUILD)/bench/in-image.log | grep -E '^# bench |^not ok|^Bail'; \
+		[ $$status -eq 0 ] || exit $$status
+	@echo "in-image figures by LBA format (512 B, 4 KiB, PI type 1 on each; untranslated):"
+	@rm -rf $(BUILD)/bench/formats
+	@STATE_DIR=$(BUILD)/bench/formats SERIAL_ECHO=no SERIAL_LOG=$(BUILD)/bench/formats.log IOMMU=none \
+		NVME_DRIVE_COUNT=1 PMR_SIZE=0 NVME_NS="$(BENCH_FORMATS)" \
+		bash image/qemu.sh --efi $(BUILD)/nvmetal.efi --cfg image/bench.cfg >/dev/null 2>&1; \
+		status=$$?; tr -d '\r' < $(BUILD)/bench/formats.log | grep -E '^# bench .*_iops=|^not ok|^Bail'; \
 		exit $$status
 
 clean:

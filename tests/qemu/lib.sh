@@ -1149,3 +1149,202 @@ expect_dma_inside() {
 ns_point_lines() {
 	grep -E -- "^(not )?ok [0-9]+ - ${2//./\\.}: ${3//./\\.}(/[A-Za-z0-9_.-]+)? nsid $4([: ]|$)" "$1" || true
 }
+
+# point_yaml TAP ID WHERE KEY: the value of KEY in the YAML block of test point ID on WHERE
+# (exactly: "00:02.0", "00:02.0 nsid 3", "00:02.0/vtd nsid 3"); empty when absent. The
+# first such point counts; quotes around a value are removed.
+point_yaml() {
+	awk -v id="$2" -v where="$3" -v key="$4" '
+	  /^(not )?ok [0-9]+ - / {
+	    if (inside) exit
+	    line = $0; sub(/^(not )?ok [0-9]+ - /, "", line)
+	    head = id ": " where
+	    if (substr(line, 1, length(head)) == head &&
+	        (length(line) == length(head) || substr(line, length(head) + 1, 1) == " ")) inside = 1
+	    next
+	  }
+	  inside && /^  \.\.\.$/ { exit }
+	  inside && index($0, "  " key ": ") == 1 {
+	    v = substr($0, length(key) + 5); gsub(/^"|"$/, "", v); print v; exit
+	  }' "$1"
+}
+
+# expect_yaml WHAT TAP ID WHERE KEY WANT: point_yaml equals WANT.
+expect_yaml() {
+	local got
+	got=$(point_yaml "$2" "$3" "$4" "$5")
+	if [[ -n $got && $got == "$6" ]]; then ok "$1 ($5: $got)"; else not_ok "$1" "$3 on $4: $5 is '${got:-absent}', want '$6'"; fi
+}
+
+# ---- many controllers, subsystems, sparse namespaces (nvme-many, nvme-subsys, nvme-sparse-nsid) ----
+
+# serial_has FILE ERE: some line of the COM1 log FILE (\r removed) matches ERE.
+serial_has() { grep -Eq -- "$2" <(tr -d '\r' 2>/dev/null <"$1"); }
+
+# boot_qmp_when NAME ERE KNOB=VALUE... [-- RUNNER_ARGS...]: boot with QMP and
+# isa-debug-exit; once COM1 shows a line matching ERE (pick one printed after
+# the firmware placed bridges, bus numbers and BARs and after the image sized
+# them, e.g. its last pci.* point), save query-pci to $WORK/NAME.qmp.json while
+# the image goes on, then wait for the run to end by itself.  For machines with
+# bridges whose bus numbers only the firmware assigns, with the exit code kept.
+# Sets BOOT_RC (the image's verdict code), BOOT_SECONDS and QMP_OK (yes/no).
+boot_qmp_when() {
+	local name=$1 ere=$2 sock=$SOCKDIR/$1.qmp
+	shift 2
+	BOOT_NAME=$name
+	QMP_OK=no
+	boot_start "$name" QMP="$sock" "$@"
+	if ! wait_for "${BOOT_TIMEOUT:-100}" serial_has "$WORK/$name.serial" "$ere"; then
+		not_ok "COM1 showed /$ere/, the moment to read query-pci" "not in ${WORK#"$REPO"/}/$name.serial"
+	elif ! wait_for 10 test -S "$sock"; then
+		not_ok "QMP socket appeared" "$sock missing"
+	elif qmp "$sock" '{"execute":"query-pci"}' >"$WORK/$name.qmp.json" &&
+		jq -e '.return | length > 0' "$WORK/$name.qmp.json" >/dev/null 2>&1; then
+		# shellcheck disable=SC2034 # read by the scenarios
+		QMP_OK=yes
+	else
+		not_ok "query-pci over QMP answered while the image ran (after /$ere/)" "see ${WORK#"$REPO"/}/$name.qmp.json"
+	fi
+	boot_wait
+	note "boot $name: runner exit $BOOT_RC after ${BOOT_SECONDS}s"
+}
+
+# qmp_nvme_parents JSON: "qdev_id BB:DD.F PARENT" of each NVMe function in
+# query-pci, PARENT the qdev_id of the bridge it sits behind (pcie.0 on the
+# root complex), in qdev_id order.
+qmp_nvme_parents() {
+	jq -r '
+	  def devs($p): .devices[]? | ({dev: ., parent: $p}), (. as $d | .pci_bridge // empty | devs($d.qdev_id));
+	  .return[] | devs("pcie.0") | select(.dev.class_info.class == 264) |
+	  "\(.dev.qdev_id) \(.dev.bus) \(.dev.slot) \(.dev.function) \(.parent)"' "$1" | sort -V |
+		while read -r id b d f p; do printf '%s %02x:%02x.%x %s\n' "$id" "$b" "$d" "$f" "$p"; done
+}
+
+# qmp_unmapped_bars JSON: "BB:DD.F BARn" of every BAR (index 0-5) that
+# query-pci shows without an address (the firmware did not assign it).
+qmp_unmapped_bars() {
+	jq -r '
+	  def devs: .devices[]? | ., (.pci_bridge // empty | devs);
+	  .return[] | devs | . as $d | .regions[]? | select(.bar < 6) |
+	  select(.address < 0 or .address >= 9223372036854775807) |
+	  "\($d.bus) \($d.slot) \($d.function) \(.bar)"' "$1" |
+		while read -r b d f i; do printf '%02x:%02x.%x BAR%s\n' "$b" "$d" "$f" "$i"; done
+}
+
+# point_yaml_text TAP ID WHERE KEY: point_yaml, with the quotes the image
+# writes inside a string value removed (serial: "\"nvmetal-0\"" -> nvmetal-0).
+point_yaml_text() {
+	local v
+	v=$(point_yaml "$@")
+	v=${v//\\\"/}
+	printf '%s\n' "$v"
+}
+
+# ns_lines_at TAP ID WHERE NSID: the test point lines of ID on exactly WHERE
+# (BB:DD.F, or BB:DD.F/PASS) for namespace NSID.
+ns_lines_at() {
+	grep -E -- "^(not )?ok [0-9]+ - ${2//./\\.}: ${3//./\\.} nsid $4([: ]|$)" "$1" || true
+}
+
+# expect_points_pass_at TAP "WHERE..." ID...: one assertion per ID: on each
+# WHERE exactly (BB:DD.F or BB:DD.F/PASS) ID is reported once, ok, not a SKIP
+# or TODO.  ID@NSID: the point for namespace NSID there.
+expect_points_pass_at() {
+	local tap=$1 wheres=$2 id nsid where lines
+	shift 2
+	for id in "$@"; do
+		local -a misses=()
+		nsid=''
+		[[ $id == *@* ]] && nsid=${id#*@} id=${id%@*}
+		for where in $wheres; do
+			if [[ -n $nsid ]]; then lines=$(ns_lines_at "$tap" "$id" "$where" "$nsid"); else lines=$(point_lines "$tap" "$id" "$where"); fi
+			if [[ -z $lines ]]; then
+				misses+=("$where: not reported")
+			elif [[ $(grep -c . <<<"$lines") -ne 1 ]]; then
+				misses+=("$where: reported $(grep -c . <<<"$lines") times")
+			elif [[ $lines != ok\ * || $lines =~ \#\ (SKIP|TODO) ]]; then
+				misses+=("${lines:0:140}")
+			fi
+		done
+		if ((${#misses[@]} == 0)); then
+			ok "$id${nsid:+ nsid $nsid} passed once on each of: $wheres"
+		else
+			not_ok "$id${nsid:+ nsid $nsid} passed once on each of: $wheres" "$(printf '%s | ' "${misses[@]}")"
+		fi
+	done
+}
+
+# yaml_lbas TAP ID WHERE: "FIRST END" from the half-open "lbas: FIRST-END" in
+# the YAML block of ID on WHERE ("BDF nsid N"); fails when absent or empty.
+yaml_lbas() {
+	local v
+	v=$(point_yaml "$1" "$2" "$3" lbas)
+	[[ $v =~ ^([0-9]+)-([0-9]+)$ ]] && ((BASH_REMATCH[2] > BASH_REMATCH[1])) || return 1
+	echo "${BASH_REMATCH[1]} ${BASH_REMATCH[2]}"
+}
+
+# expect_verify_blocks TAP WHERE IMG [BS]: nvme.io.verify on WHERE ("BDF nsid
+# N") names its LBAs in its YAML, and IMG (BS bytes a block, default 512)
+# holds pattern blocks of their own LBA at every one of them.
+expect_verify_blocks() {
+	local first end
+	if read -r first end < <(yaml_lbas "$1" nvme.io.verify "$2"); then
+		NVME_ORACLE_BS=${4:-512} expect_oracle \
+			"$(basename -- "$3"): the blocks nvme.io.verify on $2 names (lbas $first-$end) are pattern blocks of their own LBA" \
+			blocks "$3" "$first" "$((end - first))"
+	else
+		not_ok "nvme.io.verify on $2 names its LBAs (YAML lbas: FIRST-END)" \
+			"lbas: '$(point_yaml "$1" nvme.io.verify "$2" lbas)'"
+	fi
+}
+
+# rw_blocks SUM ID WHERE OP [NSID]: "COUNT BLOCKS FIRST END" of QEMU's Reads
+# or Writes (OP read|write) while test point ID ran on WHERE (with NSID: the
+# point that names namespace NSID): commands, blocks moved, lowest LBA, end
+# of the highest run (FIRST -1 when there was none).
+rw_blocks() {
+	awk -v id="$2" -v w="$3" -v op="$4" -v ns="${5:-}" '
+	  $1 == "point" && $3 == id && $4 == w && (ns == "" || $6 == "nsid=" ns) { mine[$2] = 1 }
+	  $1 == "ev" && ($2 in mine) && $3 == id && $4 == w && $5 == "rw" && $6 == op {
+	    l = $7; sub(/^lba=/, "", l); k = $8; sub(/^nlb=/, "", k)
+	    n++; b += k; if (n == 1 || l + 0 < lo) lo = l + 0; if (l + k > hi) hi = l + k
+	  }
+	  END { print n + 0, b + 0, (n ? lo : -1), hi + 0 }' "$1"
+}
+
+# expect_written WHAT IMG AREA...: nothing in IMG (blocks of NVME_ORACLE_BS
+# bytes) is written outside the half-open LBA ranges AREA, and something is
+# (an image no run wrote fails too).
+expect_written() {
+	local what=$1 out rc=0
+	shift
+	out=$(oracle written "$@" 2>&1) || rc=$?
+	if ((rc == 0)) && [[ $out != 'written: nothing'* ]]; then ok "$what: $out"; else not_ok "$what" "$out"; fi
+}
+
+# rw_sids SUM ID WHERE: "OP LBA NLB SID" for each Read or Write QEMU executed
+# while test point ID ran on WHERE; SID is the requester ID the IOMMU
+# translated the page of that command's PRP1 for (its first translation of
+# that IOVA page after the command), "-" when there was none (no IOMMU).  The
+# reduced trace names no device for an NVMe command: under VT-d the IOVA and
+# its translation say which controller moved the data.
+rw_sids() {
+	awk -v id="$2" -v w="$3" '
+	  function hex(s,   i, n) {
+	    n = 0; s = tolower(s); sub(/^0x/, "", s)
+	    for (i = 1; i <= length(s); i++) n = n * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+	    return n
+	  }
+	  function val(k,   i) {
+	    for (i = 6; i <= NF; i++) if (index($i, k "=") == 1) return substr($i, length(k) + 2)
+	    return ""
+	  }
+	  $1 != "ev" || $3 != id || $4 != w { next }
+	  $5 == "rw" { n++; op[n] = $6; lba[n] = val("lba"); nlb[n] = val("nlb"); page[n] = -1; sid[n] = "-"; cur = n; next }
+	  $5 == "map_prp" && cur && page[cur] < 0 { p = hex(val("prp1")); page[cur] = p - p % 4096; next }
+	  $5 == "translate" {
+	    iv = hex(val("iova")); iv -= iv % 4096
+	    for (k = 1; k <= n; k++) if (sid[k] == "-" && page[k] >= 0 && page[k] == iv) sid[k] = val("sid")
+	  }
+	  END { for (k = 1; k <= n; k++) print op[k], lba[k], nlb[k], sid[k] }' "$1"
+}

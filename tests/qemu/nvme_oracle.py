@@ -24,7 +24,10 @@ Subcommands (each prints its findings; exit 0 = the check held, 1 = it did not,
                                               entry's run, a metadata pointer)
         map_prp prp1=0x.. len=N trans_len=N prp2=0x.. num_prps=N win=
                                               a command's PRPs (win: of prp1)
-      (QEMU 7.2 has no pci_nvme_map_mdata event.)  With
+      (QEMU 7.2 has no pci_nvme_map_mdata event.)  Commands:
+        admin_cmd sqid=N opc=0x..              every admin command QEMU took
+        io_cmd sqid=N opc=0x.. nsid=K          every I/O command, its namespace
+      With
       memory_region_ops_read traced, reads of a BAR by a device rather than
       the CPU (cpu -1: peer-to-peer DMA) become "dma_read addr= bytes= win="
       lines, one per contiguous run.
@@ -810,22 +813,18 @@ def cmd_trace(args):
                 if mm:
                     a = int(mm.group(1), 16)
                     emit("asq", "addr=0x%x win=%s" % (a, window(a)))
-            elif ev == "pci_nvme_map_addr":
+            elif ev in ("pci_nvme_map_addr", "pci_nvme_map_addr_cmb"):
                 mm = re.search(r"addr 0x([0-9a-f]+) len (\d+)", rest)
                 if mm:
                     a = int(mm.group(1), 16)
-                    emit("map_addr", "addr=0x%x len=%s win=%s" % (a, mm.group(2), window(a)))
+                    emit("map_addr" if ev == "pci_nvme_map_addr" else "cmb_map",
+                         "addr=0x%x len=%s win=%s" % (a, mm.group(2), window(a)))
             elif ev == "pci_nvme_map_prp":
                 mm = re.search(r"trans_len (\d+) len (\d+) prp1 0x([0-9a-f]+) prp2 0x([0-9a-f]+) num_prps (\d+)", rest)
                 if mm:
                     a, b = int(mm.group(3), 16), int(mm.group(4), 16)
                     emit("map_prp", "prp1=0x%x len=%s trans_len=%s prp2=0x%x num_prps=%s win=%s" %
                          (a, mm.group(2), mm.group(1), b, mm.group(5), window(a)))
-            elif ev == "pci_nvme_map_addr_cmb":
-                mm = re.search(r"addr 0x([0-9a-f]+) len (\d+)", rest)
-                if mm:
-                    a = int(mm.group(1), 16)
-                    emit("cmb_map", "addr=0x%x len=%s win=%s" % (a, mm.group(2), window(a)))
             elif ev == "pci_nvme_mmio_write":
                 mm = re.search(r"addr 0x([0-9a-f]+) data 0x([0-9a-f]+) size (\d+)", rest)
                 if mm:
@@ -846,7 +845,11 @@ def cmd_trace(args):
             elif ev in ("pci_nvme_io_cmd", "pci_nvme_admin_cmd"):
                 mm = re.search(r"sqid (\d+) opc 0x([0-9a-f]+)", rest)
                 if mm:
-                    emit(ev[len("pci_nvme_"):], "sqid=%s opc=0x%x" % (mm.group(1), int(mm.group(2), 16)))
+                    text = "sqid=%s opc=0x%x" % (mm.group(1), int(mm.group(2), 16))
+                    ns = re.search(r"nsid 0x([0-9a-f]+)", rest)
+                    if ev == "pci_nvme_io_cmd" and ns:
+                        text += " nsid=%d" % int(ns.group(1), 16)
+                    emit(ev[len("pci_nvme_"):], text)
             elif ev.startswith("pci_nvme_err_") or ev.startswith("pci_nvme_ub_"):
                 emit("err", "%s %s" % (ev, " ".join(rest.split())))
             elif ev.startswith("vtd_"):

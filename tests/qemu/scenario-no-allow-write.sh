@@ -73,7 +73,7 @@ if oracle trace "$trace" >"$sum" && grep -q '^point ' "$sum"; then
 	# Management 0x09, Copy 0x19; admin: Namespace Management 0x0d, Format
 	# NVM 0x80, Sanitize 0x84.
 	expect_no_grep "QEMU executed no Write, Write Zeroes/Uncorrectable, DSM or Copy command" \
-		' (rw write |io_cmd sqid=[0-9]+ opc=0x(1|4|8|9|19)$)' "$sum"
+		' (rw write |io_cmd sqid=[0-9]+ opc=0x(1|4|8|9|19)( nsid=[0-9]+)?$)' "$sum"
 	expect_no_grep "QEMU executed no Format NVM, Sanitize or Namespace Management command" \
 		' admin_cmd sqid=[0-9]+ opc=0x(d|80|84)$' "$sum"
 else

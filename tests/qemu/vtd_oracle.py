@@ -43,12 +43,12 @@ import re
 import sys
 
 # The image's IOVA layout (drivers/vtd/vtd.h VTD_IOVA_BASE, VTD_IOVA_SPAN,
-# VTD_MAX_DOMAINS): domain i's IOVAs start at 64 GiB + 32 GiB * i; at most 8
-# domains.  (An NVMe domain also maps RMRRs 1:1: QEMU's DMAR has none, so any
+# VTD_MAX_DOMAINS): domain i's IOVAs start at 64 GiB + 32 GiB * i; at most 64
+# domains (fewer where the unit's address width ends first).  (An NVMe domain also maps RMRRs 1:1: QEMU's DMAR has none, so any
 # identity translation here is a bug.)
 IOVA_BASE = 0x1000000000
 IOVA_SLOT = 0x800000000
-IOVA_SLOTS = 8
+IOVA_SLOTS = 64
 PAGE = ~0xFFF
 
 # The image's fault text: "SID 00:02.0 write of 0x1c640000: reason 0x05 ..."

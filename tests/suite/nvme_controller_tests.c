@@ -51,20 +51,18 @@ static void identify_controller(const char *id, struct nvme_fixture *fx, struct 
     }
     tap_diag("nvme %s SN \"%s\" MN \"%s\" FR \"%s\" CNTLID %u VER 0x%08x", c->name, idn->serial,
              idn->model, idn->firmware, idn->controller_id, idn->version);
-    tap_yaml_add(&r, "serial", "\"%s\"", idn->serial);
+    tap_yaml_add(&r, "serial", "%s", idn->serial);
     tap_yaml_add(&r, "cntlid", "%u", idn->controller_id);
-    tap_yaml_add(&r, "subnqn", "\"%s\"", idn->subsystem_nqn);
+    tap_yaml_add(&r, "subnqn", "%s", idn->subsystem_nqn);
     tap_yaml_add(&r, "cmic", "0x%02x", idn->multipath);
     tap_yaml_add(&r, "mdts", "%u", idn->mdts);
     tap_yaml_add(&r, "max_transfer_bytes", "%u", nvme_max_transfer_bytes(c));
     tap_yaml_add(&r, "nn", "%u", idn->namespace_count);
     tap_yaml_add(&r, "oncs", "0x%04x", idn->oncs);
     tap_yaml_add(&r, "cc_css", "%u", c->io_command_sets ? 6 : 0);
-    r.outcome = TAP_PASS;
-    snprintf(r.description, sizeof(r.description), "SN %s, MDTS %u (%u KiB per command), NN %u, "
+    suite_pass_with(id, c->name, &r, "SN %s, MDTS %u (%u KiB per command), NN %u, "
              "VID matches PCI", idn->serial, idn->mdts, nvme_max_transfer_bytes(c) / 1024,
              idn->namespace_count);
-    tap_report(id, c->name, &r);
 }
 
 /* One point per active namespace: its Identify answer decodes, or the point says why not. */
@@ -91,10 +89,8 @@ static void identify_namespace(const char *id, struct nvme_fixture *fx, struct n
     if (ns->csi == NVME_CSI_ZONED)
         tap_yaml_add(&r, "zone_size_blocks", "%llu", (unsigned long long)ns->zoned.zone_size_blocks);
     tap_yaml_add(&r, "list", "%s", t->c->namespace_list_fallback ? "1..NN" : "CNS 02h");
-    r.outcome = TAP_PASS;
-    snprintf(r.description, sizeof(r.description), "%llu blocks of %s%s", (unsigned long long)n->size_blocks,
+    suite_pass_with(id, t->device, &r, "%llu blocks of %s%s", (unsigned long long)n->size_blocks,
              format, ns->csi == NVME_CSI_ZONED ? ", zoned" : "");
-    tap_report(id, t->device, &r);
 }
 
 static void run_identify_namespaces(const struct suite_context *ctx, const char *id)
@@ -250,10 +246,8 @@ static void io_verify(const char *id, struct nvme_fixture *fx, struct nvme_targe
         nvme_target_fail(id, t, &r, "no transfer shape can be formed");
         return;
     }
-    r.outcome = TAP_PASS;
-    snprintf(r.description, sizeof(r.description), "%u transfer shapes written, read back and "
+    suite_pass_with(id, t->device, &r, "%u transfer shapes written, read back and "
              "matched", done);
-    tap_report(id, t->device, &r);
 }
 
 static void io_flush(const char *id, struct nvme_fixture *fx, struct nvme_target *t)

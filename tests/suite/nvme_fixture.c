@@ -184,23 +184,36 @@ void nvme_target_fail(const char *id, struct nvme_target *t, struct tap_result *
     va_end(args);
 }
 
+/* The fixture, or a SKIP of `id` (and NULL) when there is no controller at all. */
+static struct nvme_fixture *fixture_or_skip(const char *id)
+{
+    struct nvme_fixture *fx = nvme_fixture();
+    if (fx && fx->count)
+        return fx;
+    suite_skip(id, NULL, "no NVMe controller (class 01:08:02) found");
+    return NULL;
+}
+
+/* Controller i is usable, or `id` fails on it with the attach error. */
+static bool attached_or_fail(const char *id, struct nvme_fixture *fx, unsigned i)
+{
+    if (fx->attached[i])
+        return true;
+    struct tap_result r;
+    tap_result_init(&r);
+    tap_yaml_add(&r, "error", "%s", fx->controllers[i]->error);
+    suite_fail(id, fx->controllers[i]->name, &r, "controller could not be attached");
+    return false;
+}
+
 void nvme_for_each(const char *id,
                    void (*fn)(const char *id, struct nvme_fixture *fx, struct nvme_controller *c))
 {
-    struct nvme_fixture *fx = nvme_fixture();
-    if (!fx || fx->count == 0) {
-        suite_skip(id, NULL, "no NVMe controller (class 01:08:02) found");
-        return;
-    }
-    for (unsigned i = 0; i < fx->count; i++) {
+    struct nvme_fixture *fx = fixture_or_skip(id);
+    for (unsigned i = 0; fx && i < fx->count; i++) {
         struct nvme_controller *c = fx->controllers[i];
-        if (!fx->attached[i]) {
-            struct tap_result r;
-            tap_result_init(&r);
-            tap_yaml_add(&r, "error", "%s", c->error);
-            suite_fail(id, c->name, &r, "controller could not be attached");
+        if (!attached_or_fail(id, fx, i))
             continue;
-        }
         fn(id, fx, c);
     }
 }
@@ -251,20 +264,11 @@ void nvme_for_each_namespace(const char *id, bool with_unusable,
                              void (*fn)(const char *id, struct nvme_fixture *fx,
                                         struct nvme_target *t))
 {
-    struct nvme_fixture *fx = nvme_fixture();
-    if (!fx || fx->count == 0) {
-        suite_skip(id, NULL, "no NVMe controller (class 01:08:02) found");
-        return;
-    }
-    for (unsigned i = 0; i < fx->count; i++) {
+    struct nvme_fixture *fx = fixture_or_skip(id);
+    for (unsigned i = 0; fx && i < fx->count; i++) {
         struct nvme_controller *c = fx->controllers[i];
-        if (!fx->attached[i]) {
-            struct tap_result r;
-            tap_result_init(&r);
-            tap_yaml_add(&r, "error", "%s", c->error);
-            suite_fail(id, c->name, &r, "controller could not be attached");
+        if (!attached_or_fail(id, fx, i))
             continue;
-        }
         struct nvme_placement p = nvme_fixture_default_placement(fx, c);
         if (!nvme_started_or_fail(id, c, &p))
             continue;

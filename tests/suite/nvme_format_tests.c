@@ -158,10 +158,8 @@ static void io_metadata(const char *id, struct nvme_fixture *fx, struct nvme_tar
         return;
     }
     tap_yaml_add(&r, "metadata_buffer", "%s", metadata_at ? "separate (MPTR)" : "interleaved");
-    r.outcome = TAP_PASS;
-    snprintf(r.description, sizeof(r.description), "%u blocks of %s: data and metadata read back "
+    suite_pass_with(id, t->device, &r, "%u blocks of %s: data and metadata read back "
              "as written", CASE_BLOCKS, format);
-    tap_report(id, t->device, &r);
 }
 
 static void pi_of(const struct transfer *t, const struct nvme_namespace *ns, uint32_t i,
@@ -345,11 +343,9 @@ static void io_protection(const char *id, struct nvme_fixture *fx, struct nvme_t
     }
     tap_yaml_add(&r, "tag_status", "0x%04x", nvme_status_without_flags((uint16_t)tag_status));
     tap_yaml_add(&r, "guard_status", "0x%04x", nvme_status_without_flags((uint16_t)guard_status));
-    r.outcome = TAP_PASS;
-    snprintf(r.description, sizeof(r.description), "type %u: controller PI verified by the host, "
+    suite_pass_with(id, t->device, &r, "type %u: controller PI verified by the host, "
              "host PI passed the checks, wrong %s tag and guard caught", type,
              type != 3 ? "reference" : "application");
-    tap_report(id, t->device, &r);
 }
 
 /* The data of every block is zero; interleaved metadata (PI the controller wrote for the
@@ -416,10 +412,8 @@ static void io_write_zeroes(const char *id, struct nvme_fixture *fx, struct nvme
                          "Write Zeroes");
         return;
     }
-    r.outcome = TAP_PASS;
-    snprintf(r.description, sizeof(r.description), "%u patterned blocks read back as zeros after "
+    suite_pass_with(id, t->device, &r, "%u patterned blocks read back as zeros after "
              "Write Zeroes", blocks);
-    tap_report(id, t->device, &r);
 }
 
 /* Dataset Management deallocation with DULBE on: the spec makes deallocation advisory, so
@@ -481,11 +475,9 @@ static void io_deallocate(const char *id, struct nvme_fixture *fx, struct nvme_t
         return;
     }
     tap_yaml_add(&r, "outcome", "%s", deallocated ? "deallocated" : "kept");
-    r.outcome = TAP_PASS;
-    snprintf(r.description, sizeof(r.description), "%u blocks deallocated with DULBE on: %s",
+    suite_pass_with(id, t->device, &r, "%u blocks deallocated with DULBE on: %s",
              blocks, deallocated ? "the read reported Deallocated or Unwritten Logical Block"
                                  : "the controller kept them (deallocation is advisory)");
-    tap_report(id, t->device, &r);
 }
 
 NVME_CASE_FOR_EACH_NAMESPACE(run_io_metadata, io_metadata)

@@ -62,9 +62,11 @@ static void shared_namespace(const struct suite_context *ctx, const char *id)
     snprintf(ta.device, sizeof(ta.device), "%s nsid %u", a.c->name, a.ns->nsid);
     struct tap_result r;
     tap_result_init(&r);
-    tap_yaml_add(&r, "subnqn", "\"%s\"", a.c->identity.subsystem_nqn);
-    tap_yaml_add(&r, "writer", "%s cntlid %u", a.c->name, a.c->identity.controller_id);
-    tap_yaml_add(&r, "reader", "%s cntlid %u", b.c->name, b.c->identity.controller_id);
+    tap_yaml_add(&r, "subnqn", "%s", a.c->identity.subsystem_nqn);
+    tap_yaml_add(&r, "writer", "%s", a.c->name);
+    tap_yaml_add(&r, "writer_cntlid", "%u", a.c->identity.controller_id);
+    tap_yaml_add(&r, "reader", "%s", b.c->name);
+    tap_yaml_add(&r, "reader_cntlid", "%u", b.c->identity.controller_id);
     tap_yaml_add(&r, "nmic", "0x%02x", a.ns->identity.multipath);
     if (a.ns->identity.size_blocks != b.ns->identity.size_blocks ||
         a.ns->identity.block_bytes != b.ns->identity.block_bytes) {
@@ -110,11 +112,9 @@ static void shared_namespace(const struct suite_context *ctx, const char *id)
                          status ? a.c->name : b.c->name);
         return;
     }
-    r.outcome = TAP_PASS;
-    snprintf(r.description, sizeof(r.description), "%u blocks written through %s (CNTLID %u), "
+    suite_pass_with(id, ta.device, &r, "%u blocks written through %s (CNTLID %u), "
              "read back through %s (CNTLID %u)", blocks, a.c->name, a.c->identity.controller_id,
              b.c->name, b.c->identity.controller_id);
-    tap_report(id, ta.device, &r);
 }
 
 const struct test_case nvme_multipath_test_cases[] = {

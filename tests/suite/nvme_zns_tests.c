@@ -50,10 +50,8 @@ static void zone_report(const char *id, struct nvme_fixture *fx, struct nvme_tar
     }
     tap_yaml_add(&r, "zones_checked", "%d", n);
     tap_yaml_add(&r, "zone_capacity_blocks", "%llu", (unsigned long long)zones[0].capacity);
-    r.outcome = TAP_PASS;
-    snprintf(r.description, sizeof(r.description), "%d zones reported, sequential, each starting "
+    suite_pass_with(id, t->device, &r, "%d zones reported, sequential, each starting "
              "at its zone boundary with its write pointer inside", n);
-    tap_report(id, t->device, &r);
 }
 
 static int report_one(struct nvme_controller *c, uint32_t nsid, uint64_t start,
@@ -163,11 +161,9 @@ static void zone_cycle(const char *id, struct nvme_fixture *fx, struct nvme_targ
                          ZONE_UNDER_TEST);
         return;
     }
-    r.outcome = TAP_PASS;
-    snprintf(r.description, sizeof(r.description), "zone %u: reset, %u blocks at the write "
+    suite_pass_with(id, t->device, &r, "zone %u: reset, %u blocks at the write "
              "pointer, %u by Zone Append, misplaced write refused, read back", ZONE_UNDER_TEST,
              blocks, blocks);
-    tap_report(id, t->device, &r);
 }
 
 NVME_CASE_FOR_EACH_NAMESPACE(run_zone_report, zone_report)

@@ -29,6 +29,9 @@ void suite_pass(const char *id, const char *device, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void suite_skip(const char *id, const char *device, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* A pass that carries the machine-readable keys the case added with tap_yaml_add. */
+void suite_pass_with(const char *id, const char *device, struct tap_result *details,
+                     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* A failure carries a result the case filled with tap_yaml_add. */
 void suite_fail(const char *id, const char *device, struct tap_result *details,
                 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
