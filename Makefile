@@ -15,8 +15,12 @@ GNU_EFI_LIB  := /usr/lib/libgnuefi.a
 GCC_INCLUDE  := $(shell $(CC) -print-file-name=include)
 LIBGCC       := $(shell $(CC) -print-libgcc-file-name)
 
-# Code generation must match newlib's build (lib/newlib/build.sh).
-IMAGE_CFLAGS := -std=gnu11 -O2 -g0 -ffreestanding -fno-stack-protector -fno-stack-check \
+# Code generation must match newlib's build (lib/newlib/build.sh). The image is built for
+# size (-Os, no exported symbols: the firmware only needs the entry point, which crt0
+# reaches by a relative call); the loops that touch every byte of a transfer (patterns,
+# CRCs) keep -O2 (IMAGE_OPT below).
+IMAGE_OPT    := -Os
+IMAGE_CFLAGS := -std=gnu11 -g0 -fvisibility=hidden -ffreestanding -fno-stack-protector -fno-stack-check \
 	-mno-red-zone -fPIC -fshort-wchar -fno-asynchronous-unwind-tables -Wa,--noexecstack \
 	-nostdinc -isystem $(NEWLIB_CACHE)/include -isystem $(GCC_INCLUDE) \
 	-isystem /usr/include/efi -isystem /usr/include/efi/x86_64 -DGNU_EFI_USE_MS_ABI -I. \
@@ -57,7 +61,9 @@ $(NEWLIB_LIBC): lib/newlib/build.sh | $(DEPS_STAMP)
 $(BUILD)/obj/%.o: %.c $(NEWLIB_LIBC) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	@echo "  CC    $<"
-	@$(CC) $(IMAGE_CFLAGS) -MMD -MP -c $< -o $@
+	@$(CC) $(IMAGE_OPT) $(IMAGE_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/obj/lib/pattern.o $(BUILD)/obj/lib/t10_pi.o: IMAGE_OPT := -O2
 
 $(BUILD)/obj/%.o: %.asm | $(DEPS_STAMP)
 	@mkdir -p $(@D)

@@ -89,6 +89,11 @@ for bdf in $bdfs; do
 	expect_oracle "nvme$i.img: the CMB tests' blocks 4096..4159 are pattern blocks of their own LBA" blocks "$img" 4096 64
 	expect_oracle "nvme$i.img: pmr.dma_target's source blocks 12288..12319" blocks "$img" 12288 32
 	expect_oracle "nvme$i.img: blocks 12320..12351, written from the PMR, carry LBAs 12288.." blocks "$img" 12320 32 12288
+	# discard=ignore (QEMU's default): deallocation is advisory, the blocks stay.
+	expect_yaml "$bdf nsid 1: DSM deallocation kept the blocks" "$tap" nvme.io.deallocate "$bdf nsid 1" outcome kept
+	lbas=$(point_yaml "$tap" nvme.io.deallocate "$bdf nsid 1" lbas)
+	expect_oracle "nvme$i.img: the deallocated blocks still hold their pattern, as the image said" \
+		blocks "$img" "${lbas%-*}" $((${lbas#*-} - ${lbas%-*}))
 	expect_pmr_record "pmr$i.bin ($bdf): the record one boot on a fresh file leaves" "$pmr" 1
 	at=$(point_lines "$tap" nvme.pmr.dma_target "$bdf" | grep -Eo 'into the PMR at 0x[0-9a-f]+' | grep -Eo '0x[0-9a-f]+' || true)
 	bar4=$(trace_bar "$sum" "$bdf" 4)
