@@ -103,7 +103,7 @@ test: $(BUILD)/nvmetal.efi $(BUILD)/nvmetal-usb.img
 	@bash tests/run.sh $(BUILD)/nvmetal.efi $(BUILD)/nvmetal-usb.img
 
 bench: $(BUILD)/nvmetal.efi $(BUILD)/noop.efi
-	@bash image/bench.sh $(BUILD)/nvmetal.efi $(BUILD)/noop.efi
+	@BENCH_RUNS=$${BENCH_RUNS:-7} bash image/bench.sh $(BUILD)/nvmetal.efi $(BUILD)/noop.efi
 	@echo "in-image figures (bench = on):"
 	@STATE_DIR=$(BUILD)/bench/state SERIAL_ECHO=no SERIAL_LOG=$(BUILD)/bench/in-image.log \
 		bash image/qemu.sh --efi $(BUILD)/nvmetal.efi --cfg image/bench.cfg >/dev/null 2>&1; \
