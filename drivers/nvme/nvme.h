@@ -178,8 +178,10 @@ int nvme_reap(struct nvme_controller *c, struct nvme_queue *q, struct nvme_compl
 /* Submits a prepared command, waits for it, checks its IDs; returns its status field. */
 int nvme_submit_and_wait(struct nvme_controller *c, struct nvme_queue *q,
                          struct nvme_command *command, struct nvme_completion *completion);
-/* Identify into c->identify_page. */
+/* Identify into c->identify_page; the _csi form names the I/O command set (CDW11 31:24)
+ * for the command-set-specific structures (CNS 05h, 06h). */
 int nvme_identify(struct nvme_controller *c, uint8_t cns, uint32_t nsid);
+int nvme_identify_csi(struct nvme_controller *c, uint8_t cns, uint32_t nsid, uint8_t csi);
 
 /* Largest transfer in bytes: MDTS in units of the minimum memory page size (CAP.MPSMIN),
  * capped at what one PRP list page can describe (2 MiB). */

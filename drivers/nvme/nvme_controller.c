@@ -246,16 +246,22 @@ static int enable(struct nvme_controller *c)
                               c->ready_budget_us, "CSTS.RDY=1 after CC.EN=1");
 }
 
-int nvme_identify(struct nvme_controller *c, uint8_t cns, uint32_t nsid)
+int nvme_identify_csi(struct nvme_controller *c, uint8_t cns, uint32_t nsid, uint8_t csi)
 {
     struct nvme_command cmd = {
-        .opcode = NVME_ADMIN_IDENTIFY, .nsid = nsid, .prp1 = c->scratch.bus, .cdw10 = cns};
+        .opcode = NVME_ADMIN_IDENTIFY, .nsid = nsid, .prp1 = c->scratch.bus, .cdw10 = cns,
+        .cdw11 = (uint32_t)csi << 24};
     struct nvme_completion cpl;
     nvme_region_zero(&c->scratch);
     int status = nvme_submit_and_wait(c, &c->admin, &cmd, &cpl);
     if (status == 0)
         nvme_region_read(&c->scratch, 0, c->identify_page, NVME_IDENTIFY_BYTES);
     return status;
+}
+
+int nvme_identify(struct nvme_controller *c, uint8_t cns, uint32_t nsid)
+{
+    return nvme_identify_csi(c, cns, nsid, NVME_CSI_NVM);
 }
 
 static struct nvme_namespace *add_namespace(struct nvme_controller *c, uint32_t nsid)
@@ -300,17 +306,9 @@ static int identify_command_set(struct nvme_controller *c, struct nvme_namespace
         ns->usable = false;
         return 0;
     }
-    struct nvme_command cmd = {.opcode = NVME_ADMIN_IDENTIFY, .nsid = ns->nsid,
-                               .prp1 = c->scratch.bus,
-                               .cdw10 = NVME_IDENTIFY_CSI_NAMESPACE,
-                               .cdw11 = (uint32_t)NVME_CSI_ZONED << 24};
-    struct nvme_completion cpl;
-    nvme_region_zero(&c->scratch);
-    status = nvme_submit_and_wait(c, &c->admin, &cmd, &cpl);
+    status = nvme_identify_csi(c, NVME_IDENTIFY_CSI_NAMESPACE, ns->nsid, NVME_CSI_ZONED);
     if (status < 0)
         return -1;
-    if (status == 0)
-        nvme_region_read(&c->scratch, 0, c->identify_page, NVME_IDENTIFY_BYTES);
     if (status > 0 || nvme_parse_zoned_namespace(c->identify_page, ns->identity.lba_format,
                                                  &ns->zoned, why) != 0) {
         snprintf(ns->problem, sizeof(ns->problem), "zoned identify: %s",
@@ -326,7 +324,7 @@ static int identify_one_namespace(struct nvme_controller *c, uint32_t nsid)
     int status = nvme_identify(c, NVME_IDENTIFY_NAMESPACE, nsid);
     if (status < 0)
         return -1;
-    struct nvme_namespace_identity identity;
+    struct nvme_namespace_identity identity = {0};
     int parsed = status == 0 ? nvme_parse_identify_namespace(c->identify_page, &identity, why) : -1;
     /* With the NN fallback an inactive NSID reads as zeros: not a namespace at all. */
     if (parsed != 0 && c->namespace_list_fallback)

@@ -1348,3 +1348,32 @@ rw_sids() {
 	  }
 	  END { for (k = 1; k <= n; k++) print op[k], lba[k], nlb[k], sid[k] }' "$1"
 }
+
+# expect_ns_skips TAP BDF NSID ERE ID...: one assertion per ID: namespace NSID of
+# controller BDF has ID's points (in any pass), each a SKIP whose reason matches ERE whole.
+expect_ns_skips() {
+	local tap=$1 bdf=$2 nsid=$3 ere=$4 id lines
+	shift 4
+	for id in "$@"; do
+		lines=$(ns_point_lines "$tap" "$id" "$bdf" "$nsid")
+		if [[ -n $lines ]] && ! grep -Evq -- "# SKIP ($ere)\$" <<<"$lines"; then
+			ok "$bdf nsid $nsid: $id SKIPs ($(grep -c . <<<"$lines") runs): ${lines##*# SKIP }"
+		else
+			not_ok "$bdf nsid $nsid: $id SKIPs with a reason matching /$ere/" "${lines:-not reported}"
+		fi
+	done
+}
+
+# expect_unchanged "NAME=HASH ..." FILE...: each FILE still has the sha256 that
+# sha256_of recorded before the run.
+expect_unchanged() {
+	local before=$1 f name a b
+	shift
+	for f in "$@"; do
+		name=$(basename -- "$f")
+		b=$(grep -Eo "$name=[0-9a-f]+" <<<"$before" | cut -d= -f2 || true)
+		a=$(sha256sum -- "$f" | cut -c1-64)
+		if [[ -n $b && $a == "$b" ]]; then ok "$name unchanged by the run (sha256 ${a:0:16}...)"; else
+			not_ok "$name unchanged by the run" "sha256 before ${b:0:16}, after ${a:0:16}"; fi
+	done
+}

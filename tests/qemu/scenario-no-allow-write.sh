@@ -31,17 +31,7 @@ expect_tap_clean "$tap"
 expect_grep "the image ran with allow_write = none" '^# config: allow_write = none$' "$tap"
 
 # ---- the oracle: the files on the host --------------------------------------------
-after=$(sha256_of "${files[@]}")
-for f in "${files[@]}"; do
-	name=$(basename -- "$f")
-	b=$(grep -Eo "$name=[0-9a-f]+" <<<"$before" | cut -d= -f2 || true)
-	a=$(grep -Eo "$name=[0-9a-f]+" <<<"$after" | cut -d= -f2 || true)
-	if [[ -n $b && $a == "$b" ]]; then
-		ok "$name unchanged by the run (sha256 ${a:0:16}...)"
-	else
-		not_ok "$name unchanged by the run" "sha256 before ${b:0:16}, after ${a:0:16}"
-	fi
-done
+expect_unchanged "$before" "${files[@]}"
 
 [[ $QMP_OK == yes ]] && nvme_controllers "$WORK/no-allow-write.qmp.json"
 bdfs=$NVME_BDFS

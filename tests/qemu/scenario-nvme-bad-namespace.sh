@@ -28,14 +28,9 @@ fi
 expect_yaml "nsid 2's failure names the cause" "$tap" nvme.identify.namespaces "$bdf nsid 2" problem 'namespace size is 0 blocks'
 expect_yaml "nsid 1 identified with its size" "$tap" nvme.identify.namespaces "$bdf nsid 1" nsze 131072
 expect_points_pass "$tap" "$bdf" nvme.controller.takeover nvme.identify.controller nvme.controller.shutdown@any
-for id in nvme.queues.io_pair nvme.io.verify nvme.io.flush nvme.io.write_zeroes nvme.io.deallocate; do
-	line=$(ns_point_lines "$tap" "$id" "$bdf" 1)
-	if [[ $line == "ok "* && $line != *'# SKIP'* ]]; then ok "nsid 1: $id passed"; else
-		not_ok "nsid 1: $id passed" "${line:-not reported}"; fi
-	line=$(ns_point_lines "$tap" "$id" "$bdf" 2)
-	if [[ $line == "ok "*'# SKIP namespace unusable: namespace size is 0 blocks' ]]; then ok "nsid 2: $id SKIPs naming the unusable namespace"; else
-		not_ok "nsid 2: $id SKIPs naming the unusable namespace" "${line:-not reported}"; fi
-done
+ids=(nvme.queues.io_pair nvme.io.verify nvme.io.flush nvme.io.write_zeroes nvme.io.deallocate)
+expect_points_pass_at "$tap" "$bdf" "${ids[@]/%/@1}"
+expect_ns_skips "$tap" "$bdf" 2 'namespace unusable: namespace size is 0 blocks' "${ids[@]}"
 
 sum=$WORK/nvme-bad-namespace.events
 if oracle trace "$trace" >"$sum" && grep -q '^point ' "$sum"; then

@@ -33,14 +33,7 @@ tap_extract "$WORK/nvme-formats-readonly.serial" "$tap"
 expect_rc "exit code 0 (pass) through isa-debug-exit" "$BOOT_RC" 0
 expect_tap_clean "$tap"
 expect_grep "the image ran with allow_write = none" '^# config: allow_write = none$' "$tap"
-after=$(sha256_of "${files[@]}")
-for f in "${files[@]}"; do
-	name=$(basename -- "$f")
-	b=$(grep -Eo "$name=[0-9a-f]+" <<<"$before" | cut -d= -f2 || true)
-	a=$(grep -Eo "$name=[0-9a-f]+" <<<"$after" | cut -d= -f2 || true)
-	if [[ -n $b && $a == "$b" ]]; then ok "$name unchanged by the run (sha256 ${a:0:16}...)"; else
-		not_ok "$name unchanged by the run" "sha256 before ${b:0:16}, after ${a:0:16}"; fi
-done
+expect_unchanged "$before" "${files[@]}"
 
 [[ $QMP_OK == yes ]] && nvme_controllers "$WORK/nvme-formats-readonly.qmp.json"
 declare -A BDF_OF=()
@@ -48,22 +41,9 @@ for bdf in $NVME_BDFS; do BDF_OF[${NVME_INDEX[$bdf]}]=$bdf; done
 for spec in $NAMESPACES; do
 	IFS=: read -r c nsid _ <<<"$spec"
 	bdf=${BDF_OF[$c]:-none}
-	for id in nvme.queues.io_pair nvme.io.flush; do
-		lines=$(ns_point_lines "$tap" "$id" "$bdf" "$nsid")
-		if [[ $(grep -c . <<<"$lines") -eq 2 ]] && ! grep -qv '^ok [0-9]* - [^#]*$' <<<"$lines"; then
-			ok "$bdf nsid $nsid: $id passed, plain and through VT-d"
-		else
-			not_ok "$bdf nsid $nsid: $id passed, plain and through VT-d" "${lines//$'\n'/ | }"
-		fi
-	done
-	for id in nvme.io.verify nvme.io.metadata nvme.io.write_zeroes nvme.io.deallocate; do
-		lines=$(ns_point_lines "$tap" "$id" "$bdf" "$nsid")
-		if [[ -n $lines ]] && ! grep -qv '# SKIP allow_write does not name serial nvmetal-[0-9]: no namespace writes$' <<<"$lines"; then
-			ok "$bdf nsid $nsid: $id SKIPs naming allow_write"
-		else
-			not_ok "$bdf nsid $nsid: $id SKIPs naming allow_write" "${lines//$'\n'/ | }"
-		fi
-	done
+	expect_points_pass_at "$tap" "$bdf $bdf/vtd" "nvme.queues.io_pair@$nsid" "nvme.io.flush@$nsid"
+	expect_ns_skips "$tap" "$bdf" "$nsid" 'allow_write does not name serial nvmetal-[0-9]: no namespace writes' \
+		nvme.io.verify nvme.io.metadata nvme.io.write_zeroes nvme.io.deallocate
 done
 
 sum=$WORK/nvme-formats-readonly.events

@@ -49,15 +49,8 @@ for key in 0:1 0:2 0:3 1:1 1:2; do
 	expect_yaml "$where: Identify Namespace's metadata size" "$tap" nvme.identify.namespaces "$where" metadata_bytes "$ms"
 	expect_yaml "$where: FLBAS extended-LBA bit" "$tap" nvme.identify.namespaces "$where" extended_lba "$ext"
 	expect_yaml "$where: DPS protection type" "$tap" nvme.identify.namespaces "$where" pi_type "$pi"
-	for id in nvme.queues.io_pair nvme.io.verify nvme.io.flush nvme.io.metadata nvme.io.write_zeroes \
-		nvme.io.deallocate; do
-		lines=$(ns_point_lines "$tap" "$id" "$bdf" "$nsid")
-		if [[ $(grep -c . <<<"$lines") -eq 2 ]] && ! grep -qv '^ok [0-9]* - [^#]*$' <<<"$lines"; then
-			ok "$where: $id passed, plain and through VT-d"
-		else
-			not_ok "$where: $id passed, plain and through VT-d" "${lines//$'\n'/ | }"
-		fi
-	done
+	expect_points_pass_at "$tap" "$bdf $bdf/vtd" nvme.queues.io_pair@"$nsid" nvme.io.verify@"$nsid" \
+		nvme.io.flush@"$nsid" nvme.io.metadata@"$nsid" nvme.io.write_zeroes@"$nsid" nvme.io.deallocate@"$nsid"
 	# The namespace image: the data area and the metadata area QEMU keeps behind it.
 	export NVME_ORACLE_MS=$ms NVME_ORACLE_EXT=0 NVME_ORACLE_PIL=last
 	expect_oracle "nvme${c}n$nsid.img: nothing written outside the documented areas" written "$img" \
@@ -111,12 +104,7 @@ for key in 0:1 0:2 0:3 1:1 1:2; do
 			expect_oracle "nvme${c}n$nsid.img: io.verify's data blocks" blocks "$img" 0 "$end"
 			expect_oracle "nvme${c}n$nsid.img: io.verify's separate metadata (MPTR)" metadata "$img" 0 "$end"
 		fi
-		lines=$(ns_point_lines "$tap" nvme.io.protection "$bdf" "$nsid")
-		if [[ -n $lines ]] && ! grep -qv '# SKIP format .* has no protection information$' <<<"$lines"; then
-			ok "$where: nvme.io.protection SKIPs naming the format"
-		else
-			not_ok "$where: nvme.io.protection SKIPs naming the format" "${lines//$'\n'/ | }"
-		fi
+		expect_ns_skips "$tap" "$bdf" "$nsid" 'format .* has no protection information' nvme.io.protection
 	fi
 done
 unset NVME_ORACLE_MS NVME_ORACLE_EXT NVME_ORACLE_PIL

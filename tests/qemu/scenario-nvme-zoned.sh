@@ -27,20 +27,8 @@ expect_yaml "$bdf: enabled with every I/O command set (CC.CSS=6)" "$tap" nvme.id
 expect_yaml "$bdf nsid 1: identified as zoned (CSI 02h)" "$tap" nvme.identify.namespaces "$bdf nsid 1" csi 0x02
 expect_yaml "$bdf nsid 1: zone size from the zoned Identify Namespace" "$tap" nvme.identify.namespaces "$bdf nsid 1" zone_size_blocks "$ZONE_BLOCKS"
 expect_yaml "$bdf nsid 2: identified as conventional (NVM)" "$tap" nvme.identify.namespaces "$bdf nsid 2" csi 0x00
-for id in nvme.zns.report nvme.zns.zone_cycle; do
-	lines=$(ns_point_lines "$tap" "$id" "$bdf" 1)
-	if [[ $(grep -c . <<<"$lines") -eq 2 ]] && ! grep -qv '^ok [0-9]* - [^#]*$' <<<"$lines"; then
-		ok "$bdf nsid 1: $id passed, plain and through VT-d"
-	else
-		not_ok "$bdf nsid 1: $id passed, plain and through VT-d" "${lines//$'\n'/ | }"
-	fi
-	lines=$(ns_point_lines "$tap" "$id" "$bdf" 2)
-	if [[ -n $lines ]] && ! grep -qv '# SKIP not a zoned namespace (CSI 0x00)$' <<<"$lines"; then
-		ok "$bdf nsid 2: $id SKIPs: not a zoned namespace"
-	else
-		not_ok "$bdf nsid 2: $id SKIPs: not a zoned namespace" "${lines//$'\n'/ | }"
-	fi
-done
+expect_points_pass_at "$tap" "$bdf $bdf/vtd" nvme.zns.report@1 nvme.zns.zone_cycle@1
+expect_ns_skips "$tap" "$bdf" 2 'not a zoned namespace \(CSI 0x00\)' nvme.zns.report nvme.zns.zone_cycle
 blocks=$(point_yaml "$tap" nvme.zns.zone_cycle "$bdf nsid 1" blocks_per_write)
 start=$(point_yaml "$tap" nvme.zns.zone_cycle "$bdf nsid 1" zone_start)
 expect_eq "zone_cycle used zone 1" "$start" "$ZONE_BLOCKS"
@@ -53,22 +41,9 @@ else
 fi
 expect_yaml "a write past the write pointer got Zone Invalid Write" "$tap" nvme.zns.zone_cycle "$bdf nsid 1" misplaced_write_status 0x41bc
 # Every write case of the conventional kind refuses the zoned namespace, naming why.
-for id in nvme.io.verify nvme.io.metadata nvme.io.protection nvme.io.write_zeroes nvme.io.deallocate; do
-	lines=$(ns_point_lines "$tap" "$id" "$bdf" 1)
-	if [[ -n $lines ]] && ! grep -qv '# SKIP zoned namespace (CSI 02h): written only at a write pointer, by the nvme.zns cases$' <<<"$lines"; then
-		ok "$bdf nsid 1: $id SKIPs naming the zoned command set"
-	else
-		not_ok "$bdf nsid 1: $id SKIPs naming the zoned command set" "${lines//$'\n'/ | }"
-	fi
-done
-for id in nvme.io.verify nvme.io.write_zeroes nvme.io.deallocate; do
-	lines=$(ns_point_lines "$tap" "$id" "$bdf" 2)
-	if [[ $(grep -c . <<<"$lines") -eq 2 ]] && ! grep -qv '^ok [0-9]* - [^#]*$' <<<"$lines"; then
-		ok "$bdf nsid 2 (conventional): $id passed, plain and through VT-d"
-	else
-		not_ok "$bdf nsid 2 (conventional): $id passed, plain and through VT-d" "${lines//$'\n'/ | }"
-	fi
-done
+expect_ns_skips "$tap" "$bdf" 1 'zoned namespace \(CSI 02h\): written only at a write pointer, by the nvme\.zns cases' \
+	nvme.io.verify nvme.io.metadata nvme.io.protection nvme.io.write_zeroes nvme.io.deallocate
+expect_points_pass_at "$tap" "$bdf $bdf/vtd" nvme.io.verify@2 nvme.io.write_zeroes@2 nvme.io.deallocate@2
 
 # ---- QEMU's trace and the zoned namespace's image ------------------------------------
 sum=$WORK/nvme-zoned.events
