@@ -11,7 +11,7 @@ cfg=$(make_cfg legacy-cmb '# scenario legacy-cmb' 'allow_write = nvmetal-*')
 esp=$(make_esp legacy-cmb "$cfg") || { not_ok "ESP built" "see $WORK/legacy-cmb.build.log"; scenario_end; }
 
 trace=$WORK/legacy-cmb.trace
-boot_qmp legacy-cmb LEGACY_CMB=on TRACE="$trace" TRACE_EVENTS="$NVME_TRACE_EVENTS" -- --esp "$esp"
+boot_qmp legacy-cmb LEGACY_CMB=on TRACE="$trace" TRACE_EVENTS="$NVME_TRACE_EVENTS vtd_dmar_translate" -- --esp "$esp"
 tap=$WORK/legacy-cmb.tap
 tap_extract "$WORK/legacy-cmb.serial" "$tap"
 expect_rc "exit code 0 (pass) through isa-debug-exit" "$BOOT_RC" 0
@@ -46,6 +46,7 @@ if oracle trace "$trace" >"$sum" && grep -q '^point ' "$sum"; then
 	expect_no_grep "the image never wrote CMBMSC (0x50/0x54), which a legacy controller does not have" \
 		' mmio_write reg=0x(50|54) ' "$sum"
 	expect_trace_no_errors "$sum" nvme.cmb.mixed_prp_rejected
+	expect_dma_inside "$tap" "$sum"
 else
 	not_ok "QEMU's trace holds the image's test points" "see ${trace#"$REPO"/}"
 fi

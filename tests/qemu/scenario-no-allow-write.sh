@@ -23,7 +23,7 @@ done
 before=$(sha256_of "${files[@]}")
 
 trace=$WORK/no-allow-write.trace
-boot_qmp no-allow-write TRACE="$trace" TRACE_EVENTS="$NVME_TRACE_EVENTS" -- --esp "$esp"
+boot_qmp no-allow-write TRACE="$trace" TRACE_EVENTS="$NVME_TRACE_EVENTS vtd_dmar_translate" -- --esp "$esp"
 tap=$WORK/no-allow-write.tap
 tap_extract "$WORK/no-allow-write.serial" "$tap"
 expect_rc "exit code 0 (pass) through isa-debug-exit" "$BOOT_RC" 0
@@ -55,6 +55,7 @@ expect_points_pass "$tap" "$bdfs" nvme.controller.takeover nvme.identify.control
 # ---- QEMU's trace: no command that writes a namespace ever reached a controller ----
 sum=$WORK/no-allow-write.events
 if oracle trace "$trace" >"$sum" && grep -q '^point ' "$sum"; then
+	expect_dma_inside "$tap" "$sum"
 	n_read=$(awk '$1 == "ev" && $5 == "rw" && $6 == "read"' "$sum" | wc -l)
 	if ((n_read > 0)); then ok "QEMU executed $n_read Read commands (the trace sees I/O)"; else
 		not_ok "QEMU executed Read commands (the trace sees I/O)" "none"

@@ -12,7 +12,7 @@ esp=$(make_esp no-cmb-pmr "$cfg") || { not_ok "ESP built" "see $WORK/no-cmb-pmr.
 
 mem_mib=512
 trace=$WORK/no-cmb-pmr.trace
-boot_qmp no-cmb-pmr CMB_SIZE_MB=0 PMR_SIZE=0 MEM=$mem_mib TRACE="$trace" TRACE_EVENTS="$NVME_TRACE_EVENTS" -- --esp "$esp"
+boot_qmp no-cmb-pmr CMB_SIZE_MB=0 PMR_SIZE=0 MEM=$mem_mib TRACE="$trace" TRACE_EVENTS="$NVME_TRACE_EVENTS vtd_dmar_translate" -- --esp "$esp"
 tap=$WORK/no-cmb-pmr.tap
 tap_extract "$WORK/no-cmb-pmr.serial" "$tap"
 expect_rc "exit code 0 (pass) through isa-debug-exit" "$BOOT_RC" 0
@@ -84,6 +84,7 @@ if oracle trace "$trace" >"$sum" && grep -q '^point ' "$sum"; then
 	expect_no_grep "the image left CMBMSC (0x50/0x54) and PMRCTL/PMRMSC (0xe04, 0xe14/0xe18) alone" \
 		' mmio_write reg=0x(50|54|e04|e14|e18) ' "$sum"
 	expect_trace_no_errors "$sum"
+	expect_dma_inside "$tap" "$sum"
 else
 	not_ok "QEMU's trace holds the image's test points" "see ${trace#"$REPO"/}"
 fi

@@ -14,7 +14,7 @@ esp=$(make_esp nvme-cmb "$cfg") || { not_ok "ESP built" "see $WORK/nvme-cmb.buil
 # the peer-to-peer copy; the ACPI timer's reads are dropped from the file
 # afterwards (hundreds of thousands of lines, no use here).
 trace=$WORK/nvme-cmb.trace
-boot_qmp nvme-cmb TRACE="$trace" TRACE_EVENTS="$NVME_TRACE_EVENTS memory_region_ops_read" -- --esp "$esp"
+boot_qmp nvme-cmb TRACE="$trace" TRACE_EVENTS="$NVME_TRACE_EVENTS vtd_dmar_translate memory_region_ops_read" -- --esp "$esp"
 if [[ -f $trace ]]; then
 	grep -Fv "name 'acpi-tmr'" -- "$trace" >"$trace.tmp" || true
 	mv -- "$trace.tmp" "$trace"
@@ -73,6 +73,7 @@ if oracle trace "$trace" >"$sum" && grep -q '^point ' "$sum"; then
 		fi
 	fi
 	expect_trace_no_errors "$sum" nvme.cmb.mixed_prp_rejected
+	expect_dma_inside "$tap" "$sum"
 else
 	not_ok "QEMU's trace holds the image's test points" "see ${trace#"$REPO"/}"
 fi

@@ -11,7 +11,7 @@ cfg=$(make_cfg takeover '# scenario takeover' 'allow_write = nvmetal-*')
 esp=$(make_esp takeover "$cfg") || { not_ok "ESP built" "see $WORK/takeover.build.log"; scenario_end; }
 
 trace=$WORK/takeover.trace
-boot_qmp takeover BOOTINDEX=no TRACE="$trace" TRACE_EVENTS="$NVME_TRACE_EVENTS" -- --esp "$esp"
+boot_qmp takeover BOOTINDEX=no TRACE="$trace" TRACE_EVENTS="$NVME_TRACE_EVENTS vtd_dmar_translate" -- --esp "$esp"
 tap=$WORK/takeover.tap
 tap_extract "$WORK/takeover.serial" "$tap"
 expect_rc "exit code 0 (pass) through isa-debug-exit" "$BOOT_RC" 0
@@ -73,6 +73,7 @@ if oracle trace "$trace" >"$sum" && grep -q '^point ' "$sum"; then
 		fi
 	done
 	expect_trace_no_errors "$sum" nvme.cmb.mixed_prp_rejected
+	expect_dma_inside "$tap" "$sum"
 else
 	not_ok "QEMU's trace holds the image's test points" "see ${trace#"$REPO"/}"
 fi
