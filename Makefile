@@ -44,7 +44,7 @@ NEWLIB_LIBC  := $(NEWLIB_CACHE)/lib/libc.a
 BENCH_FORMATS := 0:1:64M 0:2:65M:logical_block_size=4096,physical_block_size=4096 \
 	0:3:64M:ms=8,pi=1 0:4:65M:logical_block_size=4096,physical_block_size=4096,ms=8,pi=1
 
-.PHONY: all deps run test test-host test-qemu usb bench clean
+.PHONY: all deps run test test-host test-qemu fuzz usb bench clean
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/nvmetal.efi
@@ -95,6 +95,11 @@ run: $(BUILD)/nvmetal.efi
 
 test-host: | $(DEPS_STAMP)
 	@$(MAKE) --no-print-directory -C tests/host run
+
+# libFuzzer harnesses of the parsers (tests/fuzz/Makefile): each runs FUZZ_S seconds (default
+# 10; e.g. make fuzz FUZZ_S=600), corpora grow in build/fuzz/corpus. make test runs the same.
+fuzz: | $(DEPS_STAMP)
+	@$(MAKE) --no-print-directory -j2 -C tests/fuzz run
 
 test-qemu: $(BUILD)/nvmetal.efi $(BUILD)/nvmetal-usb.img
 	@bash tests/qemu/run.sh $(BUILD)/nvmetal.efi $(BUILD)/nvmetal-usb.img

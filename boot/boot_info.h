@@ -47,6 +47,9 @@ struct boot_info {
     enum config_origin config_origin;
     size_t config_file_bytes;
     char load_options[BOOT_TEXT_LEN];
+    uint64_t load_options_bytes; /* LoadOptionsSize as the firmware gave it */
+    int load_options_kind;       /* enum load_options_kind (lib/load_options.h) */
+    bool load_options_read;      /* decoded (a config file error stops before them) */
 
     /* Memory reserved for us before ExitBootServices. */
     uint64_t dma_pool_base, dma_pool_bytes;

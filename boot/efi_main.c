@@ -5,6 +5,7 @@
 
 #include "boot/boot_info.h"
 #include "boot/efi_config_file.h"
+#include "lib/load_options.h"
 #include "lib/page_alloc.h"
 
 #define HEAP_BYTES               (8u << 20)
@@ -122,21 +123,25 @@ static void read_config(EFI_SYSTEM_TABLE *st, EFI_HANDLE image)
     EFI_LOADED_IMAGE *loaded = NULL;
     if (EFI_ERROR(st->BootServices->HandleProtocol(image, &loaded_image_guid, (void **)&loaded)))
         return;
-    if (!loaded->LoadOptions || loaded->LoadOptionsSize < 2)
-        return;
-    /* Boot entries may carry binary options; only text is a config override. */
-    const CHAR16 *wide = loaded->LoadOptions;
-    size_t chars = loaded->LoadOptionsSize / 2;
+    /* Every byte the firmware passed is decoded or refused: an option silently dropped
+     * would run with the file's allow_write against the command line's word. */
     char *options = config_text; /* the file's text is parsed already; reuse its buffer */
-    size_t n = 0;
-    for (; n < chars && n < CONFIG_FILE_MAX && wide[n]; n++) {
-        if (wide[n] > 0x7e || (wide[n] < 0x20 && wide[n] != '\t'))
-            return;
-        options[n] = (char)wide[n];
+    char why[CONFIG_MESSAGE_LEN];
+    boot->load_options_bytes = loaded->LoadOptionsSize;
+    int kind = load_options_decode(loaded->LoadOptions, loaded->LoadOptionsSize, options,
+                                   CONFIG_FILE_MAX + 1, why, sizeof(why));
+    if (kind < 0) {
+        boot->config_ok = false;
+        snprintf(boot->config_error.where, sizeof(boot->config_error.where), "load options");
+        snprintf(boot->config_error.message, sizeof(boot->config_error.message), "%s", why);
+        return;
     }
-    options[n] = '\0';
-    narrow(wide, chars, boot->load_options, sizeof(boot->load_options));
-    if (config_parse_options(&boot->config, options, n, &boot->config_error) != 0)
+    boot->load_options_kind = kind;
+    boot->load_options_read = true;
+    if (kind != LOAD_OPTIONS_TEXT)
+        return;
+    snprintf(boot->load_options, sizeof(boot->load_options), "%s", options);
+    if (config_parse_options(&boot->config, options, strlen(options), &boot->config_error) != 0)
         boot->config_ok = false;
 }
 

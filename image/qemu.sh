@@ -18,6 +18,7 @@ Arguments after -- are appended to the QEMU command line as they are.
 Machine knobs (environment; `make run KNOB=value` passes them through):
   IOMMU=intel-iommu|none    (intel-iommu)   INTREMAP=on|off  (on)
   IOMMU_PT=on|off           (on: ECAP.PT, pass-through contexts; off: identity domains)
+  DMA_TRANSLATION=on|off    (on; off: CAP.SAGAW=0, a unit that remaps interrupts only)
   CACHING_MODE=on|off       (off)           AW_BITS=39|48    (39)
   NVME_DRIVE_COUNT=N        (2)             NS_SIZE=64M      namespace image size
   CMB_SIZE_MB=N             (64; 0 = no CMB)
@@ -109,6 +110,7 @@ done
 # ---- knobs ---------------------------------------------------------------
 IOMMU=${IOMMU:-intel-iommu}
 IOMMU_PT=${IOMMU_PT:-on}
+DMA_TRANSLATION=${DMA_TRANSLATION:-on}
 INTREMAP=${INTREMAP:-on}
 CACHING_MODE=${CACHING_MODE:-off}
 AW_BITS=${AW_BITS:-39}
@@ -176,6 +178,7 @@ to_bytes() {
 
 one_of IOMMU "$IOMMU" intel-iommu none
 one_of IOMMU_PT "$IOMMU_PT" on off
+one_of DMA_TRANSLATION "$DMA_TRANSLATION" on off
 one_of INTREMAP "$INTREMAP" on off
 one_of CACHING_MODE "$CACHING_MODE" on off
 one_of AW_BITS "$AW_BITS" 39 48
@@ -319,7 +322,10 @@ cmd+=(-drive "if=pflash,format=raw,unit=1,file=$(opt "$vars")")
 # The IOMMU goes first so that it exists before any PCI device is realized.
 if [[ $IOMMU == intel-iommu ]]; then
 	# TCG has no in-kernel irqchip, so intremap=on needs no kernel-irqchip=split.
-	cmd+=(-device "intel-iommu,intremap=$INTREMAP,caching-mode=$CACHING_MODE,aw-bits=$AW_BITS,pt=$IOMMU_PT")
+	dev="intel-iommu,intremap=$INTREMAP,caching-mode=$CACHING_MODE,aw-bits=$AW_BITS,pt=$IOMMU_PT"
+	# Only when asked: the default command line stays as it always was.
+	[[ $DMA_TRANSLATION == off ]] && dev+=",dma-translation=off"
+	cmd+=(-device "$dev")
 fi
 [[ $VGA == std ]] && cmd+=(-device VGA)
 

@@ -273,8 +273,7 @@ int acpi_parse_rsdt(const void *table, size_t avail, uint64_t *entries, unsigned
     return parse_root_table(table, avail, "RSDT", sizeof(uint32_t), entries, max, count, why);
 }
 
-int acpi_parse_mcfg(const void *table, size_t avail, struct acpi_mcfg_allocation *out,
-                    unsigned max, unsigned *count, char why[ACPI_WHY_LEN])
+int acpi_mcfg_count(const void *table, size_t avail, unsigned *count, char why[ACPI_WHY_LEN])
 {
     *count = 0;
     if (acpi_check_table(table, avail, "MCFG", why) < 0)
@@ -285,26 +284,36 @@ int acpi_parse_mcfg(const void *table, size_t avail, struct acpi_mcfg_allocation
     uint32_t entry_bytes = length - (uint32_t)sizeof(struct acpi_mcfg_fixed);
     if (entry_bytes % sizeof(struct acpi_mcfg_entry) != 0)
         return reject(why, "MCFG: %u bytes of allocations is not a multiple of 16", entry_bytes);
-    size_t n = entry_bytes / sizeof(struct acpi_mcfg_entry);
-    if (n == 0)
+    if (entry_bytes == 0)
         return reject(why, "MCFG has no allocations");
+    *count = entry_bytes / (uint32_t)sizeof(struct acpi_mcfg_entry);
+    return 0;
+}
+
+int acpi_parse_mcfg(const void *table, size_t avail, struct acpi_mcfg_allocation *out,
+                    unsigned max, unsigned *count, char why[ACPI_WHY_LEN])
+{
+    unsigned n;
+    if (acpi_mcfg_count(table, avail, &n, why) < 0)
+        return -1;
+    *count = 0;
     if (n > max)
-        return reject(why, "MCFG: %zu allocations, room for %u", n, max);
+        return reject(why, "MCFG: %u allocations, room for %u", n, max);
     const uint8_t *first = (const uint8_t *)table + sizeof(struct acpi_mcfg_fixed);
-    for (size_t i = 0; i < n; i++) {
+    for (unsigned i = 0; i < n; i++) {
         struct acpi_mcfg_entry entry;
         memcpy(&entry, first + i * sizeof entry, sizeof entry);
         if (entry.bus_start > entry.bus_end)
-            return reject(why, "MCFG allocation %zu: bus range %02x..%02x is reversed", i,
+            return reject(why, "MCFG allocation %u: bus range %02x..%02x is reversed", i,
                           entry.bus_start, entry.bus_end);
         if (entry.base == 0)
-            return reject(why, "MCFG allocation %zu: ECAM base is 0", i);
+            return reject(why, "MCFG allocation %u: ECAM base is 0", i);
         out[i].base = entry.base;
         out[i].segment = entry.segment;
         out[i].bus_start = entry.bus_start;
         out[i].bus_end = entry.bus_end;
     }
-    *count = (unsigned)n;
+    *count = n;
     return 0;
 }
 

@@ -73,7 +73,13 @@ int acpi_parse_xsdt(const void *table, size_t avail, uint64_t *entries, unsigned
                     unsigned *count, char why[ACPI_WHY_LEN]);
 int acpi_parse_rsdt(const void *table, size_t avail, uint64_t *entries, unsigned max,
                     unsigned *count, char why[ACPI_WHY_LEN]);
-/* An MCFG with no allocations, or with bus_start > bus_end, is rejected. */
+/* How many allocations an MCFG holds (its header, length and checksum checked): size the
+ * array for acpi_parse_mcfg from this, so no allocation is ever left out. An MCFG with none
+ * is rejected. */
+int acpi_mcfg_count(const void *table, size_t avail, unsigned *count, char why[ACPI_WHY_LEN]);
+/* Fills out[0..count) with every allocation. Rejected: what acpi_mcfg_count rejects, an
+ * allocation with bus_start > bus_end or base 0, and more allocations than `max` (room
+ * for fewer is the caller's mistake: size it with acpi_mcfg_count). */
 int acpi_parse_mcfg(const void *table, size_t avail, struct acpi_mcfg_allocation *out,
                     unsigned max, unsigned *count, char why[ACPI_WHY_LEN]);
 int acpi_parse_fadt(const void *table, size_t avail, struct acpi_fadt_info *out,

@@ -3,6 +3,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Larger than any table a firmware has reason to publish; a bigger length
@@ -22,6 +23,20 @@ static size_t readable_bytes(uint64_t address)
     return h->length < ACPI_TABLE_READ_LIMIT ? h->length : ACPI_TABLE_READ_LIMIT;
 }
 
+/* Sized from the table, so a ninth (or hundredth) allocation is never the reason to reject it. */
+static void parse_mcfg(struct acpi_platform *p, const void *table, size_t avail)
+{
+    unsigned n;
+    if (acpi_mcfg_count(table, avail, &n, p->mcfg_why) != 0)
+        return;
+    p->mcfg = calloc(n, sizeof(*p->mcfg));
+    if (!p->mcfg) {
+        snprintf(p->mcfg_why, ACPI_WHY_LEN, "MCFG: no heap for its %u allocations", n);
+        return;
+    }
+    acpi_parse_mcfg(table, avail, p->mcfg, n, &p->mcfg_count, p->mcfg_why);
+}
+
 static void find_tables(struct acpi_platform *p)
 {
     for (unsigned i = 0; i < p->table_count; i++) {
@@ -36,8 +51,7 @@ static void find_tables(struct acpi_platform *p)
         const void *table = physical(address);
         if (!memcmp(table, "MCFG", 4) && !p->has_mcfg) {
             p->has_mcfg = true;
-            acpi_parse_mcfg(table, avail, p->mcfg, ACPI_MAX_MCFG_REGIONS, &p->mcfg_count,
-                            p->mcfg_why);
+            parse_mcfg(p, table, avail);
         } else if (!memcmp(table, "FACP", 4) && !p->has_fadt) {
             p->has_fadt = true;
             acpi_parse_fadt(table, avail, &p->fadt, p->fadt_why);

@@ -7,7 +7,6 @@
 #include "lib/acpi.h"
 
 #define ACPI_MAX_TABLES       64
-#define ACPI_MAX_MCFG_REGIONS 8
 
 /* What was found; every *_why is empty when that step succeeded. */
 struct acpi_platform {
@@ -23,7 +22,7 @@ struct acpi_platform {
     char root_why[ACPI_WHY_LEN];
 
     bool has_mcfg, has_fadt, has_hpet;
-    struct acpi_mcfg_allocation mcfg[ACPI_MAX_MCFG_REGIONS];
+    struct acpi_mcfg_allocation *mcfg; /* from the heap: every allocation the MCFG holds */
     unsigned mcfg_count;
     char mcfg_why[ACPI_WHY_LEN];
     struct acpi_fadt_info fadt;

@@ -290,6 +290,11 @@ static int apply_patterns(struct parse_run *run, enum key_id key, struct span va
             if (item.start[j] == '#' || item.start[j] == '=')
                 return fail(run, "%s: '%c' is not allowed in pattern '%.*s'", spec->name,
                             item.start[j], (int)item.len, item.start);
+        /* "none" is the empty list, so it must stand alone: inside a list ("none,", ",none")
+         * it would read as a serial named "none" while the config prints as "none". */
+        if (spec->none_means_empty && span_is(item, "none"))
+            return fail(run, "%s: 'none' means no pattern and must be the whole value, not part "
+                        "of a list", spec->name);
         if (item.len > CONFIG_PATTERN_LEN - 1)
             return fail(run, "%s: pattern '%.*s' is longer than %d characters", spec->name,
                         (int)item.len, item.start, CONFIG_PATTERN_LEN - 1);

@@ -1,8 +1,10 @@
-/* DMAR table parser (VT-d 3.x chapter 8): remapping structures and device scopes, malformed ones skipped and listed. */
+/* DMAR table parser (VT-d 4.1 chapter 8): remapping structures and device scopes, sized from the table, malformed ones skipped and listed. */
 #include "lib/dmar.h"
 
 #include <stdarg.h>
+#include <stdalign.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The DMAR header after the common ACPI header; remapping structures follow it. */
@@ -39,13 +41,14 @@ struct __attribute__((packed)) dmar_rmrr_fixed {
 };
 _Static_assert(sizeof(struct dmar_rmrr_fixed) == 24, "RMRR scopes start at 24");
 
-struct __attribute__((packed)) dmar_atsr_fixed {
+/* ATSR and SATC share this layout: flags, a reserved byte, the segment, then scopes. */
+struct __attribute__((packed)) dmar_flags_segment_fixed {
     struct dmar_structure_header header;
     uint8_t flags;
     uint8_t reserved;
     uint16_t segment;
 };
-_Static_assert(sizeof(struct dmar_atsr_fixed) == 8, "ATSR scopes start at 8");
+_Static_assert(sizeof(struct dmar_flags_segment_fixed) == 8, "ATSR and SATC scopes start at 8");
 
 struct __attribute__((packed)) dmar_rhsa_fixed {
     struct dmar_structure_header header;
@@ -62,41 +65,28 @@ struct __attribute__((packed)) dmar_andd_fixed {
 };
 _Static_assert(sizeof(struct dmar_andd_fixed) == 8, "ANDD object name starts at 8");
 
+struct __attribute__((packed)) dmar_sidp_fixed {
+    struct dmar_structure_header header;
+    uint16_t reserved;
+    uint16_t segment;
+};
+_Static_assert(sizeof(struct dmar_sidp_fixed) == 8, "SIDP scopes start at 8");
+
 /* A device scope: this header, then (device, function) pairs up to its length. */
 struct __attribute__((packed)) dmar_scope_fixed {
     uint8_t type;
     uint8_t length;
-    uint16_t reserved;
+    uint8_t flags; /* VT-d 4.1; the first half of a reserved word before */
+    uint8_t reserved;
     uint8_t enumeration_id;
     uint8_t start_bus;
 };
 _Static_assert(sizeof(struct dmar_scope_fixed) == 6, "device scope path starts at 6");
 
-enum dmar_structure_type {
-    DMAR_TYPE_DRHD = 0,
-    DMAR_TYPE_RMRR = 1,
-    DMAR_TYPE_ATSR = 2,
-    DMAR_TYPE_RHSA = 3,
-    DMAR_TYPE_ANDD = 4,
-};
-
-/* Name and fixed size of each structure type this parser decodes, indexed by type. Later
- * types (SATC and whatever follows) need only the common 4-byte header to be skipped. */
-static const struct {
-    const char *name;
-    uint16_t fixed_bytes;
-} known_types[] = {
-    [DMAR_TYPE_DRHD] = {"DRHD", sizeof(struct dmar_drhd_fixed)},
-    [DMAR_TYPE_RMRR] = {"RMRR", sizeof(struct dmar_rmrr_fixed)},
-    [DMAR_TYPE_ATSR] = {"ATSR", sizeof(struct dmar_atsr_fixed)},
-    [DMAR_TYPE_RHSA] = {"RHSA", sizeof(struct dmar_rhsa_fixed)},
-    [DMAR_TYPE_ANDD] = {"ANDD", sizeof(struct dmar_andd_fixed)},
-};
-#define KNOWN_TYPE_COUNT (sizeof known_types / sizeof known_types[0])
-
 #define PAGE_MASK_4K 0xfffull
 #define PCI_MAX_DEVICE 31
 #define PCI_MAX_FUNCTION 7
+#define NO_TYPE 0xffff
 
 static bool is_pci_function(uint8_t device, uint8_t function)
 {
@@ -107,214 +97,392 @@ static bool is_pci_function(uint8_t device, uint8_t function)
 struct dmar_structure {
     const uint8_t *bytes;
     uint32_t offset; /* from the start of the table */
+    uint16_t type;
     uint16_t length;
     const char *name;
 };
 
-/* Lists a skipped structure. Problems past DMAR_MAX_PROBLEMS are dropped: the first ones
- * already say the table cannot be trusted, and a full list tells the reader there were more. */
-static void __attribute__((format(printf, 2, 3)))
-add_problem(struct dmar_info *out, const char *fmt, ...)
+/* The table is walked twice with the same code: the first pass only counts what the second
+ * will keep (structures, scopes, hops, name bytes, problems), so the one allocation in
+ * between holds exactly that and no array has a limit of its own. */
+struct dmar_build {
+    struct dmar_info *info;
+    bool counting;
+    unsigned scopes_used, hops_used;
+    size_t name_bytes_used;
+    struct dmar_scope *scope_pool;
+    struct dmar_hop *hop_pool;
+    char *name_pool;
+};
+
+static void __attribute__((format(printf, 5, 6)))
+add_problem(struct dmar_build *b, uint32_t offset, uint16_t type, bool walk_stopped,
+            const char *fmt, ...)
 {
-    if (out->problem_count >= DMAR_MAX_PROBLEMS)
-        return;
-    va_list args;
-    va_start(args, fmt);
-    vsnprintf(out->problems[out->problem_count++], sizeof out->problems[0], fmt, args);
-    va_end(args);
+    struct dmar_info *out = b->info;
+    if (!b->counting) {
+        struct dmar_problem *p = &out->problems[out->problem_count];
+        p->offset = offset;
+        p->type = type;
+        p->walk_stopped = walk_stopped;
+        va_list args;
+        va_start(args, fmt);
+        vsnprintf(p->text, sizeof p->text, fmt, args);
+        va_end(args);
+    }
+    out->problem_count++;
 }
 
-/* Decodes the device scopes from `first` to the structure's end into *list. Returns 0, or
- * -1 with a problem recorded when any scope is malformed: one bad scope makes the whole
- * structure untrustworthy, since the scopes decide which devices a unit translates. */
-static int parse_scopes(struct dmar_info *out, const struct dmar_structure *s, size_t first,
+#define STRUCTURE_PROBLEM(b, s, ...) add_problem((b), (s)->offset, (s)->type, false, __VA_ARGS__)
+
+/* Checks the device scopes from `first` to the structure's end and then decodes them into
+ * *list. Returns 0, or -1 with a problem recorded when any scope is malformed: one bad scope
+ * makes the whole structure untrustworthy, since the scopes decide which devices it names. */
+static int parse_scopes(struct dmar_build *b, const struct dmar_structure *s, size_t first,
                         struct dmar_scope_list *list)
 {
-    memset(list, 0, sizeof *list);
-    size_t at = first;
-    for (unsigned scope_index = 0; at < s->length; scope_index++) {
+    unsigned scopes = 0, hops = 0;
+    for (size_t at = first; at < s->length; scopes++) {
         size_t left = s->length - at;
         if (left < sizeof(struct dmar_scope_fixed)) {
-            add_problem(out, "%s at 0x%x scope %u: only %zu bytes left, a scope needs 6", s->name,
-                        s->offset, scope_index, left);
+            STRUCTURE_PROBLEM(b, s, "%s at 0x%x scope %u: only %zu bytes left, a scope needs 6",
+                              s->name, s->offset, scopes, left);
             return -1;
         }
         struct dmar_scope_fixed scope;
         memcpy(&scope, s->bytes + at, sizeof scope);
         if (scope.length < sizeof scope) {
-            add_problem(out, "%s at 0x%x scope %u: length %u is less than 6", s->name, s->offset,
-                        scope_index, scope.length);
+            STRUCTURE_PROBLEM(b, s, "%s at 0x%x scope %u: length %u is less than 6", s->name,
+                              s->offset, scopes, scope.length);
             return -1;
         }
         if (scope.length > left) {
-            add_problem(out, "%s at 0x%x scope %u: length %u runs past the structure's end",
-                        s->name, s->offset, scope_index, scope.length);
+            STRUCTURE_PROBLEM(b, s, "%s at 0x%x scope %u: length %u runs past the structure's end",
+                              s->name, s->offset, scopes, scope.length);
             return -1;
         }
         size_t path_bytes = scope.length - sizeof scope;
         if (path_bytes % 2 != 0) {
-            add_problem(out, "%s at 0x%x scope %u: length %u leaves an odd path of %zu bytes",
-                        s->name, s->offset, scope_index, scope.length, path_bytes);
+            STRUCTURE_PROBLEM(b, s, "%s at 0x%x scope %u: length %u leaves an odd path of %zu bytes",
+                              s->name, s->offset, scopes, scope.length, path_bytes);
             return -1;
         }
-        if (path_bytes / 2 > DMAR_MAX_PATH) {
-            add_problem(out, "%s at 0x%x scope %u: path of %zu hops, at most %u are kept",
-                        s->name, s->offset, scope_index, path_bytes / 2, DMAR_MAX_PATH);
-            return -1;
-        }
-        if (scope_index >= DMAR_MAX_SCOPES) {
-            add_problem(out, "%s at 0x%x: more than %u scopes", s->name, s->offset,
-                        DMAR_MAX_SCOPES);
-            return -1;
-        }
-        struct dmar_scope *decoded = &list->scopes[scope_index];
-        decoded->type = scope.type;
-        decoded->enumeration_id = scope.enumeration_id;
-        decoded->start_bus = scope.start_bus;
-        decoded->path_length = (uint8_t)(path_bytes / 2);
         const uint8_t *path = s->bytes + at + sizeof scope;
-        for (unsigned hop = 0; hop < decoded->path_length; hop++) {
-            uint8_t device = path[2 * hop], function = path[2 * hop + 1];
-            if (!is_pci_function(device, function)) {
-                add_problem(out,
-                            "%s at 0x%x scope %u: hop %u names device 0x%x function 0x%x "
-                            "(limits 0x1f, 7)",
-                            s->name, s->offset, scope_index, hop, device, function);
+        for (unsigned hop = 0; hop < path_bytes / 2; hop++) {
+            if (!is_pci_function(path[2 * hop], path[2 * hop + 1])) {
+                STRUCTURE_PROBLEM(b, s,
+                                  "%s at 0x%x scope %u: hop %u names device 0x%x function 0x%x "
+                                  "(limits 0x1f, 7)",
+                                  s->name, s->offset, scopes, hop, path[2 * hop], path[2 * hop + 1]);
                 return -1;
             }
-            decoded->path[hop].device = device;
-            decoded->path[hop].function = function;
         }
-        list->count = scope_index + 1;
+        hops += (unsigned)(path_bytes / 2);
+        at += scope.length;
+    }
+
+    list->count = scopes;
+    list->scopes = NULL;
+    if (b->counting) {
+        b->scopes_used += scopes;
+        b->hops_used += hops;
+        return 0;
+    }
+    list->scopes = scopes ? &b->scope_pool[b->scopes_used] : NULL;
+    b->scopes_used += scopes;
+    size_t at = first;
+    for (unsigned i = 0; i < scopes; i++) {
+        struct dmar_scope_fixed scope;
+        memcpy(&scope, s->bytes + at, sizeof scope);
+        struct dmar_scope *decoded = &list->scopes[i];
+        decoded->type = scope.type;
+        decoded->flags = scope.flags;
+        decoded->enumeration_id = scope.enumeration_id;
+        decoded->start_bus = scope.start_bus;
+        decoded->path_length = (uint8_t)((scope.length - sizeof scope) / 2);
+        decoded->path = decoded->path_length ? &b->hop_pool[b->hops_used] : NULL;
+        b->hops_used += decoded->path_length;
+        const uint8_t *path = s->bytes + at + sizeof scope;
+        for (unsigned hop = 0; hop < decoded->path_length; hop++) {
+            decoded->path[hop].device = path[2 * hop];
+            decoded->path[hop].function = path[2 * hop + 1];
+        }
         at += scope.length;
     }
     return 0;
 }
 
-/* True when another structure fits in an array of `capacity`; otherwise the extra one is
- * listed, so a table larger than nvmetal expects is never silently cut short. */
-static bool has_room(struct dmar_info *out, const struct dmar_structure *s, unsigned count,
-                     unsigned capacity)
-{
-    if (count < capacity)
-        return true;
-    add_problem(out, "%s at 0x%x: more than %u %ss, not kept", s->name, s->offset, capacity,
-                s->name);
-    return false;
-}
+/* The slot the next structure of a type goes to, or NULL in the counting pass; the count
+ * goes up either way, so both passes agree on how many there are. */
+#define NEXT_SLOT(b, array, count) ((b)->counting ? NULL : &(b)->info->array[(b)->info->count])
 
-static void parse_drhd(struct dmar_info *out, const struct dmar_structure *s)
+static void parse_drhd(struct dmar_build *b, const struct dmar_structure *s)
 {
-    if (!has_room(out, s, out->unit_count, DMAR_MAX_UNITS))
-        return;
     struct dmar_drhd_fixed drhd;
     memcpy(&drhd, s->bytes, sizeof drhd);
+    /* Linux warns "Your BIOS is broken; DMAR reported at address 0" and uses no such unit. */
     if (drhd.register_base == 0) {
-        add_problem(out, "DRHD at 0x%x: register base is 0", s->offset);
+        STRUCTURE_PROBLEM(b, s, "DRHD at 0x%x: register base is 0 (a firmware bug); unit ignored",
+                          s->offset);
         return;
     }
     if ((drhd.register_base & PAGE_MASK_4K) != 0) {
-        add_problem(out, "DRHD at 0x%x: register base 0x%llx is not 4 KiB aligned", s->offset,
-                    (unsigned long long)drhd.register_base);
+        STRUCTURE_PROBLEM(b, s, "DRHD at 0x%x: register base 0x%llx is not 4 KiB aligned",
+                          s->offset, (unsigned long long)drhd.register_base);
         return;
     }
-    struct dmar_unit *unit = &out->units[out->unit_count];
-    if (parse_scopes(out, s, sizeof drhd, &unit->scopes) < 0)
+    struct dmar_scope_list scopes;
+    if (parse_scopes(b, s, sizeof drhd, &scopes) < 0)
         return;
+    struct dmar_unit *unit = NEXT_SLOT(b, units, unit_count);
+    b->info->unit_count++;
+    if (!unit)
+        return;
+    unit->offset = s->offset;
     unit->flags = drhd.flags;
+    unit->size = drhd.size;
     unit->segment = drhd.segment;
     unit->register_base = drhd.register_base;
-    out->unit_count++;
+    unit->scopes = scopes;
 }
 
-static void parse_rmrr(struct dmar_info *out, const struct dmar_structure *s)
+static void parse_rmrr(struct dmar_build *b, const struct dmar_structure *s)
 {
-    if (!has_room(out, s, out->rmrr_count, DMAR_MAX_RMRRS))
-        return;
     struct dmar_rmrr_fixed rmrr;
     memcpy(&rmrr, s->bytes, sizeof rmrr);
     if (rmrr.limit < rmrr.base) {
-        add_problem(out, "RMRR at 0x%x: limit 0x%llx is below base 0x%llx", s->offset,
-                    (unsigned long long)rmrr.limit, (unsigned long long)rmrr.base);
+        STRUCTURE_PROBLEM(b, s, "RMRR at 0x%x: limit 0x%llx is below base 0x%llx", s->offset,
+                          (unsigned long long)rmrr.limit, (unsigned long long)rmrr.base);
         return;
     }
     /* limit is inclusive, so the region ends on a page boundary when limit + 1 does (a limit
      * of all ones wraps to 0, which is aligned: the region runs to the top). */
     if ((rmrr.base & PAGE_MASK_4K) != 0 || ((rmrr.limit + 1) & PAGE_MASK_4K) != 0) {
-        add_problem(out, "RMRR at 0x%x: 0x%llx..0x%llx is not 4 KiB aligned", s->offset,
-                    (unsigned long long)rmrr.base, (unsigned long long)rmrr.limit);
+        STRUCTURE_PROBLEM(b, s, "RMRR at 0x%x: 0x%llx..0x%llx is not 4 KiB aligned", s->offset,
+                          (unsigned long long)rmrr.base, (unsigned long long)rmrr.limit);
         return;
     }
-    struct dmar_rmrr *region = &out->rmrrs[out->rmrr_count];
-    if (parse_scopes(out, s, sizeof rmrr, &region->scopes) < 0)
+    struct dmar_scope_list scopes;
+    if (parse_scopes(b, s, sizeof rmrr, &scopes) < 0)
         return;
+    struct dmar_rmrr *region = NEXT_SLOT(b, rmrrs, rmrr_count);
+    b->info->rmrr_count++;
+    if (!region)
+        return;
+    region->offset = s->offset;
     region->segment = rmrr.segment;
     region->base = rmrr.base;
     region->limit = rmrr.limit;
-    out->rmrr_count++;
+    region->scopes = scopes;
 }
 
-static void parse_atsr(struct dmar_info *out, const struct dmar_structure *s)
+static void parse_atsr(struct dmar_build *b, const struct dmar_structure *s)
 {
-    if (!has_room(out, s, out->atsr_count, DMAR_MAX_ATSRS))
-        return;
-    struct dmar_atsr_fixed atsr;
+    struct dmar_flags_segment_fixed atsr;
     memcpy(&atsr, s->bytes, sizeof atsr);
-    struct dmar_atsr *decoded = &out->atsrs[out->atsr_count];
-    if (parse_scopes(out, s, sizeof atsr, &decoded->scopes) < 0)
+    struct dmar_scope_list scopes;
+    if (parse_scopes(b, s, sizeof atsr, &scopes) < 0)
         return;
+    struct dmar_atsr *decoded = NEXT_SLOT(b, atsrs, atsr_count);
+    b->info->atsr_count++;
+    if (!decoded)
+        return;
+    decoded->offset = s->offset;
     decoded->flags = atsr.flags;
     decoded->segment = atsr.segment;
-    out->atsr_count++;
+    decoded->scopes = scopes;
 }
 
-static void parse_rhsa(struct dmar_info *out, const struct dmar_structure *s)
+/* Kept for now; check_rhsas drops the ones that name no unit once every DRHD is known. */
+static void parse_rhsa(struct dmar_build *b, const struct dmar_structure *s)
 {
-    if (!has_room(out, s, out->rhsa_count, DMAR_MAX_RHSAS))
-        return;
     struct dmar_rhsa_fixed rhsa;
     memcpy(&rhsa, s->bytes, sizeof rhsa);
-    out->rhsas[out->rhsa_count].register_base = rhsa.register_base;
-    out->rhsas[out->rhsa_count].proximity_domain = rhsa.proximity_domain;
-    out->rhsa_count++;
+    struct dmar_rhsa *decoded = NEXT_SLOT(b, rhsas, rhsa_count);
+    b->info->rhsa_count++;
+    if (!decoded)
+        return;
+    decoded->offset = s->offset;
+    decoded->register_base = rhsa.register_base;
+    decoded->proximity_domain = rhsa.proximity_domain;
 }
 
-static void parse_andd(struct dmar_info *out, const struct dmar_structure *s)
+static void parse_andd(struct dmar_build *b, const struct dmar_structure *s)
 {
-    if (!has_room(out, s, out->andd_count, DMAR_MAX_ANDDS))
-        return;
     struct dmar_andd_fixed andd;
     memcpy(&andd, s->bytes, sizeof andd);
     const char *name = (const char *)s->bytes + sizeof andd;
-    size_t room = s->length - sizeof andd;
-    const char *end = memchr(name, '\0', room);
+    const char *end = memchr(name, '\0', s->length - sizeof andd);
     if (!end) {
-        add_problem(out, "ANDD at 0x%x: object name is not NUL-terminated", s->offset);
+        STRUCTURE_PROBLEM(b, s, "ANDD at 0x%x: object name is not NUL-terminated", s->offset);
         return;
     }
-    struct dmar_andd *decoded = &out->andds[out->andd_count];
-    /* A cut-short ACPI path would name some other object, so a long one is refused whole. */
-    size_t name_length = (size_t)(end - name);
-    if (name_length >= sizeof decoded->object_name) {
-        add_problem(out, "ANDD at 0x%x: object name of %zu characters, at most %zu are kept",
-                    s->offset, name_length, sizeof decoded->object_name - 1);
+    size_t name_bytes = (size_t)(end - name) + 1;
+    struct dmar_andd *decoded = NEXT_SLOT(b, andds, andd_count);
+    b->info->andd_count++;
+    if (!decoded) {
+        b->name_bytes_used += name_bytes;
         return;
     }
+    decoded->offset = s->offset;
     decoded->acpi_device_number = andd.acpi_device_number;
-    memcpy(decoded->object_name, name, name_length);
-    decoded->object_name[name_length] = '\0';
-    out->andd_count++;
+    decoded->object_name = &b->name_pool[b->name_bytes_used];
+    memcpy(decoded->object_name, name, name_bytes);
+    b->name_bytes_used += name_bytes;
 }
 
-static void (*const type_parsers[])(struct dmar_info *, const struct dmar_structure *) = {
-    [DMAR_TYPE_DRHD] = parse_drhd,
-    [DMAR_TYPE_RMRR] = parse_rmrr,
-    [DMAR_TYPE_ATSR] = parse_atsr,
-    [DMAR_TYPE_RHSA] = parse_rhsa,
-    [DMAR_TYPE_ANDD] = parse_andd,
+static void parse_satc(struct dmar_build *b, const struct dmar_structure *s)
+{
+    struct dmar_flags_segment_fixed satc;
+    memcpy(&satc, s->bytes, sizeof satc);
+    struct dmar_scope_list scopes;
+    if (parse_scopes(b, s, sizeof satc, &scopes) < 0)
+        return;
+    struct dmar_satc *decoded = NEXT_SLOT(b, satcs, satc_count);
+    b->info->satc_count++;
+    if (!decoded)
+        return;
+    decoded->offset = s->offset;
+    decoded->flags = satc.flags;
+    decoded->segment = satc.segment;
+    decoded->scopes = scopes;
+}
+
+static void parse_sidp(struct dmar_build *b, const struct dmar_structure *s)
+{
+    struct dmar_sidp_fixed sidp;
+    memcpy(&sidp, s->bytes, sizeof sidp);
+    struct dmar_scope_list scopes;
+    if (parse_scopes(b, s, sizeof sidp, &scopes) < 0)
+        return;
+    struct dmar_sidp *decoded = NEXT_SLOT(b, sidps, sidp_count);
+    b->info->sidp_count++;
+    if (!decoded)
+        return;
+    decoded->offset = s->offset;
+    decoded->segment = sidp.segment;
+    decoded->scopes = scopes;
+}
+
+/* Name, fixed size and decoder of each structure type, indexed by type. Later types need
+ * only the common 4-byte header to be skipped. */
+static const struct {
+    const char *name;
+    uint16_t fixed_bytes;
+    void (*parse)(struct dmar_build *, const struct dmar_structure *);
+} known_types[] = {
+    [DMAR_TYPE_DRHD] = {"DRHD", sizeof(struct dmar_drhd_fixed), parse_drhd},
+    [DMAR_TYPE_RMRR] = {"RMRR", sizeof(struct dmar_rmrr_fixed), parse_rmrr},
+    [DMAR_TYPE_ATSR] = {"ATSR", sizeof(struct dmar_flags_segment_fixed), parse_atsr},
+    [DMAR_TYPE_RHSA] = {"RHSA", sizeof(struct dmar_rhsa_fixed), parse_rhsa},
+    [DMAR_TYPE_ANDD] = {"ANDD", sizeof(struct dmar_andd_fixed), parse_andd},
+    [DMAR_TYPE_SATC] = {"SATC", sizeof(struct dmar_flags_segment_fixed), parse_satc},
+    [DMAR_TYPE_SIDP] = {"SIDP", sizeof(struct dmar_sidp_fixed), parse_sidp},
 };
-_Static_assert(sizeof type_parsers / sizeof type_parsers[0] == KNOWN_TYPE_COUNT,
-               "a parser for every known structure type");
+#define KNOWN_TYPE_COUNT (sizeof known_types / sizeof known_types[0])
+
+static void walk(struct dmar_build *b, const uint8_t *bytes, uint32_t length)
+{
+    uint32_t offset = sizeof(struct dmar_fixed);
+    while (offset < length) {
+        uint32_t left = length - offset;
+        struct dmar_structure_header header;
+        if (left < sizeof header) {
+            add_problem(b, offset, NO_TYPE, true,
+                        "structure at offset 0x%x has only %u bytes before the table end",
+                        offset, left);
+            return;
+        }
+        memcpy(&header, bytes + offset, sizeof header);
+        const char *name = header.type < KNOWN_TYPE_COUNT ? known_types[header.type].name : NULL;
+        uint16_t fixed_bytes = name ? known_types[header.type].fixed_bytes : sizeof header;
+        /* A structure's length is the only way to find the next one: once it is wrong,
+         * nothing after it can be located, so the walk stops. */
+        if (header.length < sizeof header) {
+            add_problem(b, offset, header.type, true,
+                        "structure at offset 0x%x has length %u, less than 4", offset,
+                        header.length);
+            return;
+        }
+        if (header.length > left) {
+            add_problem(b, offset, header.type, true,
+                        "structure at offset 0x%x has length %u, past the table end at 0x%x",
+                        offset, header.length, length);
+            return;
+        }
+        if (header.length < fixed_bytes) {
+            add_problem(b, offset, header.type, true,
+                        "structure at offset 0x%x has length %u, shorter than a %s (%u)", offset,
+                        header.length, name, fixed_bytes);
+            return;
+        }
+        if (name) {
+            struct dmar_structure s = {bytes + offset, offset, header.type, header.length, name};
+            known_types[header.type].parse(b, &s);
+        } else {
+            b->info->unknown_count++;
+        }
+        offset += header.length;
+    }
+}
+
+/* Linux warns "RHSA refers to non-existent DMAR unit" and ignores such an RHSA; so does this. */
+static void check_rhsas(struct dmar_build *b)
+{
+    struct dmar_info *out = b->info;
+    unsigned kept = 0;
+    for (unsigned i = 0; i < out->rhsa_count; i++) {
+        const struct dmar_rhsa rhsa = out->rhsas[i];
+        bool named = false;
+        for (unsigned k = 0; k < out->unit_count && !named; k++)
+            named = out->units[k].register_base == rhsa.register_base;
+        if (named)
+            out->rhsas[kept++] = rhsa;
+        else
+            add_problem(b, rhsa.offset, DMAR_TYPE_RHSA, false,
+                        "RHSA at 0x%x: register base 0x%llx is no DRHD's; affinity ignored",
+                        rhsa.offset, (unsigned long long)rhsa.register_base);
+    }
+    for (unsigned i = kept; i < out->rhsa_count; i++)
+        memset(&out->rhsas[i], 0, sizeof out->rhsas[i]);
+    out->rhsa_count = kept;
+}
+
+/* Hands out aligned pieces of one block; with base NULL it only adds up their sizes. */
+struct carver {
+    uint8_t *base;
+    size_t used;
+};
+
+static void *carve(struct carver *c, size_t count, size_t size)
+{
+    const size_t align = alignof(max_align_t);
+    c->used = (c->used + align - 1) & ~(align - 1);
+    void *piece = c->base && count ? c->base + c->used : NULL;
+    c->used += count * size;
+    return piece;
+}
+
+/* Lays the arrays out in one block at `base` (or, with base NULL, only adds up their size):
+ * how many of each from `counts` and `counted`, the pointers into `out` and `b`. */
+static size_t lay_out(const struct dmar_info *counts, const struct dmar_build *counted,
+                      unsigned problem_room, uint8_t *base, struct dmar_info *out,
+                      struct dmar_build *b)
+{
+    struct carver c = {base, 0};
+    out->units = carve(&c, counts->unit_count, sizeof *out->units);
+    out->rmrrs = carve(&c, counts->rmrr_count, sizeof *out->rmrrs);
+    out->atsrs = carve(&c, counts->atsr_count, sizeof *out->atsrs);
+    out->rhsas = carve(&c, counts->rhsa_count, sizeof *out->rhsas);
+    out->andds = carve(&c, counts->andd_count, sizeof *out->andds);
+    out->satcs = carve(&c, counts->satc_count, sizeof *out->satcs);
+    out->sidps = carve(&c, counts->sidp_count, sizeof *out->sidps);
+    out->problems = carve(&c, problem_room, sizeof *out->problems);
+    b->scope_pool = carve(&c, counted->scopes_used, sizeof *b->scope_pool);
+    b->hop_pool = carve(&c, counted->hops_used, sizeof *b->hop_pool);
+    b->name_pool = carve(&c, counted->name_bytes_used, 1);
+    return c.used;
+}
 
 int dmar_parse(const void *table, size_t avail, struct dmar_info *out, char why[ACPI_WHY_LEN])
 {
@@ -331,46 +499,40 @@ int dmar_parse(const void *table, size_t avail, struct dmar_info *out, char why[
         return -1;
     }
     memcpy(&fixed, table, sizeof fixed);
+
+    struct dmar_build counted = {.info = out, .counting = true};
+    walk(&counted, table, length);
+    const struct dmar_info counts = *out;
+    /* Every RHSA may yet turn out to name no unit: one more problem each. */
+    unsigned problem_room = counts.problem_count + counts.rhsa_count;
+
+    memset(out, 0, sizeof *out);
+    struct dmar_build b = {.info = out, .counting = false};
+    size_t bytes = lay_out(&counts, &counted, problem_room, NULL, out, &b);
+    if (bytes && !(out->storage = calloc(1, bytes))) {
+        if (why)
+            snprintf(why, ACPI_WHY_LEN, "DMAR: no memory for the %zu bytes its structures need",
+                     bytes);
+        return -1;
+    }
+    lay_out(&counts, &counted, problem_room, out->storage, out, &b);
     out->host_address_width = (uint8_t)(fixed.host_address_width + 1);
     out->flags = fixed.flags;
-
-    const uint8_t *bytes = table;
-    uint32_t offset = sizeof fixed;
-    while (offset < length) {
-        uint32_t left = length - offset;
-        struct dmar_structure_header header;
-        if (left < sizeof header) {
-            add_problem(out, "structure at offset 0x%x has only %u bytes before the table end",
-                        offset, left);
-            break;
-        }
-        memcpy(&header, bytes + offset, sizeof header);
-        const char *name = header.type < KNOWN_TYPE_COUNT ? known_types[header.type].name : NULL;
-        uint16_t fixed_bytes = name ? known_types[header.type].fixed_bytes : sizeof header;
-        /* A structure's length is the only way to find the next one: once it is wrong,
-         * nothing after it can be located, so the walk stops. */
-        if (header.length < sizeof header) {
-            add_problem(out, "structure at offset 0x%x has length %u, less than 4", offset,
-                        header.length);
-            break;
-        }
-        if (header.length > left) {
-            add_problem(out, "structure at offset 0x%x has length %u, past the table end at 0x%x",
-                        offset, header.length, length);
-            break;
-        }
-        if (header.length < fixed_bytes) {
-            add_problem(out, "structure at offset 0x%x has length %u, shorter than a %s (%u)",
-                        offset, header.length, name, fixed_bytes);
-            break;
-        }
-        if (name) {
-            struct dmar_structure s = {bytes + offset, offset, header.length, name};
-            type_parsers[header.type](out, &s);
-        }
-        offset += header.length;
-    }
+    walk(&b, table, length);
+    check_rhsas(&b);
     return 0;
+}
+
+void dmar_free(struct dmar_info *info)
+{
+    free(info->storage);
+    memset(info, 0, sizeof *info);
+}
+
+bool dmar_problem_affects_remapping(const struct dmar_problem *problem)
+{
+    return problem->walk_stopped || problem->type == DMAR_TYPE_DRHD ||
+           problem->type == DMAR_TYPE_RMRR;
 }
 
 int dmar_scope_source_id(const struct dmar_scope *scope,
@@ -378,7 +540,7 @@ int dmar_scope_source_id(const struct dmar_scope *scope,
                          void *ctx)
 {
     unsigned hops = scope->path_length;
-    if (hops == 0 || hops > DMAR_MAX_PATH)
+    if (hops == 0 || !scope->path)
         return -1;
     for (unsigned hop = 0; hop < hops; hop++)
         if (!is_pci_function(scope->path[hop].device, scope->path[hop].function))

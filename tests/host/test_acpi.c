@@ -1,7 +1,9 @@
 /* Host tests for lib/acpi.c: crafted tables with correct checksums, then corrupted, truncated and short ones. */
 #include "acpi.h"
 #include "check.h"
+#include "fixtures/table_builder.h"
 
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -330,6 +332,64 @@ static void mcfg_rejects(void)
     CHECK_STR(why, "MCFG allocation 0: ECAM base is 0");
 }
 
+/* Nine allocations: one more than nvmetal once had room for, which made it reject the
+ * whole MCFG. The count comes first and sizes the array; every allocation is kept. */
+static void mcfg_nine_allocations(void)
+{
+    struct table t = {0};
+    table_begin_mcfg(&t);
+    for (unsigned i = 0; i < 9; i++)
+        table_add_mcfg_allocation(&t, 0x3fff00000000ull + 0x10000000ull * i, (uint16_t)i,
+                                  (uint8_t)(i * 0x10), (uint8_t)(i * 0x10 + 0xf));
+    table_seal(&t);
+    const uint8_t *table = at_end_of_readable_memory(t.bytes, t.length);
+    char why[ACPI_WHY_LEN] = "untouched";
+    unsigned n = 0, count = 0;
+    CHECK_EQ_U64(acpi_mcfg_count(table, t.length, &n, why), 0);
+    CHECK_EQ_U64(n, 9);
+    struct acpi_mcfg_allocation *out = calloc(n, sizeof *out);
+    CHECK_EQ_U64(acpi_parse_mcfg(table, t.length, out, n, &count, why), 0);
+    CHECK_STR(why, "untouched");
+    CHECK_EQ_U64(count, 9);
+    for (unsigned i = 0; i < count; i++) {
+        CHECK_EQ_U64(out[i].base, 0x3fff00000000ull + 0x10000000ull * i);
+        CHECK_EQ_U64(out[i].segment, i);
+        CHECK_EQ_U64(out[i].bus_start, i * 0x10);
+        CHECK_EQ_U64(out[i].bus_end, i * 0x10 + 0xf);
+    }
+    /* Room for fewer is the caller's mistake, and said so. */
+    CHECK_EQ_U64(acpi_parse_mcfg(table, t.length, out, 8, &count, why), (uint64_t)-1);
+    CHECK_STR(why, "MCFG: 9 allocations, room for 8");
+    CHECK_EQ_U64(count, 0);
+    free(out);
+    table_free(&t);
+}
+
+/* acpi_mcfg_count refuses what acpi_parse_mcfg refuses about the table as a whole. */
+static void mcfg_count_rejects(void)
+{
+    uint8_t t[44 + 2 * 16];
+    unsigned n = 7;
+    char why[ACPI_WHY_LEN];
+    size_t length = build_mcfg(t, NULL, 0);
+    CHECK_EQ_U64(acpi_mcfg_count(t, length, &n, why), (uint64_t)-1);
+    CHECK_STR(why, "MCFG has no allocations");
+    CHECK_EQ_U64(n, 0);
+
+    static const struct acpi_mcfg_allocation one[] = {{.base = 0xe0000000, .bus_end = 0x3f}};
+    build_mcfg(t, one, 1);
+    seal_table(t, "MCFG", 44 + 20, 1);
+    CHECK_EQ_U64(acpi_mcfg_count(t, sizeof t, &n, why), (uint64_t)-1);
+    CHECK_STR(why, "MCFG: 20 bytes of allocations is not a multiple of 16");
+
+    length = build_mcfg(t, one, 1);
+    t[20] ^= 1;
+    CHECK_EQ_U64(acpi_mcfg_count(t, length, &n, why), (uint64_t)-1);
+    CHECK_STR(why, "MCFG: checksum byte sum is 0x01, not 0");
+    CHECK_EQ_U64(acpi_mcfg_count(t, 40, &n, why), (uint64_t)-1);
+    CHECK_STR(why, "MCFG: length 60 exceeds the 40 bytes available");
+}
+
 /* FADT field offsets, from the ACPI specification. */
 enum {
     FADT_PM_TMR_BLK = 76,
@@ -479,6 +539,8 @@ static const struct check_case cases[] = {
     CHECK_CASE(rsdt_entries),
     CHECK_CASE(mcfg_two_allocations),
     CHECK_CASE(mcfg_rejects),
+    CHECK_CASE(mcfg_nine_allocations),
+    CHECK_CASE(mcfg_count_rejects),
     CHECK_CASE(fadt_revision1_short),
     CHECK_CASE(fadt_full),
     CHECK_CASE(hpet),

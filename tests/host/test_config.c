@@ -289,6 +289,14 @@ static void pattern_lists(void)
     CHECK_EQ_U64(parse_text(&cfg, "tests = none", &err), 0);
     CHECK_EQ_U64(cfg.tests.count, 1);
     CHECK_STR(cfg.tests.items[0], "none");
+    /* "none" inside a list would be a serial called "none" that prints as the empty list
+     * (found by tests/fuzz/fuzz_config.c): refused, as file line and as load option. */
+    static const char *const none_in_lists[] = {"allow_write =,none", "allow_write = none,",
+                                                "allow_write = SN1, none", "allow_write = , none ,"};
+    for (size_t i = 0; i < CHECK_COUNT(none_in_lists); i++) {
+        CHECK_EQ_U64((uint64_t)parse_text(&cfg, none_in_lists[i], &err), (uint64_t)-1);
+        CHECK(strstr(err.message, "'none' means no pattern and must be the whole value") != NULL);
+    }
 }
 
 static void pattern_list_limits(void)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/qemu/scenario-bad-config.sh: an unknown key and a bad value in nvmetal.cfg must each end in a Bail out naming the line, exit code 2, no test run.
+# tests/qemu/scenario-bad-config.sh: an unknown key and a bad value in nvmetal.cfg must each end in a Bail out naming the line, exit code 2, no test run; so must a tests glob that matches no test ID (a typo), and a DMA pool the firmware cannot reserve (the run ends through isa-debug-exit even though boot services were never exited).
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR
 # shellcheck source=lib.sh
@@ -61,4 +61,28 @@ bad_config_case unknown-key 3 frobnicate \
 bad_config_case bad-value 2 timeout_s \
 	'# scenario bad-config: a value out of range on line 2' \
 	'timeout_s = 0'
+
+# bail_case NAME ERE KNOB=VALUE... -- CFG_LINE...: a config the parser accepts but the
+# run cannot honour: Bail out matching ERE, exit 2 through isa-debug-exit, nothing ran.
+bail_case() {
+	local name=$1 ere=$2 cfg esp tap
+	shift 2
+	local -a knobs=()
+	while (($#)) && [[ $1 != -- ]]; do knobs+=("$1"); shift; done
+	shift
+	cfg=$(make_cfg "$name" "$@")
+	esp=$(make_esp "$name" "$cfg") || { not_ok "$name: ESP built" "see $WORK/$name.build.log"; return; }
+	boot "$name" "${knobs[@]}" -- --esp "$esp"
+	tap=$WORK/$name.tap
+	tap_extract "$WORK/$name.serial" "$tap"
+	expect_grep "$name: Bail out says why" "^Bail out! .*$ere" "$tap"
+	expect_rc "$name: exit code 2 (bail out) through isa-debug-exit, not a return to the firmware" "$BOOT_RC" 2
+	expect_eq "$name: no test point ran" "$(tap_points "$tap" | wc -l)" 0
+}
+bail_case no-such-test "tests = \.\.\. glob 'nvme\.cbm\.\*' matches no test ID" IOMMU=none -- \
+	'# scenario bad-config: a typo in tests' 'tests = pci.*, nvme.cbm.*'
+# 1 GiB of RAM cannot hold a 1 GiB pool below 4 GiB: AllocatePages fails before
+# ExitBootServices, and the run must still leave through the exit route.
+bail_case pool-too-big 'AllocatePages for a 1024 MiB DMA pool below 4 GiB failed' IOMMU=none MEM=1024 -- \
+	'# scenario bad-config: a DMA pool the machine cannot give' 'dma_pool_mb = 1024'
 scenario_end

@@ -132,26 +132,54 @@ static void exit_boot_services(const struct suite_context *ctx, const char *id)
                b->exit_boot_services_attempts == 1 ? "" : "s", b->memory_map_count);
 }
 
+/* The largest alignment (2 MiB at most) at which a run of `pages` fits inside the pool at
+ * all: a small pool (dma_pool_mb = 1) may hold no 2 MiB boundary. */
+static uint64_t run_alignment(const struct page_pool *pool, size_t pages)
+{
+    uint64_t end = pool->base + (uint64_t)pool->pages * PAGE_SIZE;
+    for (uint64_t align = 2u << 20; align > PAGE_SIZE; align >>= 1)
+        if (((pool->base + align - 1) & ~(align - 1)) + pages * PAGE_SIZE <= end)
+            return align;
+    return PAGE_SIZE;
+}
+
 /* The allocator hands out aligned, disjoint, writable runs inside the pool and takes them back. */
 static void dma_pool_pages(const struct suite_context *ctx, const char *id)
 {
     struct page_pool *pool = dma_pool();
-    const uint64_t big_align = 2u << 20;
     const size_t big_pages = 16;
+    const uint64_t big_align = run_alignment(pool, big_pages);
     size_t free_before = pool->free_pages;
-    uint64_t one = page_alloc(pool, 1, 0);
-    uint64_t big = page_alloc(pool, big_pages, big_align);
     uint64_t pool_end = pool->base + (uint64_t)pool->pages * PAGE_SIZE;
     struct tap_result r;
     tap_result_init(&r);
     tap_yaml_add(&r, "pool", "0x%llx..0x%llx", (unsigned long long)pool->base,
                  (unsigned long long)pool_end - 1);
+    tap_yaml_add(&r, "pool_pages", "%zu", pool->pages);
+    tap_yaml_add(&r, "free_pages_before", "%zu", free_before);
+    tap_yaml_add(&r, "run", "%zu pages aligned to %llu KiB", big_pages,
+                 (unsigned long long)(big_align >> 10));
+    if (free_before < big_pages + 1) {
+        suite_fail(id, "dma-pool", &r, "the pool has %zu free pages; the case needs %zu "
+                   "(dma_pool_mb is too small for what already runs)", free_before, big_pages + 1);
+        return;
+    }
+    uint64_t one = page_alloc(pool, 1, 0);
+    uint64_t big = page_alloc(pool, big_pages, big_align);
     tap_yaml_add(&r, "one_page", "0x%llx", (unsigned long long)one);
     tap_yaml_add(&r, "aligned_run", "0x%llx", (unsigned long long)big);
-    if (!one || !big || one < pool->base || big < pool->base ||
-        big + big_pages * PAGE_SIZE > pool_end || (big & (big_align - 1)) ||
-        (one >= big && one < big + big_pages * PAGE_SIZE)) {
-        suite_fail(id, "dma-pool", &r, "allocation outside the pool, misaligned or overlapping");
+    const char *problem = NULL;
+    if (!one || !big)
+        problem = "the allocator returned no page or no aligned run although enough pages were free";
+    else if (one < pool->base || one >= pool_end || big < pool->base ||
+             big + big_pages * PAGE_SIZE > pool_end)
+        problem = "an allocation lies outside the pool";
+    else if (big & (big_align - 1))
+        problem = "the run is not aligned as asked";
+    else if (one >= big && one < big + big_pages * PAGE_SIZE)
+        problem = "the page and the run overlap";
+    if (problem) {
+        suite_fail(id, "dma-pool", &r, "%s", problem);
         return;
     }
     /* Plain RAM: the pattern must read back before the pages go back. */
@@ -171,8 +199,9 @@ static void dma_pool_pages(const struct suite_context *ctx, const char *id)
         suite_fail(id, "dma-pool", &r, "pages did not all come back");
         return;
     }
-    suite_pass(id, "dma-pool", "%zu pages at 0x%llx; a 2 MiB-aligned run held a pattern and "
-               "came back", pool->pages, (unsigned long long)pool->base);
+    suite_pass_with(id, "dma-pool", &r, "%zu pages at 0x%llx; a run aligned to %llu KiB held a "
+                    "pattern and came back", pool->pages, (unsigned long long)pool->base,
+                    (unsigned long long)(big_align >> 10));
 }
 
 const struct test_case platform_test_cases[] = {

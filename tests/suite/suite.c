@@ -23,6 +23,23 @@ static const struct case_table tables[] = {
     {nvme_shutdown_test_cases, &nvme_shutdown_test_case_count},
 };
 
+int suite_check_selection(const struct config *cfg, char *why, size_t len)
+{
+    for (unsigned g = 0; g < cfg->tests.count; g++) {
+        const char *glob = cfg->tests.items[g];
+        bool matched = false;
+        for (unsigned t = 0; t < sizeof(tables) / sizeof(tables[0]) && !matched; t++)
+            for (unsigned i = 0; i < *tables[t].count && !matched; i++)
+                matched = glob_match(glob, tables[t].cases[i].id);
+        if (!matched) {
+            snprintf(why, len, "tests = ... glob '%s' matches no test ID (IDs are area.feature.case, "
+                     "e.g. nvme.cmb.io_sq; README lists them)", glob);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 unsigned suite_run(const struct suite_context *ctx)
 {
     unsigned ran = 0;

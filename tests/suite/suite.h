@@ -21,6 +21,9 @@ struct test_case {
     void (*run)(const struct suite_context *ctx, const char *id);
 };
 
+/* Every glob of config.tests matches at least one case ID. Returns 0, or -1 with why[]
+ * naming the first glob that matches nothing. */
+int suite_check_selection(const struct config *cfg, char *why, size_t len);
 /* Runs every case whose ID matches config.tests; returns how many ran. */
 unsigned suite_run(const struct suite_context *ctx);
 

@@ -18,6 +18,7 @@ struct vtd_state {
     char dmar_why[ACPI_WHY_LEN];
     struct dmar_info dmar;
     bool attached, taken_over, enabled;
+    bool cannot_translate; /* SAGAW = 0: a unit built for interrupt remapping only */
     char takeover_notes[200];
     struct vtd_unit unit; /* the first DRHD unit, which the NVMe controllers sit behind */
     unsigned pass_through, identity_mapped;

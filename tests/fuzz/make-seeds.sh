@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Builds the seed corpora in build/fuzz/seeds/<harness>/: generated inputs (seeds.c), the
+# image's own config files, and real machines' ACPI tables from ../shared/acpi-samples.
+#   usage: tests/fuzz/make-seeds.sh MAKE_SEEDS_BINARY SEEDS_DIR
+set -euo pipefail
+make_seeds=${1:?usage: make-seeds.sh MAKE_SEEDS_BINARY SEEDS_DIR}
+seeds=${2:?usage: make-seeds.sh MAKE_SEEDS_BINARY SEEDS_DIR}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+
+rm -rf "$seeds"
+"$make_seeds" "$seeds"
+
+# The configs the project ships are the most realistic config inputs there are.
+for cfg in "$root"/image/*.cfg; do
+  cp "$cfg" "$seeds/config/image-$(basename "$cfg")"
+done
+
+# CI keeps the samples beside the clone, read-only; ACPI_SAMPLES= points elsewhere.
+samples=${ACPI_SAMPLES:-$root/../shared/acpi-samples}
+shopt -s nullglob
+tables=("$samples"/*.dat)
+if ((${#tables[@]} == 0)); then
+  echo "# fuzz seeds: no ACPI samples in $samples; acpi and dmar run on generated seeds only"
+  exit 0
+fi
+for table in "${tables[@]}"; do
+  name=sample-$(basename "$table")
+  # Every table goes to both harnesses: the acpi one re-signs inputs as each of its tables.
+  cp "$table" "$seeds/acpi/$name"
+  cp "$table" "$seeds/dmar/$name"
+  chmod u+w "$seeds/acpi/$name" "$seeds/dmar/$name"
+done
+echo "# fuzz seeds: ${#tables[@]} real ACPI tables from $samples"
