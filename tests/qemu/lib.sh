@@ -602,6 +602,13 @@ expect_points_skip() {
 		fi
 	done
 }
+# expect_clean_pass NAME TAP: after boot NAME, TAP is its serial log's TAP stream; the
+# image exited 0 through isa-debug-exit and the run is clean (expect_tap_clean).
+expect_clean_pass() {
+	tap_extract "$WORK/$1.serial" "$2"
+	expect_rc "exit code 0 (pass) through isa-debug-exit" "$BOOT_RC" 0
+	expect_tap_clean "$2"
+}
 # expect_tap_clean TAP: the closing verdict line says 0 failed, no test point
 # failed, no bail out.
 expect_tap_clean() {

@@ -13,9 +13,7 @@ esp=$(make_esp legacy-cmb "$cfg") || { not_ok "ESP built" "see $WORK/legacy-cmb.
 trace=$WORK/legacy-cmb.trace
 boot_qmp legacy-cmb LEGACY_CMB=on TRACE="$trace" TRACE_EVENTS="$NVME_TRACE_EVENTS vtd_dmar_translate" -- --esp "$esp"
 tap=$WORK/legacy-cmb.tap
-tap_extract "$WORK/legacy-cmb.serial" "$tap"
-expect_rc "exit code 0 (pass) through isa-debug-exit" "$BOOT_RC" 0
-expect_tap_clean "$tap"
+expect_clean_pass legacy-cmb "$tap"
 
 [[ $QMP_OK == yes ]] && nvme_controllers "$WORK/legacy-cmb.qmp.json"
 bdfs=$NVME_BDFS

@@ -25,9 +25,7 @@ before=$(sha256_of "${files[@]}")
 trace=$WORK/no-allow-write.trace
 boot_qmp no-allow-write TRACE="$trace" TRACE_EVENTS="$NVME_TRACE_EVENTS vtd_dmar_translate" -- --esp "$esp"
 tap=$WORK/no-allow-write.tap
-tap_extract "$WORK/no-allow-write.serial" "$tap"
-expect_rc "exit code 0 (pass) through isa-debug-exit" "$BOOT_RC" 0
-expect_tap_clean "$tap"
+expect_clean_pass no-allow-write "$tap"
 expect_grep "the image ran with allow_write = none" '^# config: allow_write = none$' "$tap"
 
 # ---- the oracle: the files on the host --------------------------------------------

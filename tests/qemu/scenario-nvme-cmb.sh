@@ -20,9 +20,7 @@ if [[ -f $trace ]]; then
 	mv -- "$trace.tmp" "$trace"
 fi
 tap=$WORK/nvme-cmb.tap
-tap_extract "$WORK/nvme-cmb.serial" "$tap"
-expect_rc "exit code 0 (pass) through isa-debug-exit" "$BOOT_RC" 0
-expect_tap_clean "$tap"
+expect_clean_pass nvme-cmb "$tap"
 
 # ---- QEMU's inventory: which controller is which file -------------------------
 [[ $QMP_OK == yes ]] && nvme_controllers "$WORK/nvme-cmb.qmp.json"

@@ -15,9 +15,7 @@ boot_qmp nvme-deallocate IOMMU=none NVME_DRIVE_COUNT=1 CMB_SIZE_MB=0 PMR_SIZE=0 
 	NVME_NS='0:1:64M 0:2:64M:logical_block_size=4096,physical_block_size=4096' \
 	TRACE="$trace" TRACE_EVENTS="$NVME_TRACE_EVENTS" -- --esp "$esp"
 tap=$WORK/nvme-deallocate.tap
-tap_extract "$WORK/nvme-deallocate.serial" "$tap"
-expect_rc "exit code 0 (pass) through isa-debug-exit" "$BOOT_RC" 0
-expect_tap_clean "$tap"
+expect_clean_pass nvme-deallocate "$tap"
 [[ $QMP_OK == yes ]] && nvme_controllers "$WORK/nvme-deallocate.qmp.json"
 bdf=${NVME_BDFS%% *}
 [[ -n $bdf ]] || { not_ok "QEMU realized the NVMe controller" "none in query-pci"; scenario_end; }

@@ -29,9 +29,7 @@ trace=$WORK/nvme-formats-readonly.trace
 boot_qmp nvme-formats-readonly NVME_NS="$NAMESPACES" CMB_SIZE_MB=16 PMR_SIZE=0 TRACE="$trace" \
 	TRACE_EVENTS="$NVME_TRACE_EVENTS vtd_dmar_translate" -- --esp "$esp"
 tap=$WORK/nvme-formats-readonly.tap
-tap_extract "$WORK/nvme-formats-readonly.serial" "$tap"
-expect_rc "exit code 0 (pass) through isa-debug-exit" "$BOOT_RC" 0
-expect_tap_clean "$tap"
+expect_clean_pass nvme-formats-readonly "$tap"
 expect_grep "the image ran with allow_write = none" '^# config: allow_write = none$' "$tap"
 expect_unchanged "$before" "${files[@]}"
 

@@ -19,9 +19,7 @@ trace=$WORK/nvme-formats.trace
 boot_qmp nvme-formats NVME_NS="$NAMESPACES" NVME_OPTS=mdts=1 CMB_SIZE_MB=16 PMR_SIZE=0 TRACE="$trace" \
 	TRACE_EVENTS="$NVME_TRACE_EVENTS vtd_dmar_translate" -- --esp "$esp"
 tap=$WORK/nvme-formats.tap
-tap_extract "$WORK/nvme-formats.serial" "$tap"
-expect_rc "exit code 0 (pass) through isa-debug-exit" "$BOOT_RC" 0
-expect_tap_clean "$tap"
+expect_clean_pass nvme-formats "$tap"
 [[ $QMP_OK == yes ]] && nvme_controllers "$WORK/nvme-formats.qmp.json"
 expect_eq "QEMU realized 2 NVMe controllers" "$(wc -w <<<"$NVME_BDFS")" 2
 [[ -n $NVME_BDFS ]] || scenario_end

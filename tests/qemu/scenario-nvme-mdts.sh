@@ -13,9 +13,7 @@ esp=$(make_esp nvme-mdts "$cfg") || { not_ok "ESP built" "see $WORK/nvme-mdts.bu
 trace=$WORK/nvme-mdts.trace
 boot_qmp nvme-mdts NVME_OPTS=mdts=1 TRACE="$trace" TRACE_EVENTS="$NVME_TRACE_EVENTS vtd_dmar_translate" -- --esp "$esp"
 tap=$WORK/nvme-mdts.tap
-tap_extract "$WORK/nvme-mdts.serial" "$tap"
-expect_rc "exit code 0 (pass) through isa-debug-exit" "$BOOT_RC" 0
-expect_tap_clean "$tap"
+expect_clean_pass nvme-mdts "$tap"
 [[ $QMP_OK == yes ]] && nvme_controllers "$WORK/nvme-mdts.qmp.json"
 bdfs=$NVME_BDFS
 expect_eq "QEMU realized 2 NVMe controllers" "$(wc -w <<<"$bdfs")" 2

@@ -16,9 +16,7 @@ boot_qmp nvme-zoned NVME_DRIVE_COUNT=1 CMB_SIZE_MB=0 PMR_SIZE=0 \
 	NVME_NS='0:1:64M:zoned=true,zoned.zone_size=4M 0:2:64M' TRACE="$trace" \
 	TRACE_EVENTS="$NVME_TRACE_EVENTS vtd_dmar_translate" -- --esp "$esp"
 tap=$WORK/nvme-zoned.tap
-tap_extract "$WORK/nvme-zoned.serial" "$tap"
-expect_rc "exit code 0 (pass) through isa-debug-exit" "$BOOT_RC" 0
-expect_tap_clean "$tap"
+expect_clean_pass nvme-zoned "$tap"
 [[ $QMP_OK == yes ]] && nvme_controllers "$WORK/nvme-zoned.qmp.json"
 bdf=${NVME_BDFS%% *}
 [[ -n $bdf ]] || { not_ok "QEMU realized the NVMe controller" "none in query-pci"; scenario_end; }

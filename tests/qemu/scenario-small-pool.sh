@@ -12,9 +12,7 @@ esp=$(make_esp small-pool "$cfg") || { not_ok "ESP built" "see $WORK/small-pool.
 trace=$WORK/small-pool.trace
 boot_qmp small-pool IOMMU=none CMB_SIZE_MB=0 PMR_SIZE=0 TRACE="$trace" TRACE_EVENTS="$NVME_TRACE_EVENTS" -- --esp "$esp"
 tap=$WORK/small-pool.tap
-tap_extract "$WORK/small-pool.serial" "$tap"
-expect_rc "exit code 0 (pass) through isa-debug-exit" "$BOOT_RC" 0
-expect_tap_clean "$tap"
+expect_clean_pass small-pool "$tap"
 expect_grep "the image reserved a 1 MiB pool" '^# dma_pool: base=0x[0-9a-f]+ bytes=0x100000$' "$tap"
 expect_yaml "platform.memory.dma_pool ran on the 256-page pool" "$tap" platform.memory.dma_pool dma-pool pool_pages 256
 [[ $QMP_OK == yes ]] && nvme_controllers "$WORK/small-pool.qmp.json"

@@ -13,9 +13,7 @@ esp=$(make_esp takeover "$cfg") || { not_ok "ESP built" "see $WORK/takeover.buil
 trace=$WORK/takeover.trace
 boot_qmp takeover BOOTINDEX=no TRACE="$trace" TRACE_EVENTS="$NVME_TRACE_EVENTS vtd_dmar_translate" -- --esp "$esp"
 tap=$WORK/takeover.tap
-tap_extract "$WORK/takeover.serial" "$tap"
-expect_rc "exit code 0 (pass) through isa-debug-exit" "$BOOT_RC" 0
-expect_tap_clean "$tap"
+expect_clean_pass takeover "$tap"
 
 [[ $QMP_OK == yes ]] && nvme_controllers "$WORK/takeover.qmp.json"
 bdfs=$NVME_BDFS
