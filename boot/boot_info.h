@@ -27,6 +27,14 @@ struct boot_framebuffer {
 
 enum config_origin { CONFIG_FROM_DEFAULTS, CONFIG_FROM_FILE };
 
+/* An NVMe controller as the firmware's NVMe driver identified it (boot/efi_nvme_identity.c). */
+struct boot_nvme_identity {
+    uint16_t segment;
+    uint8_t bus, device, function;
+    char serial[21]; /* trailing spaces trimmed */
+    char model[41];
+};
+
 struct boot_info {
     /* Firmware identity. */
     char firmware_vendor[64];
@@ -38,6 +46,12 @@ struct boot_info {
     bool rsdp_from_acpi20_guid;
 
     struct boot_framebuffer framebuffer;
+
+    /* Serials known before the image touches any controller: from the firmware's NVMe
+     * pass-thru instances, one per controller it bound (heap-allocated, count entries). */
+    struct boot_nvme_identity *firmware_nvme;
+    unsigned firmware_nvme_count;
+    char firmware_nvme_note[BOOT_TEXT_LEN]; /* what could not be read, or empty */
 
     /* Config: \nvmetal.cfg then the load options, parsed before ExitBootServices
      * because the DMA pool size comes from it. Errors are reported by main. */
@@ -69,6 +83,19 @@ struct boot_info {
     void *efi_system_table;  /* EFI_SYSTEM_TABLE *, for runtime services and no-exit mode */
     void *efi_reset_system;  /* EFI_RESET_SYSTEM */
 };
+
+/* The serial the firmware's NVMe driver reported for the function at this address, or NULL. */
+static inline const char *boot_firmware_nvme_serial(const struct boot_info *info, uint16_t segment,
+                                                    uint8_t bus, uint8_t device, uint8_t function)
+{
+    for (unsigned i = 0; i < info->firmware_nvme_count; i++) {
+        const struct boot_nvme_identity *n = &info->firmware_nvme[i];
+        if (n->segment == segment && n->bus == bus && n->device == device &&
+            n->function == function && n->serial[0])
+            return n->serial;
+    }
+    return NULL;
+}
 
 /* The rest of the boot flow; returns the verdict when firmware boot services
  * are still up (exit_boot_services = no), otherwise never returns. */

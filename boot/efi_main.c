@@ -5,6 +5,7 @@
 
 #include "boot/boot_info.h"
 #include "boot/efi_config_file.h"
+#include "boot/efi_nvme_identity.h"
 #include "lib/load_options.h"
 #include "lib/page_alloc.h"
 
@@ -234,6 +235,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
     record_image(bs, image);
     record_rsdp(st);
     record_framebuffer(bs);
+    efi_read_nvme_identities(bs, boot);
     read_config(st, image);
 
     if (boot->boot_error[0]) {

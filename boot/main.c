@@ -10,6 +10,7 @@
 #include "arch/x86_64/watchdog.h"
 #include "boot/boot_info.h"
 #include "boot/efi_console.h"
+#include "boot/nvme_selection.h"
 #include "drivers/pci/pci.h"
 #include "drivers/uart16550.h"
 #include "lib/acpi_discover.h"
@@ -206,7 +207,10 @@ int nvmetal_main(struct boot_info *info)
     if (!inventory)
         return bail_out(info, "no heap for the PCI inventory");
     pci_config_init(acpi.mcfg, acpi.mcfg_count);
-    pci_enumerate(inventory);
+    if (info->firmware_nvme_note[0])
+        tap_diag("devices: %s", info->firmware_nvme_note);
+    /* Config `devices` is applied here, before enumeration writes anything to a function. */
+    pci_enumerate(inventory, nvme_selection_leave_alone, info);
     pci_print_inventory(inventory, emit_diag);
 
     static struct nvme_fixture nvme;

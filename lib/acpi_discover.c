@@ -37,6 +37,33 @@ static void parse_mcfg(struct acpi_platform *p, const void *table, size_t avail)
     acpi_parse_mcfg(table, avail, p->mcfg, n, &p->mcfg_count, p->mcfg_why);
 }
 
+/* Sized from the root table's own length, so a server's 100 tables are all listed: no entry
+ * is ever the one too many, and none is the reason to reject the table. */
+static int parse_root_table(struct acpi_platform *p)
+{
+    const char *signature = p->using_xsdt ? "XSDT" : "RSDT";
+    size_t entry_width = p->using_xsdt ? sizeof(uint64_t) : sizeof(uint32_t);
+    if (!p->root_address) {
+        snprintf(p->root_why, ACPI_WHY_LEN, "RSDP: no XSDT, and the RSDT address is 0");
+        return -1;
+    }
+    const void *table = physical(p->root_address);
+    size_t avail = readable_bytes(p->root_address);
+    if (acpi_check_table(table, avail, signature, p->root_why) != 0)
+        return -1;
+    /* Accepted, so its length is `avail`; an odd tail the parser below rejects itself. */
+    unsigned room = (unsigned)((avail - sizeof(struct acpi_header)) / entry_width);
+    p->tables = calloc(room ? room : 1, sizeof(*p->tables));
+    p->table_signatures = calloc(room ? room : 1, sizeof(*p->table_signatures));
+    if (!p->tables || !p->table_signatures) {
+        snprintf(p->root_why, ACPI_WHY_LEN, "%s: no heap for its %u entries", signature, room);
+        return -1;
+    }
+    if (p->using_xsdt)
+        return acpi_parse_xsdt(table, avail, p->tables, room, &p->table_count, p->root_why);
+    return acpi_parse_rsdt(table, avail, p->tables, room, &p->table_count, p->root_why);
+}
+
 static void find_tables(struct acpi_platform *p)
 {
     for (unsigned i = 0; i < p->table_count; i++) {
@@ -86,19 +113,10 @@ void acpi_discover(uint64_t rsdp_address, struct acpi_platform *p)
         snprintf(p->root_why, ACPI_WHY_LEN, "no valid RSDP");
         return;
     }
-    int status;
     p->mcfg_why[0] = p->fadt_why[0] = p->hpet_why[0] = '\0';
-    if (p->rsdp.xsdt_address) {
-        p->using_xsdt = true;
-        p->root_address = p->rsdp.xsdt_address;
-        status = acpi_parse_xsdt(physical(p->root_address), readable_bytes(p->root_address),
-                                 p->tables, ACPI_MAX_TABLES, &p->table_count, p->root_why);
-    } else {
-        p->root_address = p->rsdp.rsdt_address;
-        status = acpi_parse_rsdt(physical(p->root_address), readable_bytes(p->root_address),
-                                 p->tables, ACPI_MAX_TABLES, &p->table_count, p->root_why);
-    }
-    if (status != 0) {
+    p->using_xsdt = p->rsdp.xsdt_address != 0;
+    p->root_address = p->using_xsdt ? p->rsdp.xsdt_address : p->rsdp.rsdt_address;
+    if (parse_root_table(p) != 0) {
         p->table_count = 0;
         snprintf(p->mcfg_why, ACPI_WHY_LEN, "root table unusable");
         snprintf(p->fadt_why, ACPI_WHY_LEN, "root table unusable");

@@ -6,8 +6,6 @@
 
 #include "lib/acpi.h"
 
-#define ACPI_MAX_TABLES       64
-
 /* What was found; every *_why is empty when that step succeeded. */
 struct acpi_platform {
     uint64_t rsdp_address;
@@ -16,8 +14,10 @@ struct acpi_platform {
 
     bool using_xsdt;
     uint64_t root_address;
-    uint64_t tables[ACPI_MAX_TABLES];
-    char table_signatures[ACPI_MAX_TABLES][5];
+    /* From the heap, sized from the root table's length: every entry it lists, in its order
+     * (a null entry's signature reads "null"). */
+    uint64_t *tables;
+    char (*table_signatures)[5];
     unsigned table_count;
     char root_why[ACPI_WHY_LEN];
 

@@ -14,6 +14,8 @@ struct span {
 enum key_id {
     KEY_TESTS,
     KEY_ALLOW_WRITE,
+    KEY_ALLOW_WRITE_OVER_DATA,
+    KEY_DEVICES,
     KEY_EXIT_BOOT_SERVICES,
     KEY_CONSOLE,
     KEY_TIMEOUT_S,
@@ -66,6 +68,7 @@ struct key_spec {
     unsigned choice_count;
     unsigned min, max;            /* VALUE_NUMBER, inclusive */
     bool none_means_empty;        /* VALUE_PATTERNS: the word "none" is the empty list */
+    bool bang_excludes;           /* VALUE_PATTERNS: a leading '!' makes an exclusion */
 };
 
 #define WORDS(table) .choices = (table), .choice_count = sizeof(table) / sizeof((table)[0])
@@ -74,6 +77,10 @@ struct key_spec {
 static const struct key_spec key_specs[KEY_COUNT] = {
     [KEY_TESTS] = {.name = "tests", .kind = VALUE_PATTERNS},
     [KEY_ALLOW_WRITE] = {.name = "allow_write", .kind = VALUE_PATTERNS, .none_means_empty = true},
+    [KEY_ALLOW_WRITE_OVER_DATA] = {.name = "allow_write_over_data", .kind = VALUE_CHOICE,
+                                   WORDS(bool_words)},
+    [KEY_DEVICES] = {.name = "devices", .kind = VALUE_PATTERNS, .none_means_empty = true,
+                     .bang_excludes = true},
     [KEY_EXIT_BOOT_SERVICES] = {.name = "exit_boot_services", .kind = VALUE_CHOICE,
                                 WORDS(bool_words)},
     [KEY_CONSOLE] = {.name = "console", .kind = VALUE_CHOICE, WORDS(console_words)},
@@ -90,6 +97,7 @@ static const struct key_spec key_specs[KEY_COUNT] = {
 static void store_scalar(struct config *cfg, enum key_id key, unsigned value)
 {
     switch (key) {
+    case KEY_ALLOW_WRITE_OVER_DATA: cfg->allow_write_over_data = value != 0; break;
     case KEY_EXIT_BOOT_SERVICES: cfg->exit_boot_services = value != 0; break;
     case KEY_CONSOLE: cfg->console = (enum console_choice)value; break;
     case KEY_TIMEOUT_S: cfg->timeout_s = value; break;
@@ -107,6 +115,7 @@ static void store_scalar(struct config *cfg, enum key_id key, unsigned value)
 static unsigned load_scalar(const struct config *cfg, enum key_id key)
 {
     switch (key) {
+    case KEY_ALLOW_WRITE_OVER_DATA: return cfg->allow_write_over_data;
     case KEY_EXIT_BOOT_SERVICES: return cfg->exit_boot_services;
     case KEY_CONSOLE: return cfg->console;
     case KEY_TIMEOUT_S: return cfg->timeout_s;
@@ -121,17 +130,24 @@ static unsigned load_scalar(const struct config *cfg, enum key_id key)
     }
 }
 
+static struct pattern_list *patterns_in(struct config *cfg, enum key_id key)
+{
+    switch (key) {
+    case KEY_TESTS: return &cfg->tests;
+    case KEY_ALLOW_WRITE: return &cfg->allow_write;
+    case KEY_DEVICES: return &cfg->devices;
+    default: return NULL;
+    }
+}
+
 static const struct pattern_list *patterns_of(const struct config *cfg, enum key_id key)
 {
-    return key == KEY_TESTS ? &cfg->tests : &cfg->allow_write;
+    return patterns_in((struct config *)cfg, key);
 }
 
 static void store_patterns(struct config *cfg, enum key_id key, const struct pattern_list *list)
 {
-    if (key == KEY_TESTS)
-        cfg->tests = *list;
-    else
-        cfg->allow_write = *list;
+    *patterns_in(cfg, key) = *list;
 }
 
 void config_defaults(struct config *cfg)
@@ -139,6 +155,8 @@ void config_defaults(struct config *cfg)
     memset(cfg, 0, sizeof *cfg);
     cfg->tests.count = 1;
     strcpy(cfg->tests.items[0], "*");
+    cfg->devices.count = 1;
+    strcpy(cfg->devices.items[0], "*");
     cfg->exit_boot_services = true;
     cfg->console = CONSOLE_AUTO;
     cfg->timeout_s = 120;
@@ -295,6 +313,13 @@ static int apply_patterns(struct parse_run *run, enum key_id key, struct span va
         if (spec->none_means_empty && span_is(item, "none"))
             return fail(run, "%s: 'none' means no pattern and must be the whole value, not part "
                         "of a list", spec->name);
+        /* '!' only leads an exclusion, and an exclusion needs something to exclude. */
+        for (size_t j = 0; j < item.len; j++)
+            if (item.start[j] == '!' && (!spec->bang_excludes || j > 0 || item.len == 1))
+                return fail(run, "%s: '!' %s in '%.*s'", spec->name,
+                            spec->bang_excludes ? "must start a pattern and be followed by one"
+                                                : "is not allowed",
+                            (int)item.len, item.start);
         if (item.len > CONFIG_PATTERN_LEN - 1)
             return fail(run, "%s: pattern '%.*s' is longer than %d characters", spec->name,
                         (int)item.len, item.start, CONFIG_PATTERN_LEN - 1);

@@ -24,6 +24,10 @@ enum feature_choice { FEATURE_AUTO, FEATURE_OFF, FEATURE_REQUIRE };
 struct config {
     struct pattern_list tests;       /* default: "*" (every test) */
     struct pattern_list allow_write; /* serial numbers; default: none */
+    struct pattern_list devices;     /* NVMe controllers to touch, BDF or serial, '!' excludes;
+                                      * default: "*" (lib/device_select.h) */
+    bool allow_write_over_data;      /* write where a partition table or filesystem was
+                                      * found; default: no */
     bool exit_boot_services;         /* default: true */
     enum console_choice console;     /* default: auto */
     unsigned timeout_s;              /* global watchdog, 1..86400, default 120 */

@@ -224,6 +224,8 @@ static void parse_drhd(struct dmar_build *b, const struct dmar_structure *s)
     if (drhd.register_base == 0) {
         STRUCTURE_PROBLEM(b, s, "DRHD at 0x%x: register base is 0 (a firmware bug); unit ignored",
                           s->offset);
+        if (!b->counting)
+            b->info->problems[b->info->problem_count - 1].zero_base_unit = true;
         return;
     }
     if ((drhd.register_base & PAGE_MASK_4K) != 0) {
@@ -533,6 +535,44 @@ bool dmar_problem_affects_remapping(const struct dmar_problem *problem)
 {
     return problem->walk_stopped || problem->type == DMAR_TYPE_DRHD ||
            problem->type == DMAR_TYPE_RMRR;
+}
+
+enum dmar_unit_verdict dmar_unit_verdict(const struct dmar_info *info, char *why, size_t len)
+{
+    if (len)
+        why[0] = '\0';
+    if (info->unit_count)
+        return DMAR_UNITS_USABLE;
+    unsigned zero_base = 0, malformed = 0;
+    const struct dmar_problem *stopped = NULL;
+    for (unsigned i = 0; i < info->problem_count; i++) {
+        const struct dmar_problem *p = &info->problems[i];
+        if (p->zero_base_unit)
+            zero_base++;
+        else if (p->type == DMAR_TYPE_DRHD && !p->walk_stopped)
+            malformed++;
+        if (p->walk_stopped)
+            stopped = p;
+    }
+    /* A stopped walk may have hidden a good unit, so even all-zero-base units before it do
+     * not explain the absence of one. */
+    if (stopped || malformed) {
+        char walk[64] = "";
+        if (stopped)
+            snprintf(walk, sizeof walk, "; walk stopped at 0x%x", stopped->offset);
+        snprintf(why, len, "no trusted DRHD in the DMAR (%u malformed, %u at register base 0%s); "
+                 "no usable VT-d unit", malformed, zero_base, walk);
+        return DMAR_UNITS_NONE_TRUSTED;
+    }
+    if (zero_base == 1)
+        snprintf(why, len, "the DMAR's only DRHD has register base 0 (a firmware bug); no usable "
+                 "VT-d unit");
+    else if (zero_base)
+        snprintf(why, len, "all %u of the DMAR's DRHDs have register base 0 (a firmware bug); no "
+                 "usable VT-d unit", zero_base);
+    else
+        snprintf(why, len, "the DMAR lists no DRHD; no VT-d unit");
+    return zero_base ? DMAR_UNITS_ALL_ZERO_BASE : DMAR_UNITS_NONE_LISTED;
 }
 
 int dmar_scope_source_id(const struct dmar_scope *scope,

@@ -114,6 +114,9 @@ struct dmar_problem {
     uint32_t offset;   /* of the structure in the table */
     uint16_t type;     /* its type, as its header says; 0xffff when no header was readable */
     bool walk_stopped; /* its length hid the next structure: nothing after it was read */
+    /* A DRHD whose register base is 0: a known firmware bug (Linux warns and uses no such
+     * unit either). No unit was made; nothing else in the table is put in doubt by it. */
+    bool zero_base_unit;
     char text[DMAR_PROBLEM_LEN];
 };
 
@@ -151,6 +154,21 @@ void dmar_free(struct dmar_info *info);
  * that was dropped, or a walk that stopped (anything may have followed). A problem in an
  * ATSR, RHSA, ANDD, SATC or SIDP cannot. */
 bool dmar_problem_affects_remapping(const struct dmar_problem *problem);
+
+/* What a parsed DMAR leaves to program, judged from the table alone (a unit's registers,
+ * e.g. CAP.SAGAW=0, can still rule it out later). */
+enum dmar_unit_verdict {
+    DMAR_UNITS_USABLE,          /* at least one DRHD was kept */
+    DMAR_UNITS_ALL_ZERO_BASE,   /* every DRHD has register base 0 (a firmware bug): the
+                                 * platform has no VT-d unit to program; a fact, not a fault */
+    DMAR_UNITS_NONE_TRUSTED,    /* none kept, and a DRHD was malformed or the walk stopped:
+                                 * what the table meant cannot be told */
+    DMAR_UNITS_NONE_LISTED,     /* the table, read to its end, holds no DRHD at all */
+};
+/* Which of the above holds, with one line in why[] (len bytes) for every verdict but
+ * DMAR_UNITS_USABLE, which leaves it empty; e.g. "the DMAR's only DRHD has register base 0
+ * (a firmware bug); no usable VT-d unit". */
+enum dmar_unit_verdict dmar_unit_verdict(const struct dmar_info *info, char *why, size_t len);
 
 /* Source ID (bus << 8 | device << 3 | function) of a scope's target, given a
  * function that returns the secondary bus of the bridge at (bus, dev, fn), or

@@ -63,6 +63,11 @@ struct pci_function {
     char cap_problem[80]; /* empty when both lists were walked cleanly */
 
     bool found_by_sweep;  /* on a bus no bridge from the root led to */
+
+    /* Left alone at the user's word: config space was read, BARs were not sized (bars[]
+     * is unused, bar_raw[] holds the dwords as found), nothing else may touch it. */
+    bool left_alone;
+    char left_alone_why[112];
 };
 
 struct pci_inventory {
@@ -73,14 +78,22 @@ struct pci_inventory {
     char problem[120];        /* first such problem, for the report */
 };
 
+/* Asked once per function, after its header was read and before anything is written to it:
+ * true leaves the function alone (why[] says why; it is printed in the inventory). */
+typedef bool (*pci_leave_alone_fn)(const struct pci_function *f, void *arg, char *why,
+                                   unsigned why_len);
+
 /* Walks every segment from its first bus through bridges (as firmware numbered
  * them), then sweeps the remaining bus numbers for roots no bridge leads to.
- * Sizes BARs with decode disabled and restores them, walks capabilities. */
-void pci_enumerate(struct pci_inventory *inv);
+ * Sizes BARs with decode disabled and restores them (except on functions
+ * leave_alone, when given, keeps to config-space reads), walks capabilities. */
+void pci_enumerate(struct pci_inventory *inv, pci_leave_alone_fn leave_alone, void *arg);
 
 /* Re-reads command and BAR dwords; returns the number of functions whose
  * registers differ from what enumeration found, naming the first in why[]. */
 unsigned pci_verify_unchanged(const struct pci_inventory *inv, char *why, unsigned len);
+/* The same for one function: true when its command and BAR dwords read as found. */
+bool pci_function_unchanged(const struct pci_function *f, char *why, unsigned len);
 
 const struct pci_capability *pci_find_capability(const struct pci_function *f, uint16_t id,
                                                  bool extended);

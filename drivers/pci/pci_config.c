@@ -10,14 +10,15 @@
 #define CF8_DATA_PORT    0xcfc
 #define CF8_ENABLE       0x80000000u
 
-static struct acpi_mcfg_allocation ecam[PCI_MAX_ECAM_REGIONS];
+/* The MCFG's own allocations, all of them: a copy into a fixed table would have a limit,
+ * and a ninth (or hundredth) segment past it would silently fall back to CF8/CFC. */
+static const struct acpi_mcfg_allocation *ecam;
 static unsigned ecam_count;
 
 void pci_config_init(const struct acpi_mcfg_allocation *regions, unsigned count)
 {
-    ecam_count = 0;
-    for (unsigned i = 0; i < count && ecam_count < PCI_MAX_ECAM_REGIONS; i++)
-        ecam[ecam_count++] = regions[i];
+    ecam = regions;
+    ecam_count = regions ? count : 0;
 }
 
 unsigned pci_config_regions(const struct acpi_mcfg_allocation **regions)

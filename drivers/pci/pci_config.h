@@ -12,12 +12,12 @@ struct pci_address {
     uint8_t bus, device, function;
 };
 
-#define PCI_MAX_ECAM_REGIONS 8
-
-/* Registers the ECAM regions from MCFG. With none, only segment 0 through
- * CF8/CFC (legacy 256-byte space) is reachable. */
+/* Registers every ECAM region from MCFG, however many there are: the array is used in
+ * place, not copied into a table of its own, so it must outlive every config access
+ * (acpi_discover's heap array does). With none, only segment 0 through CF8/CFC (legacy
+ * 256-byte space) is reachable. */
 void pci_config_init(const struct acpi_mcfg_allocation *regions, unsigned count);
-/* The registered ECAM regions; returns their count. */
+/* The registered ECAM regions (all `count` given to pci_config_init); returns their count. */
 unsigned pci_config_regions(const struct acpi_mcfg_allocation **regions);
 /* True when offsets 0x100..0xFFF are reachable (ECAM only). */
 bool pci_config_has_extended_space(struct pci_address a);

@@ -10,10 +10,13 @@
 #define FUNCTIONS_PER_DEV 8
 #define BUS_COUNT         256
 
-/* Bus numbers already scanned, per segment we know of (segment index = slot). */
+/* Bus numbers already scanned, per segment we know of (segment index = slot), and whom to
+ * ask before writing to a function. */
 struct bus_visits {
     uint16_t segment;
     uint8_t seen[BUS_COUNT / 8];
+    pci_leave_alone_fn leave_alone;
+    void *leave_alone_arg;
 };
 
 static bool bus_seen(struct bus_visits *v, uint8_t bus)
@@ -103,7 +106,15 @@ static void record_function(struct pci_inventory *inv, struct bus_visits *visits
         f->bar_slots = 6;
     else if (f->header_type == PCI_HEADER_BRIDGE)
         f->bar_slots = 2;
-    size_bars(f);
+    if (visits->leave_alone &&
+        visits->leave_alone(f, visits->leave_alone_arg, f->left_alone_why,
+                            sizeof(f->left_alone_why))) {
+        f->left_alone = true;
+        for (unsigned slot = 0; slot < f->bar_slots; slot++)
+            f->bar_raw[slot] = pci_config_read32(a, PCI_BAR0 + 4 * slot);
+    } else {
+        size_bars(f);
+    }
     pci_walk_capabilities(f);
 
     if (f->header_type != PCI_HEADER_BRIDGE)
@@ -152,9 +163,10 @@ static bool bus_has_devices(uint16_t segment, uint8_t bus)
 }
 
 static void enumerate_segment(struct pci_inventory *inv, uint16_t segment, uint8_t first,
-                              uint8_t last)
+                              uint8_t last, pci_leave_alone_fn leave_alone, void *arg)
 {
-    struct bus_visits visits = {.segment = segment};
+    struct bus_visits visits = {.segment = segment, .leave_alone = leave_alone,
+                                .leave_alone_arg = arg};
     scan_bus(inv, &visits, first, false);
     /* Other host bridges' root buses: reachable by no bridge, found only by looking. */
     for (unsigned bus = first; bus <= last; bus++)
@@ -162,43 +174,47 @@ static void enumerate_segment(struct pci_inventory *inv, uint16_t segment, uint8
             scan_bus(inv, &visits, (uint8_t)bus, true);
 }
 
-void pci_enumerate(struct pci_inventory *inv)
+void pci_enumerate(struct pci_inventory *inv, pci_leave_alone_fn leave_alone, void *arg)
 {
     memset(inv, 0, sizeof(*inv));
     /* Every segment the MCFG names; segment 0 through CF8/CFC when it names none. */
     const struct acpi_mcfg_allocation *regions = NULL;
     unsigned count = pci_config_regions(&regions);
     for (unsigned i = 0; i < count; i++)
-        enumerate_segment(inv, regions[i].segment, regions[i].bus_start, regions[i].bus_end);
+        enumerate_segment(inv, regions[i].segment, regions[i].bus_start, regions[i].bus_end,
+                          leave_alone, arg);
     if (count == 0)
-        enumerate_segment(inv, 0, 0, 255);
+        enumerate_segment(inv, 0, 0, 255, leave_alone, arg);
+}
+
+bool pci_function_unchanged(const struct pci_function *f, char *why, unsigned len)
+{
+    uint16_t command = pci_config_read16(f->address, PCI_COMMAND);
+    char where[16];
+    pci_address_format(f->address, where, sizeof(where));
+    for (unsigned slot = 0; slot < f->bar_slots; slot++) {
+        uint32_t now = pci_config_read32(f->address, PCI_BAR0 + 4 * slot);
+        if (now != f->bar_raw[slot]) {
+            snprintf(why, len, "%s BAR%u reads 0x%08x, was 0x%08x", where, slot, now,
+                     f->bar_raw[slot]);
+            return false;
+        }
+    }
+    if (command != f->command) {
+        snprintf(why, len, "%s command reads 0x%04x, was 0x%04x", where, command, f->command);
+        return false;
+    }
+    return true;
 }
 
 unsigned pci_verify_unchanged(const struct pci_inventory *inv, char *why, unsigned len)
 {
     unsigned changed = 0;
+    char first[96];
     why[0] = '\0';
-    for (unsigned i = 0; i < inv->count; i++) {
-        const struct pci_function *f = &inv->functions[i];
-        uint16_t command = pci_config_read16(f->address, PCI_COMMAND);
-        int bad_slot = -1;
-        for (unsigned slot = 0; slot < f->bar_slots && bad_slot < 0; slot++)
-            if (pci_config_read32(f->address, PCI_BAR0 + 4 * slot) != f->bar_raw[slot])
-                bad_slot = (int)slot;
-        if (command == f->command && bad_slot < 0)
-            continue;
-        if (!changed++) {
-            char where[16];
-            pci_address_format(f->address, where, sizeof(where));
-            if (bad_slot >= 0)
-                snprintf(why, len, "%s BAR%d reads 0x%08x, was 0x%08x", where, bad_slot,
-                         pci_config_read32(f->address, PCI_BAR0 + 4 * (unsigned)bad_slot),
-                         f->bar_raw[bad_slot]);
-            else
-                snprintf(why, len, "%s command reads 0x%04x, was 0x%04x", where, command,
-                         f->command);
-        }
-    }
+    for (unsigned i = 0; i < inv->count; i++)
+        if (!pci_function_unchanged(&inv->functions[i], first, sizeof(first)) && !changed++)
+            snprintf(why, len, "%s", first);
     return changed;
 }
 

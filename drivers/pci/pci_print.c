@@ -7,7 +7,15 @@
 static void print_bars(const struct pci_function *f, const char *prefix,
                        void (*emit)(const char *line))
 {
-    char line[160];
+    char line[200];
+    if (f->left_alone) {
+        int used = snprintf(line, sizeof(line), "%s   left alone: %s; BARs not sized, dwords",
+                            prefix, f->left_alone_why);
+        for (unsigned slot = 0; slot < f->bar_slots && used < (int)sizeof(line); slot++)
+            used += snprintf(line + used, sizeof(line) - (size_t)used, " 0x%08x", f->bar_raw[slot]);
+        emit(line);
+        return;
+    }
     for (unsigned slot = 0; slot < f->bar_slots; slot++) {
         const struct pci_bar *bar = &f->bars[slot];
         if (f->bar_decode_failed & (1u << slot)) {

@@ -5,8 +5,8 @@
 
 #define HEADER 36u
 
-/* Like acpi_discover: room for 64 root-table entries; a tiny array too,
- * so that "n entries, room for max" is exercised at both ends. */
+/* acpi_discover sizes the array from the table's length; the parsers still take a room
+ * argument, so a tiny array and a roomy one exercise "n entries, room for max" at both ends. */
 static const unsigned root_max[] = {2, 64};
 
 static void check_failure(int status, const char *why, const char *parser)

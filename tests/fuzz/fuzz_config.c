@@ -2,6 +2,7 @@
 #include "fuzz_common.h"
 
 #include "lib/config.h"
+#include "lib/device_select.h"
 
 /* Input: the \nvmetal.cfg text, then optionally a NUL and the load options, applied on top of
  * the file as efi_main does (an input with no NUL has no load options). */
@@ -41,10 +42,13 @@ static void check_patterns(const struct pattern_list *list, const char *key, uns
         const char *item = list->items[i];
         fuzz_check_string(item, CONFIG_PATTERN_LEN, true, key);
         /* A pattern has no separator, comment or '=' and only printable bytes: anything else
-         * could not be printed back as one pattern. */
-        for (const char *c = item; *c; c++)
+         * could not be printed back as one pattern. '!' only leads a devices exclusion. */
+        for (const char *c = item; *c; c++) {
             FUZZ_CHECK(*c > 0x20 && *c < 0x7f && *c != ',' && *c != '#' && *c != '=',
                        "%s pattern %u '%s' holds byte 0x%02x", key, i, item, (unsigned char)*c);
+            FUZZ_CHECK(*c != '!' || (c == item && c[1] && strcmp(key, "devices") == 0),
+                       "%s pattern %u '%s' holds a '!' that is no exclusion", key, i, item);
+        }
     }
 }
 
@@ -53,6 +57,7 @@ static void check_config(const struct config *cfg)
 {
     check_patterns(&cfg->tests, "tests", 1);
     check_patterns(&cfg->allow_write, "allow_write", 0);
+    check_patterns(&cfg->devices, "devices", 0);
     FUZZ_CHECK(cfg->timeout_s >= 1 && cfg->timeout_s <= 86400, "timeout_s %u", cfg->timeout_s);
     FUZZ_CHECK(cfg->dma_pool_mb >= 1 && cfg->dma_pool_mb <= 1024, "dma_pool_mb %u",
                cfg->dma_pool_mb);
@@ -100,6 +105,10 @@ static const char *first_difference(const struct config *a, const struct config 
         return "tests";
     if (!same_patterns(&a->allow_write, &b->allow_write))
         return "allow_write";
+    if (a->allow_write_over_data != b->allow_write_over_data)
+        return "allow_write_over_data";
+    if (!same_patterns(&a->devices, &b->devices))
+        return "devices";
     if (a->exit_boot_services != b->exit_boot_services)
         return "exit_boot_services";
     if (a->console != b->console)
@@ -147,7 +156,34 @@ static void check_round_trip(const struct config *parsed)
         print_patterns("tests", &again.tests);
         print_patterns("allow_write", &parsed->allow_write);
         print_patterns("allow_write", &again.allow_write);
+        print_patterns("devices", &parsed->devices);
+        print_patterns("devices", &again.devices);
         FUZZ_CHECK(field == NULL, "round trip changed %s", field);
+    }
+}
+
+/* What devices decides for a few controllers: a known choice with its reason; an exclusion
+ * only from a '!' pattern; "undecided" only when the serial is unknown. */
+static void check_selection(const struct config *cfg)
+{
+    static const char *const bdfs[] = {"0000:00:02.0", "0000:3b:00.0", "0001:01:00.0"};
+    static const char *const serials[] = {NULL, "nvmetal-0", "S3EVNX0K123456"};
+    bool any_exclusion = false;
+    for (unsigned i = 0; i < cfg->devices.count; i++)
+        any_exclusion |= cfg->devices.items[i][0] == '!';
+    for (unsigned b = 0; b < sizeof(bdfs) / sizeof(bdfs[0]); b++) {
+        for (unsigned k = 0; k < sizeof(serials) / sizeof(serials[0]); k++) {
+            char why[160];
+            memset(why, 0xa5, sizeof why);
+            enum device_choice choice = device_select(&cfg->devices, bdfs[b], serials[k], why,
+                                                      sizeof why);
+            FUZZ_CHECK(choice <= DEVICE_UNDECIDED, "device_select returned %d", choice);
+            fuzz_check_string(why, sizeof why, false, "device_select why");
+            FUZZ_CHECK(choice != DEVICE_EXCLUDED || any_exclusion,
+                       "%s excluded without a '!' pattern: %s", bdfs[b], why);
+            FUZZ_CHECK(choice != DEVICE_UNDECIDED || !serials[k],
+                       "%s undecided with serial %s known: %s", bdfs[b], serials[k], why);
+        }
     }
 }
 
@@ -161,6 +197,7 @@ static void parse_one(struct config *cfg, const uint8_t *text, size_t len, bool 
                       : config_parse_options(cfg, copy, len, err);
     if (status == 0) {
         check_config(cfg);
+        check_selection(cfg);
     } else {
         FUZZ_CHECK(status == -1, "parse returned %d", status);
         FUZZ_CHECK(memcmp(&before, cfg, sizeof before) == 0,

@@ -1,4 +1,4 @@
-/* Writes the generated seed inputs: valid ACPI tables and a DMAR as QEMU builds them, QEMU-like Identify pages, configs, PMR records. */
+/* Writes the generated seed inputs: valid ACPI tables and a DMAR as QEMU builds them, QEMU-like Identify pages, configs, PMR records, tiny disks. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "lib/pattern.h"
 #include "lib/pmr_record.h"
 
 /* usage: make_seeds OUT_DIR; writes OUT_DIR/<harness>/<name> for each harness. */
@@ -490,6 +491,127 @@ static void load_options_seeds(void)
     write_seed("load_options", "edk2-auto-boot-entry", auto_boot_entry_guid, 16);
 }
 
+/* ---- disks: tiny namespaces with partition tables and filesystems ---- */
+
+static void disk_mbr_entry(uint8_t *sector, unsigned i, uint8_t boot, uint8_t type,
+                           uint32_t first, uint32_t count)
+{
+    uint8_t *e = sector + 446 + 16 * i;
+    e[0] = boot;
+    e[4] = type;
+    put_le(e + 8, first, 4);
+    put_le(e + 12, count, 4);
+    sector[510] = 0x55;
+    sector[511] = 0xaa;
+}
+
+static void disk_ext_superblock(uint8_t *fs)
+{
+    uint8_t *sb = fs + 1024;
+    put_le(sb + 0, 2048, 4);
+    put_le(sb + 4, 8192, 4);
+    put_le(sb + 24, 0, 4);
+    put_le(sb + 32, 8192, 4);
+    put_le(sb + 40, 2048, 4);
+    put_le(sb + 56, 0xef53, 2);
+    put_le(sb + 76, 1, 4);
+}
+
+static void disk_fat_boot_sector(uint8_t *b, uint16_t sectors)
+{
+    memcpy(b, "\xeb\x3c\x90MTOO4043", 11);
+    put_le(b + 11, 512, 2);
+    b[13] = 1;
+    put_le(b + 14, 1, 2);
+    b[16] = 2;
+    put_le(b + 17, 224, 2);
+    put_le(b + 19, sectors, 2);
+    b[21] = 0xf0;
+    put_le(b + 22, 9, 2);
+    memcpy(b + 54, "FAT12   ", 8);
+    disk_mbr_entry(b, 0, 0x80, 0x01, 0, sectors); /* as mformat writes it */
+}
+
+/* A GPT of `blocks` blocks with 4 entries (one 512-byte block of them, or part of a bigger
+ * one) at LBA 2 and, for the backup, at LBA blocks - 2; partitions [first, last]. */
+static void disk_gpt(uint8_t *disk, uint32_t bb, uint32_t blocks, const uint64_t (*parts)[2],
+                     unsigned count)
+{
+    disk_mbr_entry(disk, 0, 0x00, 0xee, 1, blocks - 1);
+    uint8_t *entries = disk + 2 * bb;
+    for (unsigned i = 0; i < count; i++) {
+        uint8_t *e = entries + 128 * i;
+        memset(e, 0x40 + i, 16);
+        memset(e + 16, 0x50 + i, 16);
+        put_le(e + 32, parts[i][0], 8);
+        put_le(e + 40, parts[i][1], 8);
+    }
+    uint32_t entries_crc = crc32_ieee(entries, 4 * 128);
+    memcpy(disk + (blocks - 2) * bb, entries, 4 * 128);
+    for (unsigned backup = 0; backup < 2; backup++) {
+        uint64_t my = backup ? blocks - 1 : 1, other = backup ? 1 : blocks - 1;
+        uint8_t *h = disk + my * bb;
+        memcpy(h, "EFI PART", 8);
+        put_le(h + 8, 0x00010000, 4);
+        put_le(h + 12, 92, 4);
+        put_le(h + 24, my, 8);
+        put_le(h + 32, other, 8);
+        put_le(h + 40, 3, 8);
+        put_le(h + 48, blocks - 3, 8);
+        memset(h + 56, 0x5a, 16);
+        put_le(h + 72, backup ? blocks - 2 : 2, 8);
+        put_le(h + 80, 4, 4);
+        put_le(h + 84, 128, 4);
+        put_le(h + 88, entries_crc, 4);
+        put_le(h + 16, crc32_ieee(h, 92), 4);
+    }
+}
+
+static void disk_signature_seeds(void)
+{
+    static uint8_t disk[32768];
+
+    /* 512-byte blocks, 16 KiB: a FAT at LBA 8, an ext at LBA 16. */
+    memset(disk, 0, sizeof disk);
+    static const uint64_t parts_512[][2] = {{8, 15}, {16, 29}};
+    disk_gpt(disk, 512, 32, parts_512, 2);
+    disk_fat_boot_sector(disk + 8 * 512, 8);
+    memset(disk + 8 * 512 + 446, 0, 16); /* inside a partition: no mformat entry */
+    disk_ext_superblock(disk + 16 * 512);
+    write_seed("disk_signature", "gpt-512-fat-ext", disk, 32 * 512);
+
+    /* 4 KiB blocks, 32 KiB: an ext at LBA 3. */
+    memset(disk, 0, sizeof disk);
+    static const uint64_t parts_4096[][2] = {{3, 5}};
+    disk_gpt(disk, 4096, 8, parts_4096, 1);
+    disk_ext_superblock(disk + 3 * 4096);
+    write_seed("disk_signature", "gpt-4096-ext", disk, 8 * 4096);
+
+    memset(disk, 0, sizeof disk);
+    disk_fat_boot_sector(disk, 2880);
+    write_seed("disk_signature", "fat-superfloppy", disk, 512);
+
+    memset(disk, 0, sizeof disk);
+    disk_mbr_entry(disk, 0, 0x80, 0x83, 2, 6);
+    disk_ext_superblock(disk + 2 * 512);
+    write_seed("disk_signature", "mbr-ext", disk, 8 * 512);
+
+    /* A swap area and a LUKS header, whole-namespace. */
+    memset(disk, 0, sizeof disk);
+    memcpy(disk + 4086, "SWAPSPACE2", 10);
+    write_seed("disk_signature", "swap", disk, 4096);
+    memset(disk, 0, sizeof disk);
+    memcpy(disk, "LUKS\xba\xbe\0\2", 8);
+    write_seed("disk_signature", "luks2", disk, 512);
+
+    /* The image's own blocks, LBA 0 made MBR-shaped and resealed: ours, so nothing. */
+    pattern_fill(disk, 0, 512, 8, 0x6e766d6574616c31ull);
+    memset(disk + 446, 0, 64);
+    disk_mbr_entry(disk, 0, 0x00, 0x83, 2, 6);
+    put_le(disk + 24, crc32_ieee(disk + 32, 512 - 32), 4);
+    write_seed("disk_signature", "pattern-blocks", disk, 8 * 512);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -507,5 +629,6 @@ int main(int argc, char **argv)
     identify_seeds();
     pmr_seeds();
     load_options_seeds();
+    disk_signature_seeds();
     return 0;
 }

@@ -57,7 +57,11 @@ static void defaults_and_describe(void)
 
     check_line_count = 0;
     config_describe(&cfg, check_capture_line);
-    CHECK_LINES("tests = *", "allow_write = none", "exit_boot_services = yes", "console = auto",
+    CHECK_STR(cfg.devices.items[0], "*");
+    CHECK_EQ_U64(cfg.devices.count, 1);
+    CHECK(!cfg.allow_write_over_data);
+    CHECK_LINES("tests = *", "allow_write = none", "allow_write_over_data = no", "devices = *",
+                "exit_boot_services = yes", "console = auto",
                 "timeout_s = 120", "dma_pool_mb = 16", "exit_action = reset", "selftest = none",
                 "iommu = auto", "cmb = auto", "pmr = auto", "bench = no");
 }
@@ -69,6 +73,8 @@ static void every_key_valid(void)
     config_defaults(&cfg);
     const char *text = "tests = pci.*, nvme.*\n"
                        "allow_write = SN1234\n"
+                       "allow_write_over_data = yes\n"
+                       "devices = 0000:01:00.0, !S3EV*\n"
                        "exit_boot_services = no\n"
                        "console = serial\n"
                        "timeout_s = 86400\n"
@@ -98,7 +104,11 @@ static void every_key_valid(void)
 
     check_line_count = 0;
     config_describe(&cfg, check_capture_line);
-    CHECK_LINES("tests = pci.*, nvme.*", "allow_write = SN1234", "exit_boot_services = no",
+    CHECK(cfg.allow_write_over_data);
+    CHECK_EQ_U64(cfg.devices.count, 2);
+    CHECK_STR(cfg.devices.items[1], "!S3EV*");
+    CHECK_LINES("tests = pci.*, nvme.*", "allow_write = SN1234", "allow_write_over_data = yes",
+                "devices = 0000:01:00.0, !S3EV*", "exit_boot_services = no",
                 "console = serial", "timeout_s = 86400", "dma_pool_mb = 1024",
                 "exit_action = shutdown", "selftest = exception", "iommu = off",
                 "cmb = require", "pmr = off",
@@ -195,6 +205,20 @@ static void bad_values(void)
         {"tests = a=b", "nvmetal.cfg line 1", "tests: '=' is not allowed in pattern 'a=b'"},
         {"tests = ,", "nvmetal.cfg line 1", "tests: no patterns in ','"},
         {"allow_write = , ,", "nvmetal.cfg line 1", "allow_write: no patterns in ', ,'"},
+        /* '!' excludes only in devices, and only as a pattern's first character. */
+        {"allow_write = !SN1", "nvmetal.cfg line 1", "allow_write: '!' is not allowed in '!SN1'"},
+        {"tests = nvme.*, !nvme.cmb.*", "nvmetal.cfg line 1",
+         "tests: '!' is not allowed in '!nvme.cmb.*'"},
+        {"devices = !", "nvmetal.cfg line 1",
+         "devices: '!' must start a pattern and be followed by one in '!'"},
+        {"devices = 01:00.0, S!N", "nvmetal.cfg line 1",
+         "devices: '!' must start a pattern and be followed by one in 'S!N'"},
+        {"devices = !!SN1", "nvmetal.cfg line 1",
+         "devices: '!' must start a pattern and be followed by one in '!!SN1'"},
+        {"devices = , none", "nvmetal.cfg line 1",
+         "devices: 'none' means no pattern and must be the whole value, not part of a list"},
+        {"allow_write_over_data = maybe", "nvmetal.cfg line 1",
+         "allow_write_over_data: 'maybe' is not one of yes, no, true, false, on, off, 1, 0"},
     };
     check_rejected(cases, CHECK_COUNT(cases), false);
 }

@@ -1,5 +1,6 @@
 /* Host tests: the DMAR and MCFG parsers against real machines' tables, and crafted ones, field for field with iasl's disassembly. */
 #include "check.h"
+#include "fixtures/file_bytes.h"
 #include "fixtures/iasl_dsl.h"
 #include "fixtures/iasl_view.h"
 #include "fixtures/table_builder.h"
@@ -33,30 +34,7 @@ static void __attribute__((format(printf, 2, 3))) mismatch(int line, const char 
     check_fail(__FILE__, line, "%s: %s", subject, text);
 }
 
-/* ---- reading files ---- */
-
-static int read_file(const char *path, uint8_t **bytes, size_t *length)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return -1;
-    *bytes = NULL;
-    *length = 0;
-    uint8_t chunk[4096];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        uint8_t *grown = realloc(*bytes, *length + got);
-        if (!grown) {
-            perror("test_real_tables: realloc");
-            exit(2);
-        }
-        *bytes = grown;
-        memcpy(*bytes + *length, chunk, got);
-        *length += got;
-    }
-    fclose(f);
-    return 0;
-}
+/* ---- reading bytes ---- */
 
 static uint64_t le(const uint8_t *p, size_t width)
 {
@@ -562,7 +540,7 @@ static void compare_files(const char *dat_path, const char *dsl_path)
 {
     uint8_t *table;
     size_t length;
-    if (read_file(dat_path, &table, &length) != 0) {
+    if (file_bytes_read(dat_path, &table, &length) != 0) {
         MISMATCH("cannot read %s: %s", dat_path, strerror(errno));
         return;
     }

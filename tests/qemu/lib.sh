@@ -774,7 +774,7 @@ NVME_PMR_IDS=(nvme.pmr.discover nvme.pmr.enable nvme.pmr.power_cycle nvme.pmr.ac
 # The SKIPs every plain namespace (512 B blocks, no metadata, conventional) and a
 # machine without a shared namespace explain, for expect_only_skips.
 # shellcheck disable=SC2034
-NVME_PLAIN_SKIPS='nvme\.io\.metadata: [^#]* # SKIP format [0-9]+ B has no metadata|nvme\.io\.protection: [^#]* # SKIP format [0-9]+ B has no protection information|nvme\.zns\.[a-z_]+: [^#]* # SKIP not a zoned namespace \(CSI 0x00\)|nvme\.multipath\.shared_namespace # SKIP no namespace with NMIC bit 0 .*'
+NVME_PLAIN_SKIPS='nvme\.io\.metadata: [^#]* # SKIP format [0-9]+ B has no metadata|nvme\.io\.protection: [^#]* # SKIP format [0-9]+ B has no protection information|nvme\.zns\.[a-z_]+: [^#]* # SKIP not a zoned namespace \(CSI 0x00\)|nvme\.multipath\.shared_namespace # SKIP no namespace with NMIC bit 0 .*|nvme\.devices\.left_alone # SKIP config devices selects all [0-9]+ NVMe controllers found'
 
 # expect_only_skips TAP ERE WHY: every nvme.* test point that SKIPs matches
 # ERE in its "ID: WHERE" part (the skips this machine explains: WHY).

@@ -31,6 +31,8 @@ Subcommands (each prints its findings; exit 0 = the check held, 1 = it did not,
       memory_region_ops_read traced, reads of a BAR by a device rather than
       the CPU (cpu -1: peer-to-peer DMA) become "dma_read addr= bytes= win="
       lines, one per contiguous run.
+      With pci_cfg_write traced, every config-space write QEMU took:
+        cfg_write dev=BB:DD.F offset=0x.. value=0x..
       With vtd_* traced (Intel IOMMU), the unit's events become ev lines too
       (SID and DEV as BB:DD.F, the requester ID QEMU saw):
         translate sid= iova= gpa= win= n=     a DMA translated (n: repeats
@@ -735,7 +737,7 @@ def cmd_trace(args):
     def serial_line(text):
         nonlocal tap_seen
         if not tap_seen:
-            if text == "TAP version 14":
+            if text.startswith("TAP version "):
                 tap_seen = True
             return
         m = POINT.match(text)
@@ -784,6 +786,10 @@ def cmd_trace(args):
                 else:
                     flush_run()
                     run.extend([a, a + size, win])
+            elif ev == "pci_cfg_write":
+                mm = re.match(r"\S+ ([0-9a-f]{2}:[0-9a-f]{2}\.[0-7]) @0x([0-9a-f]+) <- 0x([0-9a-f]+)", rest)
+                if mm:
+                    emit("cfg_write", "dev=%s offset=0x%s value=0x%s" % mm.groups())
             elif ev in ("pci_update_mappings_add", "pci_update_mappings_del"):
                 mm = MAPPING.match(rest)
                 if not mm:

@@ -77,7 +77,7 @@ ns_ids=(nvme.queues.io_pair nvme.io.verify nvme.io.flush nvme.io.write_zeroes nv
 expect_points_pass_at "$tap" "$c0 $c1 $c0/vtd $c1/vtd" nvme.controller.takeover nvme.identify.controller "${ns_ids[@]/%/@1}"
 expect_points_pass_at "$tap" "$c1 $c1/vtd" "${ns_ids[@]/%/@2}"
 expect_points_pass_at "$tap" "$c0/vtd $c1/vtd" nvme.controller.shutdown
-expect_only_skips "$tap" "nvme\\.(cmb|pmr)\\.[a-z_]+: [^#]* # SKIP CAP\\.(CMBS|PMRS)=0: no (CMB|PMR)|nvme\\.cmb\\.copy_between_controllers # SKIP no controller has a CMB .*|nvme\\.bench\\.[a-z0-9_]+:.*|nvme\\.io\\.(metadata|protection): [^#]* # SKIP format [0-9]+ B has no (metadata|protection information)|nvme\\.zns\\.[a-z_]+: [^#]* # SKIP not a zoned namespace \\(CSI 0x00\\)" \
+expect_only_skips "$tap" "nvme\\.(cmb|pmr)\\.[a-z_]+: [^#]* # SKIP CAP\\.(CMBS|PMRS)=0: no (CMB|PMR)|nvme\\.cmb\\.copy_between_controllers # SKIP no controller has a CMB .*|nvme\\.bench\\.[a-z0-9_]+:.*|nvme\\.io\\.(metadata|protection): [^#]* # SKIP format [0-9]+ B has no (metadata|protection information)|nvme\\.zns\\.[a-z_]+: [^#]* # SKIP not a zoned namespace \\(CSI 0x00\\)|nvme\\.devices\\.left_alone # SKIP config devices selects all [0-9]+ NVMe controllers found" \
 	'only what controllers without CMB/PMR, plain namespaces and bench = no explain; the multipath case never'
 n1=$(grep -cE "^(not )?ok [0-9]+ - [a-z0-9_.]+: ${c0//./\\.}(/vtd)? nsid 1( |$)" "$tap" || true)
 n2=$(grep -cE "^(not )?ok [0-9]+ - [a-z0-9_.]+: ${c0//./\\.}(/vtd)? nsid 2( |$)" "$tap" || true)

@@ -1,12 +1,16 @@
-/* NVMe controller test cases: takeover, identify, I/O queues, verified I/O, flush, clean shutdown. */
+/* NVMe controller test cases: takeover, identify, the data guard, I/O queues, verified I/O, flush, clean shutdown, controllers left alone. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "arch/x86_64/timer.h"
+#include "boot/boot_info.h"
 #include "drivers/nvme/nvme_format.h"
+#include "drivers/nvme/nvme_probe.h"
 #include "drivers/nvme/nvme_regs.h"
+#include "lib/device_select.h"
 #include "tests/suite/nvme_data.h"
+#include "tests/suite/nvme_data_guard.h"
 #include "tests/suite/nvme_fixture.h"
 
 static void takeover(const char *id, struct nvme_fixture *fx, struct nvme_controller *c)
@@ -100,6 +104,42 @@ static void run_identify_namespaces(const struct suite_context *ctx, const char 
 }
 
 /* Reads LBA 0 of the namespace through the I/O queue pair: the queues exist and carry commands. */
+/* Before any write case: the data guard reads where they would write, so its reads have a test
+ * point of their own (QEMU's trace shows them here) and every later write case asks its verdict. */
+static void data_guard(const char *id, struct nvme_fixture *fx, struct nvme_target *t)
+{
+    struct nvme_placement p = nvme_fixture_default_placement(fx, t->c);
+    const struct nvme_namespace *ns = nvme_target_start(id, t, &p);
+    if (!ns)
+        return;
+    if (!nvme_fixture_write_allowed(fx, t->c)) {
+        suite_skip(id, t->device, "allow_write does not name serial %s: no writes to guard",
+                   t->c->identity.serial);
+        return;
+    }
+    const struct nvme_data_verdict *v = nvme_data_guard_look(t->c, ns);
+    struct tap_result r;
+    tap_result_init(&r);
+    if (!v) {
+        nvme_target_fail(id, t, &r, "no heap for the data guard's verdict");
+        return;
+    }
+    tap_yaml_add(&r, "lbas_read", "0-%llu", (unsigned long long)v->end);
+    tap_yaml_add(&r, "last_lba", "%llu", (unsigned long long)v->last);
+    if (v->unreadable) {
+        tap_yaml_add(&r, "problem", "%s", v->what);
+        nvme_target_fail(id, t, &r, "the namespace could not be read to look for data");
+        return;
+    }
+    tap_yaml_add(&r, "found", "%s", v->found ? v->what : "none");
+    const char *writes = !v->found ? "allowed"
+                         : fx->config->allow_write_over_data ? "over_data" : "refused";
+    tap_yaml_add(&r, "writes", "%s", writes);
+    suite_pass_with(id, t->device, &r, "%s", !v->found
+                    ? "no partition table or filesystem where the write cases write"
+                    : "data found: write cases SKIP unless allow_write_over_data = yes");
+}
+
 static void io_queue_pair(const char *id, struct nvme_fixture *fx, struct nvme_target *t)
 {
     struct nvme_controller *c = t->c;
@@ -283,6 +323,7 @@ static void shutdown(const char *id, struct nvme_fixture *fx, struct nvme_contro
 
 NVME_CASE_FOR_EACH_CONTROLLER(run_takeover, takeover)
 NVME_CASE_FOR_EACH_CONTROLLER(run_identify_controller, identify_controller)
+NVME_CASE_FOR_EACH_NAMESPACE(run_data_guard, data_guard)
 NVME_CASE_FOR_EACH_NAMESPACE(run_io_queue_pair, io_queue_pair)
 NVME_CASE_FOR_EACH_NAMESPACE(run_io_verify, io_verify)
 NVME_CASE_FOR_EACH_NAMESPACE(run_io_flush, io_flush)
@@ -292,6 +333,7 @@ const struct test_case nvme_controller_test_cases[] = {
     {"nvme.controller.takeover", run_takeover},
     {"nvme.identify.controller", run_identify_controller},
     {"nvme.identify.namespaces", run_identify_namespaces},
+    {"nvme.data.guard", run_data_guard},
     {"nvme.queues.io_pair", run_io_queue_pair},
     {"nvme.io.verify", run_io_verify},
     {"nvme.io.flush", run_io_flush},
@@ -299,8 +341,58 @@ const struct test_case nvme_controller_test_cases[] = {
 const unsigned nvme_controller_test_case_count =
     sizeof(nvme_controller_test_cases) / sizeof(nvme_controller_test_cases[0]);
 
+/* Config devices left these controllers alone: at the end of the run, after every other case,
+ * their config space still reads as enumeration found it and no fixture slot holds them. */
+static void run_left_alone(const struct suite_context *ctx, const char *id)
+{
+    const struct nvme_fixture *fx = nvme_fixture();
+    unsigned found = 0, nvme = 0;
+    for (unsigned i = 0; i < ctx->pci->count; i++) {
+        const struct pci_function *f = &ctx->pci->functions[i];
+        nvme += nvme_is_controller(f);
+        if (!nvme_is_controller(f) || !f->left_alone)
+            continue;
+        found++;
+        char where[16], why[96];
+        pci_address_format(f->address, where, sizeof(where));
+        struct tap_result r;
+        tap_result_init(&r);
+        /* The decision again, for its machine-readable parts (boot/nvme_selection.c made it). */
+        char bdf[16], reason[96];
+        snprintf(bdf, sizeof(bdf), "%04x:%02x:%02x.%x", f->address.segment, f->address.bus,
+                 f->address.device, f->address.function);
+        const char *serial = boot_firmware_nvme_serial(ctx->boot, f->address.segment,
+                                                       f->address.bus, f->address.device,
+                                                       f->address.function);
+        enum device_choice choice = device_select(&ctx->config->devices, bdf, serial, reason,
+                                                  sizeof(reason));
+        tap_yaml_add(&r, "choice", "%s", device_choice_name(choice));
+        tap_yaml_add(&r, "reason", "%s", reason);
+        tap_yaml_add(&r, "serial", "%s", serial ? serial : "unknown");
+        tap_yaml_add(&r, "serial_source", "%s", serial ? "firmware" : "none");
+        tap_yaml_add(&r, "command", "0x%04x", f->command);
+        bool attached = false;
+        for (unsigned k = 0; fx && k < fx->count; k++)
+            attached |= fx->controllers[k]->pci == f;
+        if (attached) {
+            suite_fail(id, where, &r, "left alone by config devices, yet the fixture attached it");
+        } else if (!pci_function_unchanged(f, why, sizeof(why))) {
+            tap_yaml_add(&r, "changed", "%s", why);
+            suite_fail(id, where, &r, "left alone by config devices, yet its config space changed");
+        } else {
+            tap_yaml_add(&r, "config_space", "unchanged");
+            suite_pass_with(id, where, &r, "left alone by config devices: command and BARs as found");
+        }
+    }
+    if (!found)
+        suite_skip(id, NULL, nvme ? "config devices selects all %u NVMe controllers found"
+                                  : "no NVMe controller (class 01:08:02) found", nvme);
+}
+
 /* Runs last, after the CMB and PMR cases. */
 const struct test_case nvme_shutdown_test_cases[] = {
     {"nvme.controller.shutdown", run_shutdown},
+    {"nvme.devices.left_alone", run_left_alone},
 };
-const unsigned nvme_shutdown_test_case_count = 1;
+const unsigned nvme_shutdown_test_case_count =
+    sizeof(nvme_shutdown_test_cases) / sizeof(nvme_shutdown_test_cases[0]);

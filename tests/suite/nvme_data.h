@@ -25,15 +25,16 @@ struct ns_data_format {
     uint32_t metadata_bytes; /* per block in a separate metadata buffer; 0 = none */
 };
 
-/* Why the data cases cannot run on a namespace (a SKIP reason), or NULL when they can:
- * unusable, too small for the LBA map, metadata not a multiple of 8 bytes. `writes`: also
- * a zoned namespace (written only at its write pointer, by the nvme.zns cases) and one
- * whose controller allow_write does not name. */
-const char *ns_data_refusal(const struct nvme_fixture *fx, const struct nvme_controller *c,
+/* Policy (tests/suite/nvme_data_policy.c). Why the data cases cannot run on a namespace (a
+ * SKIP reason), or NULL when they can: unusable, too small for the LBA map, metadata not a
+ * multiple of 8 bytes. `writes`: also a zoned namespace (written only at its write pointer,
+ * by the nvme.zns cases), one whose controller allow_write does not name, and one where the
+ * data guard found a partition table or filesystem (tests/suite/nvme_data_guard.h). */
+const char *ns_data_refusal(const struct nvme_fixture *fx, struct nvme_controller *c,
                             const struct nvme_namespace *ns, bool writes, char *why, size_t len);
 /* ns_data_refusal, reported as a SKIP of test point `id` on `device`; true when it may run. */
 bool ns_data_allowed_or_skip(const char *id, const char *device, const struct nvme_fixture *fx,
-                             const struct nvme_controller *c, const struct nvme_namespace *ns,
+                             struct nvme_controller *c, const struct nvme_namespace *ns,
                              bool writes);
 void ns_data_format(const struct nvme_namespace *ns, struct ns_data_format *out);
 /* The format as one opcode sees it (Compare carries PI-only metadata itself; see the .c). */
@@ -42,11 +43,11 @@ void ns_data_format_for(const struct nvme_namespace *ns, uint8_t opcode,
 /* The first namespace the data cases can read (writes: and write) on c, for the cases that
  * test a controller feature (CMB, PMR, VT-d) rather than a namespace; NULL when none. */
 const struct nvme_namespace *nvme_test_namespace(const struct nvme_fixture *fx,
-                                                 const struct nvme_controller *c, bool writes);
+                                                 struct nvme_controller *c, bool writes);
 /* The same, reporting a SKIP for test point `id` when there is none. */
 const struct nvme_namespace *nvme_test_namespace_or_skip(const char *id,
                                                          const struct nvme_fixture *fx,
-                                                         const struct nvme_controller *c,
+                                                         struct nvme_controller *c,
                                                          bool writes);
 /* Blocks of `f` that fit in `bytes` and in one command (MDTS); at least 1 when one block fits. */
 uint32_t ns_blocks_fitting(const struct nvme_controller *c, const struct ns_data_format *f,

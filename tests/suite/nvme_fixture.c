@@ -48,8 +48,13 @@ int nvme_fixture_setup(struct nvme_fixture *fx, const struct pci_inventory *inv,
     fx->run_seed = seed;
     fx->config = cfg;
     unsigned total = 0;
-    for (unsigned i = 0; i < inv->count; i++)
-        total += nvme_is_controller(&inv->functions[i]);
+    for (unsigned i = 0; i < inv->count; i++) {
+        const struct pci_function *f = &inv->functions[i];
+        if (nvme_is_controller(f) && f->left_alone)
+            fx->left_alone++;
+        else
+            total += nvme_is_controller(f);
+    }
     if (!total)
         return 0;
     fx->controllers = calloc(total, sizeof(*fx->controllers));
@@ -66,7 +71,8 @@ int nvme_fixture_setup(struct nvme_fixture *fx, const struct pci_inventory *inv,
     }
     for (unsigned i = 0; i < inv->count; i++) {
         const struct pci_function *f = &inv->functions[i];
-        if (!nvme_is_controller(f))
+        /* Left alone at the user's word (config devices): never attached, never reset. */
+        if (!nvme_is_controller(f) || f->left_alone)
             continue;
         unsigned slot = fx->count++;
         struct nvme_controller *c = fx->controllers[slot];
@@ -190,7 +196,11 @@ static struct nvme_fixture *fixture_or_skip(const char *id)
     struct nvme_fixture *fx = nvme_fixture();
     if (fx && fx->count)
         return fx;
-    suite_skip(id, NULL, "no NVMe controller (class 01:08:02) found");
+    if (fx && fx->left_alone)
+        suite_skip(id, NULL, "config devices selects none of the %u NVMe controllers found",
+                   fx->left_alone);
+    else
+        suite_skip(id, NULL, "no NVMe controller (class 01:08:02) found");
     return NULL;
 }
 

@@ -22,9 +22,11 @@ struct nvme_target {
     uint32_t nsid;
     char device[40];
 };
-/* Every NVMe controller in the inventory, however many: the arrays hold `count`. */
+/* Every NVMe controller in the inventory that config devices selects, however many: the
+ * arrays hold `count`; `left_alone` more were found and not touched. */
 struct nvme_fixture {
     unsigned count;
+    unsigned left_alone;
     struct nvme_controller **controllers;
     bool *attached;
     struct nvme_start_failure *start_failures;

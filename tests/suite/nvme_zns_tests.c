@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "tests/suite/nvme_data.h"
+#include "tests/suite/nvme_data_guard.h"
 #include "tests/suite/nvme_fixture.h"
 
 #define ZONES_REPORTED 8u
@@ -69,6 +70,11 @@ static void zone_cycle(const char *id, struct nvme_fixture *fx, struct nvme_targ
     if (!nvme_fixture_write_allowed(fx, c)) {
         suite_skip(id, t->device, "allow_write does not name serial %s: no zone writes",
                    c->identity.serial);
+        return;
+    }
+    char guard_why[200];
+    if (nvme_data_guard(c, ns, fx->config->allow_write_over_data, guard_why, sizeof(guard_why))) {
+        suite_skip(id, t->device, "%s", guard_why);
         return;
     }
     struct ns_data_format f;

@@ -240,9 +240,17 @@ static int step_parse(const struct suite_context *ctx)
     state.dmar_found = true;
     if (dmar_parse(table, bytes, &state.dmar, state.dmar_why) != 0)
         return fail_setup("DMAR rejected", state.dmar_why);
-    if (!state.dmar.unit_count)
-        return fail_setup("DMAR", "no usable DRHD");
-    return 0;
+    char why_none[ACPI_WHY_LEN];
+    switch (dmar_unit_verdict(&state.dmar, why_none, sizeof(why_none))) {
+    case DMAR_UNITS_USABLE:
+        return 0;
+    case DMAR_UNITS_ALL_ZERO_BASE:
+        state.no_usable_unit = true;
+        snprintf(state.why_not, sizeof(state.why_not), "%s", why_none);
+        return -1;
+    default:
+        return fail_setup("DMAR", why_none);
+    }
 }
 
 static int step_take_over(const struct suite_context *ctx)

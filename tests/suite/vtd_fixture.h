@@ -19,6 +19,9 @@ struct vtd_state {
     struct dmar_info dmar;
     bool attached, taken_over, enabled;
     bool cannot_translate; /* SAGAW = 0: a unit built for interrupt remapping only */
+    /* Every DRHD has register base 0 (a firmware bug, dmar_unit_verdict): no unit exists to
+     * program. Like SAGAW = 0, what the platform is, so a SKIP unless iommu = require. */
+    bool no_usable_unit;
     char takeover_notes[200];
     struct vtd_unit unit; /* the first DRHD unit, which the NVMe controllers sit behind */
     unsigned pass_through, identity_mapped;

@@ -57,7 +57,8 @@ static struct vtd_state *enabled_or_report(const struct suite_context *ctx, cons
     struct vtd_state *s = ready_or_fail(ctx, id, VTD_STAGE_ENABLED);
     if (!s || s->enabled)
         return s;
-    if ((!s->dmar_found || s->cannot_translate) && ctx->config->iommu != FEATURE_REQUIRE) {
+    if ((!s->dmar_found || s->cannot_translate || s->no_usable_unit) &&
+        ctx->config->iommu != FEATURE_REQUIRE) {
         suite_skip(id, NULL, "%s", s->why_not);
         return NULL;
     }
@@ -87,14 +88,22 @@ static void dmar_parse_case(const struct suite_context *ctx, const char *id)
     }
     const struct dmar_info *d = &s->dmar;
     /* Only problems that can change what a device's DMA goes through (a DRHD, an RMRR, a
-     * stopped walk) fail; ones in structures nvmetal never uses are listed as diagnostics. */
-    unsigned remapping_problems = 0;
-    for (unsigned i = 0; i < d->problem_count; i++)
-        remapping_problems += dmar_problem_affects_remapping(&d->problems[i]);
-    if (s->dmar_why[0] || remapping_problems || !d->unit_count) {
+     * stopped walk) fail; ones in structures nvmetal never uses are listed as diagnostics.
+     * A DRHD at register base 0 is a known firmware bug, not doubt about the rest: it is
+     * named in the YAML, and the units around it (if any) are trusted as they are. */
+    unsigned remapping_problems = 0, ignored_units = 0;
+    for (unsigned i = 0; i < d->problem_count; i++) {
+        if (d->problems[i].zero_base_unit)
+            ignored_units++;
+        else
+            remapping_problems += dmar_problem_affects_remapping(&d->problems[i]);
+    }
+    if (s->dmar_why[0] || remapping_problems || (!d->unit_count && !s->no_usable_unit)) {
         struct tap_result r;
         tap_result_init(&r);
         tap_yaml_add(&r, "table", "%s", s->dmar_why[0] ? s->dmar_why : "sound");
+        if (!d->unit_count && s->why_not[0])
+            tap_yaml_add(&r, "units", "%s", s->why_not);
         for (unsigned i = 0; i < d->problem_count; i++) {
             char key[16];
             snprintf(key, sizeof(key), "problem_%u", i + 1);
@@ -103,9 +112,20 @@ static void dmar_parse_case(const struct suite_context *ctx, const char *id)
         suite_fail(id, NULL, &r, "DMAR has entries that were not trusted");
         return;
     }
-    for (unsigned i = 0; i < d->problem_count; i++)
-        tap_diag("dmar: not trusted, in a structure nvmetal does not use: %s",
-                 d->problems[i].text);
+    struct tap_result ignored;
+    tap_result_init(&ignored);
+    for (unsigned i = 0, n = 0; i < d->problem_count; i++) {
+        char key[24];
+        if (!d->problems[i].zero_base_unit) {
+            tap_diag("dmar: not trusted, in a structure nvmetal does not use: %s",
+                     d->problems[i].text);
+            continue;
+        }
+        snprintf(key, sizeof(key), "ignored_unit_%u", ++n);
+        tap_yaml_add(&ignored, key, "%s", d->problems[i].text);
+    }
+    if (s->no_usable_unit)
+        tap_yaml_add(&ignored, "usable_units", "0: %s", s->why_not);
     for (unsigned i = 0; i < d->unit_count; i++) {
         const struct dmar_unit *u = &d->units[i];
         unsigned counts[6] = {0};
@@ -120,12 +140,20 @@ static void dmar_parse_case(const struct suite_context *ctx, const char *id)
     for (unsigned i = 0; i < d->rmrr_count; i++)
         tap_diag("dmar RMRR 0x%llx..0x%llx (%u scopes)", (unsigned long long)d->rmrrs[i].base,
                  (unsigned long long)d->rmrrs[i].limit, d->rmrrs[i].scopes.count);
-    suite_pass(id, NULL, "HAW %u, flags 0x%x, %u DRHD (first at 0x%llx), %u RMRR, %u ATSR, %u RHSA, "
-               "%u ANDD, %u SATC, %u SIDP, %u of unknown type; %u untrusted outside remapping",
-               d->host_address_width, d->flags, d->unit_count,
-               (unsigned long long)d->units[0].register_base, d->rmrr_count, d->atsr_count,
-               d->rhsa_count, d->andd_count, d->satc_count, d->sidp_count, d->unknown_count,
-               d->problem_count);
+    char units[80], ignored_note[48] = "";
+    if (d->unit_count)
+        snprintf(units, sizeof(units), "%u DRHD (first at 0x%llx)", d->unit_count,
+                 (unsigned long long)d->units[0].register_base);
+    else
+        snprintf(units, sizeof(units), "0 DRHD usable");
+    if (ignored_units)
+        snprintf(ignored_note, sizeof(ignored_note), " + %u ignored (register base 0)",
+                 ignored_units);
+    suite_pass_with(id, NULL, &ignored, "HAW %u, flags 0x%x, %s%s, %u RMRR, %u ATSR, %u RHSA, "
+                    "%u ANDD, %u SATC, %u SIDP, %u of unknown type; %u untrusted outside "
+                    "remapping", d->host_address_width, d->flags, units, ignored_note,
+                    d->rmrr_count, d->atsr_count, d->rhsa_count, d->andd_count, d->satc_count,
+                    d->sidp_count, d->unknown_count, d->problem_count - ignored_units);
 }
 
 static void takeover_case(const struct suite_context *ctx, const char *id)
@@ -133,7 +161,7 @@ static void takeover_case(const struct suite_context *ctx, const char *id)
     struct vtd_state *s = ready_or_fail(ctx, id, VTD_STAGE_TAKEN_OVER);
     if (!s)
         return;
-    if (!s->dmar_found) {
+    if (!s->dmar_found || (s->no_usable_unit && ctx->config->iommu != FEATURE_REQUIRE)) {
         suite_skip(id, NULL, "%s", s->why_not);
         return;
     }
@@ -144,7 +172,8 @@ static void takeover_case(const struct suite_context *ctx, const char *id)
         tap_result_init(&r);
         if (s->attached)
             yaml_add_unit(&r, &s->unit);
-        suite_fail(id, device, &r, "could not take the unit over: %s", s->why_not);
+        suite_fail(id, s->attached ? device : NULL, &r, "could not take the unit over%s: %s",
+                   ctx->config->iommu == FEATURE_REQUIRE ? " (iommu = require)" : "", s->why_not);
         return;
     }
     print_unit_registers(&s->unit);
