@@ -36,18 +36,69 @@ IMAGE_OBJECTS := $(IMAGE_C_SOURCES:%.c=$(BUILD)/obj/%.o) $(IMAGE_ASM_SOURCES:%.a
 DEPS_STAMP   := $(BUILD)/.deps-installed
 NEWLIB_LIBC  := $(NEWLIB_CACHE)/lib/libc.a
 
-# Scenario knobs (IOMMU, CACHING_MODE, AW_BITS, NVME_DRIVE_COUNT, CMB_SIZE_MB, PMR_SIZE,
-# PMR_SHARE, LEGACY_CMB) reach image/qemu.sh as they are: make exports command-line
-# variables itself, and leaving unset ones unset matters (an empty PMR_SIZE means no PMR).
+# The config `make run` puts on its boot disk as \nvmetal.cfg (make run CFG=file).
+CFG ?= image/qemu-run.cfg
+# CFG is this Makefile's, passed as --cfg: kept out of the recipes' environment, where
+# image/qemu.sh would also read it (and refuse it next to --esp, in make test's scenarios).
+unexport CFG
+
+# Scenario knobs (image/qemu.sh --knobs lists them) reach image/qemu.sh as they are:
+# make exports command-line variables itself, and leaving unset ones unset matters (an
+# empty PMR_SIZE means no PMR).
 
 # The namespaces `make bench` compares: 512 B and 4 KiB blocks, each without and with PI.
 BENCH_FORMATS := 0:1:64M 0:2:65M:logical_block_size=4096,physical_block_size=4096 \
 	0:3:64M:ms=8,pi=1 0:4:65M:logical_block_size=4096,physical_block_size=4096,ms=8,pi=1
 
-.PHONY: all deps run test test-host test-qemu fuzz usb bench clean
+.PHONY: all deps help run test test-host test-qemu fuzz usb bench clean
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/nvmetal.efi
+
+# make help: the targets, make's own variables, then the runner's knobs as
+# image/qemu.sh --knobs prints them (one list, so the two cannot disagree).
+define HELP_TARGETS
+usage: make [TARGET...] [NAME=value...]
+
+Targets:
+  all        build build/nvmetal.efi (the default; installs missing packages, builds newlib once)
+  run        build, boot it under QEMU with CFG, stream TAP (exit status: see the end)
+  test       host unit tests, fuzzing, every QEMU scenario; ends with "N passed, N failed"
+  test-host  host unit tests (tests/host)
+  test-qemu  every QEMU scenario (tests/qemu)
+  fuzz       the libFuzzer harnesses, FUZZ_S seconds each (tests/fuzz)
+  usb        build/nvmetal-usb.img, the stick for a real machine (image/nvmetal.cfg)
+  bench      figures: wall time against a do-nothing app, in-image figures (image/bench.cfg)
+  deps       install missing packages (image/packages.txt)
+  clean      remove build/
+  help       this text
+endef
+# NAME=default meaning, one a line: shown by make help and accepted by make run.
+define HELP_VARIABLES
+  CFG=image/qemu-run.cfg        make run: the config put on the boot disk as \nvmetal.cfg
+  NEWLIB_CACHE=~/.cache/nvmetal/newlib  where newlib is built once and kept
+  FUZZ_S=10                     make fuzz, make test: seconds per harness
+  FUZZ_CC=clang                 make fuzz, make test: the compiler of the harnesses
+  SCENARIOS="default ..."       make test-qemu, make test: only these scenarios
+  JOBS=2                        make test-qemu, make test: scenarios run at once (1..8)
+  SCENARIO_TIMEOUT=150          make test-qemu, make test: hard limit per scenario, seconds
+  QEMU_TEST_DIR=build/qemu-tests  make test-qemu, make test: each scenario's files
+  BENCH_RUNS=7                  make bench: timed boots per app
+  BENCH_WARMUP=1                make bench: untimed boots per app first (0..5)
+  BENCH_DIR=build/bench         make bench: logs and state of the timed boots
+  USB_SIZE_MB=64                make usb: size of the stick image in MiB
+endef
+export HELP_TARGETS HELP_VARIABLES
+
+help:
+	@printf '%s\n\n' "$$HELP_TARGETS"
+	@printf 'Variables (make TARGET NAME=value):\n%s\n\n' "$$HELP_VARIABLES"
+	@printf 'Knobs of make run (make run KNOB=value, or the environment), default in parentheses;\n'
+	@printf 'any other NAME=value given to make run is an error:\n'
+	@bash image/qemu.sh --knobs | sed 's/^/  /'
+	@printf '\nmake run exit status: GNU make exits 0 when the image passes and 2 for anything else,\n'
+	@printf 'naming the verdict as "Error N"; image/qemu.sh itself exits with it: 0 pass, 1 fail,\n'
+	@printf '2 bail out, 77 all skipped, 124 TIMEOUT expired, 125 no verdict, 126 setup error.\n'
 
 deps: $(DEPS_STAMP)
 
@@ -90,8 +141,28 @@ usb: $(BUILD)/nvmetal-usb.img
 $(BUILD)/nvmetal-usb.img: $(BUILD)/nvmetal.efi image/mkusb.sh image/nvmetal.cfg
 	bash image/mkusb.sh $@ $< image/nvmetal.cfg
 
+# make run refuses a command-line variable that is neither a runner knob nor one of
+# make's own (assigned in this file, or read by another target's script): a misspelt
+# knob would otherwise boot the default machine and pass.
+ifneq ($(filter run,$(MAKECMDGOALS)),)
+RUN_KNOBS := $(shell bash image/qemu.sh --knobs | cut -d' ' -f1)
+$(if $(RUN_KNOBS),,$(error make run: image/qemu.sh --knobs listed no knobs))
+MAKEFILE_VARS := $(shell sed -nE 's/^([A-Za-z_][A-Za-z0-9_]*)[[:space:]]*[:?+!]?=.*/\1/p' \
+	$(lastword $(MAKEFILE_LIST)))
+OTHER_TARGET_VARS := $(patsubst %=,%,$(filter %=,$(subst =,= ,$(HELP_VARIABLES))))
+RUN_UNKNOWN := $(filter-out $(RUN_KNOBS) $(MAKEFILE_VARS) $(OTHER_TARGET_VARS), \
+	$(foreach v,$(.VARIABLES),$(if $(filter command line,$(origin $(v))),$(v))))
+comma := ,
+commas = $(subst $() ,$(comma) ,$(strip $(1)))
+$(if $(RUN_UNKNOWN),$(error make run: unknown knob$(if $(word 2,$(RUN_UNKNOWN)),s) \
+	$(call commas,$(RUN_UNKNOWN)) (knobs: $(call commas,$(RUN_KNOBS)); see make help)))
+endif
+
+# The recipe's status is the runner's, i.e. the image's verdict; GNU make then prints it
+# ("Error 77") but exits 2 for every failed recipe: scripts that need the verdict itself
+# run image/qemu.sh (README, "The two commands").
 run: $(BUILD)/nvmetal.efi
-	@bash image/qemu.sh --efi $(BUILD)/nvmetal.efi --cfg image/qemu-run.cfg
+	@bash image/qemu.sh --efi $(BUILD)/nvmetal.efi --cfg $(CFG)
 
 test-host: | $(DEPS_STAMP)
 	@$(MAKE) --no-print-directory -C tests/host run
@@ -109,7 +180,7 @@ test: $(BUILD)/nvmetal.efi $(BUILD)/nvmetal-usb.img
 
 bench: $(BUILD)/nvmetal.efi $(BUILD)/noop.efi
 	@BENCH_RUNS=$${BENCH_RUNS:-7} bash image/bench.sh $(BUILD)/nvmetal.efi $(BUILD)/noop.efi
-	@echo "in-image figures (bench = on):"
+	@echo "in-image figures (bench = yes):"
 	@STATE_DIR=$(BUILD)/bench/state SERIAL_ECHO=no SERIAL_LOG=$(BUILD)/bench/in-image.log \
 		bash image/qemu.sh --efi $(BUILD)/nvmetal.efi --cfg image/bench.cfg >/dev/null 2>&1; \
 		status=$$?; tr -d '\r' < $(BUILD)/bench/in-image.log | grep -E '^# bench |^not ok|^Bail'; \

@@ -155,7 +155,8 @@ int nvmetal_main(struct boot_info *info)
     bool serial_found = false;
     heap_init((void *)(uintptr_t)info->heap_base, info->heap_bytes);
     bring_up_consoles(info, &serial_found);
-    tap_begin(console_write_line);
+    /* A config that did not parse still gets the default TAP its Bail out! is read with. */
+    tap_begin(console_write_line, info->config_ok ? info->config.tap_version : 13);
     print_banner(info, serial_found);
     /* Before anything can bail out: a bail-out must be able to leave the machine. */
     acpi_discover(info->rsdp_address, &acpi);

@@ -2,9 +2,60 @@
 # image/qemu.sh: boot nvmetal (or any UEFI app) under QEMU q35 + OVMF with NVMe/IOMMU knobs, and exit with the image's verdict.
 set -euo pipefail
 
+# knob_list: every knob the runner reads from the environment, one "NAME  meaning
+# (default)" line each.  --knobs prints it and --help includes it; `make help` shows
+# it and `make run` refuses a command-line variable that is not in it, so keep it in
+# step with the defaults block under "knobs" below.
+knob_list() {
+	cat <<'KNOBS'
+IOMMU             intel-iommu or none (intel-iommu)
+IOMMU_PT          on: ECAP.PT, pass-through contexts; off: identity domains (on)
+DMA_TRANSLATION   off: CAP.SAGAW=0, a unit that remaps interrupts only (on)
+INTREMAP          on or off: the unit's interrupt remapping (on)
+CACHING_MODE      on or off: VT-d caching mode (off)
+AW_BITS           39 or 48: the unit's address width (39)
+NVME_DRIVE_COUNT  number of NVMe controllers, 0..16 (2)
+NS_SIZE           size of each namespace image, at least 1M (64M)
+CMB_SIZE_MB       CMB size in MiB, 0 = no CMB (64)
+PMR_SIZE          PMR size, a power of two of at least 4K; empty or 0 = no PMR (8M)
+PMR_SHARE         on: the PMR file survives a QEMU restart; off (on)
+LEGACY_CMB        on: the pre-1.4 CMB (no CMBMSC); off (off)
+NVME_OPTS         extra prop=value,... of every -device nvme, e.g. mdts=1 (none)
+NVME_NS           namespaces instead of one drive each: C:NSID[:SIZE[:PROPS]] ... (none)
+NVME_SUBSYS       on: every controller in one nvme-subsys; needs NVME_NS (off)
+NS_DRIVE_OPTS     extra -drive options of every namespace image, e.g. discard=unmap (none)
+BRIDGES           bridges created before the NVMe devices: ID:TYPE[@PARENT] ... (none)
+NVME_BUS          bus of controller 0, 1, ... (pcie.0)
+MEM               guest RAM in MiB, 128..65536 (512)
+SMP               guest CPUs, 1..64 (1)
+CPU               QEMU -cpu model (empty: QEMU's default)
+VGA               std: OVMF's GOP framebuffer for the screen console; none (std)
+BOOTINDEX         yes; no = OVMF also binds the NVMe controllers (yes)
+DEBUG_EXIT        on: isa-debug-exit at 0xf4, how the image reports its verdict (on)
+NO_REBOOT         on: a guest reset ends QEMU instead of rebooting (on)
+ACTION            passed as -action, e.g. reboot=shutdown,shutdown=pause (none)
+START_PAUSED      yes: -S, continue with QMP "cont" (no)
+STATE_DIR         namespace images, PMR files, OVMF vars, boot ESP; kept (build/state)
+ESP_SIZE_MB       size in MiB of the boot ESP built for --efi, 8..4096 (32)
+SERIAL_LOG        COM1 log, always written ($STATE_DIR/serial.log)
+SERIAL_ECHO       yes: COM1 is also shown on stdout (yes)
+TIMEOUT           seconds until QEMU is killed and the runner exits 124; 0 = none (300)
+TRACE             QEMU trace file (none)
+TRACE_EVENTS      trace event patterns for TRACE (pci_nvme_* vtd_*; empty: none)
+LOG_ITEMS         QEMU -d items, logged to TRACE or $STATE_DIR/qemu.log (none)
+QMP               QMP server on this unix socket, no wait (none)
+PIDFILE           QEMU writes its pid there (none)
+TIME_FILE         receives QEMU's wall time in seconds (none)
+EXTRA_ARGS        extra QEMU arguments, split on blanks (none)
+QEMU              the QEMU binary (qemu-system-x86_64)
+OVMF_CODE         OVMF code flash (/usr/share/OVMF/OVMF_CODE_4M.fd)
+OVMF_VARS         OVMF vars template, copied to STATE_DIR (/usr/share/OVMF/OVMF_VARS_4M.fd)
+KNOBS
+}
+
 usage() {
 	cat <<'USAGE'
-usage: image/qemu.sh [what to boot] [-n|--dry-run] [-h|--help] [-- QEMU_ARGS...]
+usage: image/qemu.sh [what to boot] [-n|--dry-run] [-h|--help] [--knobs] [-- QEMU_ARGS...]
 
 What to boot (one of; the same names work as environment variables):
   --efi EFI      build an ESP in $STATE_DIR/boot-esp.img with EFI as
@@ -14,23 +65,19 @@ What to boot (one of; the same names work as environment variables):
   --esp IMG      boot a ready-made FAT image as a SATA disk on q35's AHCI
   --usb IMG      boot a GPT image as usb-storage on qemu-xhci instead
 Arguments after -- are appended to the QEMU command line as they are.
+--knobs prints only the list of knobs below.
 
-Machine knobs (environment; `make run KNOB=value` passes them through):
-  IOMMU=intel-iommu|none    (intel-iommu)   INTREMAP=on|off  (on)
-  IOMMU_PT=on|off           (on: ECAP.PT, pass-through contexts; off: identity domains)
-  DMA_TRANSLATION=on|off    (on; off: CAP.SAGAW=0, a unit that remaps interrupts only)
-  CACHING_MODE=on|off       (off)           AW_BITS=39|48    (39)
-  NVME_DRIVE_COUNT=N        (2)             NS_SIZE=64M      namespace image size
-  CMB_SIZE_MB=N             (64; 0 = no CMB)
-  PMR_SIZE=8M               (power of two, K/M/G suffix; empty or 0 = no PMR)
-  PMR_SHARE=on|off          (on: the PMR file survives a QEMU restart)
-  LEGACY_CMB=on|off         (off)
-  NVME_OPTS="prop=value,..."  extra properties for every -device nvme (e.g.
-                            mdts=1); the runner's own (id, drive, bus,
+Knobs (environment; `make run KNOB=value` passes them through), default in
+parentheses:
+USAGE
+	knob_list | sed 's/^/  /'
+	cat <<'USAGE'
+
+In detail:
+  NVME_OPTS="prop=value,..."  the runner's own properties (id, drive, bus,
                             serial, subsys, cmb_size_mb, pmrdev, legacy-cmb)
                             cannot be given here
-  NVME_NS="SPEC ..."        namespaces instead of each controller's own drive:
-                            SPEC = C:NSID[:SIZE[:PROPS]], C the controller
+  NVME_NS="SPEC ..."        SPEC = C:NSID[:SIZE[:PROPS]], C the controller
                             (0..NVME_DRIVE_COUNT-1) or s (shared: a namespace
                             of the subsystem, on every controller; needs
                             NVME_SUBSYS=on), NSID 1..256, SIZE as NS_SIZE
@@ -40,37 +87,20 @@ Machine knobs (environment; `make run KNOB=value` passes them through):
                             (not id, bus, nsid, drive, shared); image
                             $STATE_DIR/nvme<C>n<NSID>.img, e.g.
                             "0:1:64M 0:3:64M:ms=8,mset=1 1:1"
-  NVME_SUBSYS=on|off        (off; on: -device nvme-subsys,id=subsys0,nqn=nvmetal,
+  NVME_SUBSYS=on            -device nvme-subsys,id=subsys0,nqn=nvmetal,
                             every controller in it with the one serial QEMU
                             requires, nvmetal-subsys0; needs NVME_NS, NSIDs
                             unique across the subsystem; its s namespaces
                             get shared=on (NMIC bit 0, on every controller),
-                            numbered ones shared=off, private to C)
-  NS_DRIVE_OPTS="opt=value,..."  extra -drive options of every namespace image,
-                            e.g. discard=unmap (deallocation punches holes)
-  BRIDGES="ID:TYPE[@PARENT] ..."  bridges created before the NVMe devices,
-                            TYPE pcie-root-port|pcie-pci-bridge|pci-bridge,
+                            numbered ones shared=off, private to C
+  BRIDGES="ID:TYPE[@PARENT] ..."  TYPE pcie-root-port|pcie-pci-bridge|pci-bridge,
                             e.g. "rp1:pcie-root-port rp2:pcie-root-port ppb:pcie-pci-bridge@rp2"
-  NVME_BUS="BUS ..."        bus for controller 0, 1, ... (default: pcie.0)
-  MEM=512  SMP=1  CPU=      (CPU empty = QEMU's default model)
-  VGA=std|none              (std: OVMF's GOP framebuffer for the screen console)
-  BOOTINDEX=yes|no          (yes; no = OVMF also binds the NVMe controllers)
-  DEBUG_EXIT=on|off         (on: -device isa-debug-exit,iobase=0xf4,iosize=0x04)
-  NO_REBOOT=on|off          (on: a guest reset ends QEMU instead of rebooting)
-  ACTION=...                passed as -action (e.g. reboot=shutdown,shutdown=pause)
-  START_PAUSED=yes|no       (no; yes = -S, continue with QMP "cont")
-Run knobs:
-  STATE_DIR=build/state     namespace images, PMR files, OVMF vars (kept)
-  SERIAL_LOG=$STATE_DIR/serial.log   COM1 log (always written)
-  SERIAL_ECHO=yes|no        (yes: COM1 is also shown on stdout)
-  TIMEOUT=seconds           (0 = none) QEMU is killed after it
-  TRACE=file  TRACE_EVENTS="pat ..." (unset: "pci_nvme_* vtd_*"; empty: none)
-  LOG_ITEMS=int,...         QEMU -d items, logged to TRACE (or $STATE_DIR/qemu.log)
-  QMP=socket path           QMP server (unix socket, no wait)
-  PIDFILE=file              QEMU writes its pid there
-  TIME_FILE=file            receives QEMU's wall time in seconds
-  EXTRA_ARGS="..."          extra QEMU arguments (split on blanks)
-  QEMU=qemu-system-x86_64  OVMF_CODE=...  OVMF_VARS=... (template)
+  PMR_SIZE=8M               K, M or G suffix; the PMR BAR QEMU makes needs a
+                            power of two
+  TIMEOUT=300               a host-side backstop for a hang the image's own
+                            watchdog (timeout_s, 120 s by default) cannot end,
+                            e.g. in the firmware; a config with a larger
+                            timeout_s needs a larger TIMEOUT (or 0)
 
 Exit status: the image's verdict code (0 pass, 1 fail, 2 bail out,
 77 all skipped; decoded from QEMU's (code<<1)|1), 124 TIMEOUT expired,
@@ -102,6 +132,7 @@ while (($#)); do
 	--usb) USB=${2:?--usb needs an image}; shift 2 ;;
 	-n | --dry-run) dry_run=yes; shift ;;
 	-h | --help) usage; exit 0 ;;
+	--knobs) knob_list; exit 0 ;;
 	--) shift; tail_args=("$@"); break ;;
 	*) usage >&2; fail_setup "unknown argument '$1'" ;;
 	esac
@@ -138,7 +169,9 @@ START_PAUSED=${START_PAUSED:-no}
 STATE_DIR=${STATE_DIR:-$repo/build/state}
 SERIAL_LOG=${SERIAL_LOG:-$STATE_DIR/serial.log}
 SERIAL_ECHO=${SERIAL_ECHO:-yes}
-TIMEOUT=${TIMEOUT:-0}
+# On by default: a boot that never reaches the image's watchdog (stuck firmware,
+# a hang before it is armed) must not hold a terminal or a CI job for ever.
+TIMEOUT=${TIMEOUT:-300}
 TRACE=${TRACE:-}
 TRACE_EVENTS=${TRACE_EVENTS-pci_nvme_* vtd_*}
 LOG_ITEMS=${LOG_ITEMS:-}
@@ -149,6 +182,11 @@ EXTRA_ARGS=${EXTRA_ARGS:-}
 QEMU=${QEMU:-qemu-system-x86_64}
 OVMF_CODE=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
 OVMF_VARS=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
+# Every knob knob_list names got its value above (ESP_SIZE_MB is image/mkesp.sh's):
+# a knob renamed here but not there would be accepted by make run and then ignored.
+while read -r name _; do
+	[[ $name == ESP_SIZE_MB || -v $name ]] || fail_setup "internal: knob $name is listed but never read"
+done < <(knob_list)
 
 # one_of NAME VALUE CHOICE...: the knob's value must be one of the choices.
 one_of() {
@@ -492,25 +530,54 @@ elapsed=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
 [[ -n $TIME_FILE ]] && echo "$elapsed" >"$TIME_FILE"
 
 timed_out=no
-if ((TIMEOUT > 0)) && { ((status == 124)) || ((status == 137)); }; then
+# timeout(1) exits 124, or 137 when QEMU needed the SIGKILL of --kill-after; a 137
+# before TIMEOUT is someone else's SIGKILL (the OOM killer), not ours.
+if ((TIMEOUT > 0)) && { ((status == 124)) ||
+	{ ((status == 137)) && awk -v e="$elapsed" -v t="$TIMEOUT" 'BEGIN { exit !(e >= t) }'; }; }; then
 	timed_out=yes
 fi
 serial_bytes=0
 [[ -f $SERIAL_LOG ]] && serial_bytes=$(stat -c %s -- "$SERIAL_LOG")
 
+# Beside the raw log (OVMF's escape codes, CRLF): the clean TAP and a JUnit XML that CI tools
+# read unmodified (image/tap_tools.py). NAME.log or NAME.serial gives NAME.tap, NAME.junit.xml.
+# A run that printed no TAP leaves neither; that never changes the exit status.
+tap_base=${SERIAL_LOG%.log}
+tap_base=${tap_base%.serial}
+[[ $tap_base == "$SERIAL_LOG" ]] && tap_base=$SERIAL_LOG
+rm -f -- "$tap_base.tap" "$tap_base.junit.xml"
+if ((serial_bytes > 0)) && python3 "$here/tap_tools.py" clean "$SERIAL_LOG" "$tap_base.tap" 2>/dev/null &&
+	python3 "$here/tap_tools.py" junit "$tap_base.tap" "$tap_base.junit.xml" \
+		--name "$(basename -- "$tap_base")" 2>/dev/null; then
+	note "clean TAP: $tap_base.tap; JUnit: $tap_base.junit.xml"
+fi
+
 if [[ $timed_out == yes ]]; then
 	note "TIMEOUT: QEMU killed after ${TIMEOUT}s (status $status); serial log: $SERIAL_LOG"
 	exit 124
-elif ((status == 0)); then
+fi
+# isa-debug-exit: status = (code << 1) | 1, i.e. 1, 3, 5 and 155 for the codes the
+# image writes (0, 1, 2, 77).  Status 1 is also QEMU's own error exit: it counts as
+# verdict 0 only once the guest has printed.  These come before the signal check:
+# 155 is also what wait reports for a QEMU killed by SIGPROF (128 + 27), which
+# nothing sends it, and "everything skipped" must not read as a signal.
+verdict=
+if [[ $DEBUG_EXIT == on ]]; then
+	case $status in
+	3 | 5 | 155) verdict=$((status >> 1)) ;;
+	1) ((serial_bytes == 0)) || verdict=0 ;;
+	esac
+fi
+if [[ -z $verdict ]] && ((status == 0)); then
 	note "QEMU ended without an exit code from the image (guest reset/shutdown or QMP quit) after ${elapsed}s"
 	exit 125
-elif ((status > 128 && status < 160)); then
+elif [[ -z $verdict ]] && ((status > 128 && status < 160)); then
 	note "QEMU was killed by signal $((status - 128)) after ${elapsed}s"
 	exit 125
-elif ((status & 1)) && [[ $DEBUG_EXIT == on ]] && { ((status > 1)) || ((serial_bytes > 0)); }; then
-	# isa-debug-exit: status = (code << 1) | 1.  Status 1 is also QEMU's own
-	# error exit; it counts as verdict 0 only once the guest has printed.
-	verdict=$((status >> 1))
+elif [[ -z $verdict ]] && ((status & 1 && status > 1)) && [[ $DEBUG_EXIT == on ]]; then
+	verdict=$((status >> 1)) # a code the image does not write: passed on as it is
+fi
+if [[ -n $verdict ]]; then
 	case $verdict in
 	0) what="pass" ;;
 	1) what="a test failed" ;;
@@ -520,7 +587,6 @@ elif ((status & 1)) && [[ $DEBUG_EXIT == on ]] && { ((status > 1)) || ((serial_b
 	esac
 	note "image verdict $verdict ($what) after ${elapsed}s; serial log: $SERIAL_LOG"
 	exit "$verdict"
-else
-	note "QEMU failed (status $status) after ${elapsed}s before the image reported anything"
-	exit 126
 fi
+note "QEMU failed (status $status) after ${elapsed}s before the image reported anything"
+exit 126

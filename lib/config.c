@@ -26,6 +26,7 @@ enum key_id {
     KEY_CMB,
     KEY_PMR,
     KEY_BENCH,
+    KEY_TAP_VERSION,
     KEY_COUNT
 };
 
@@ -92,6 +93,7 @@ static const struct key_spec key_specs[KEY_COUNT] = {
     [KEY_CMB] = {.name = "cmb", .kind = VALUE_CHOICE, WORDS(feature_words)},
     [KEY_PMR] = {.name = "pmr", .kind = VALUE_CHOICE, WORDS(feature_words)},
     [KEY_BENCH] = {.name = "bench", .kind = VALUE_CHOICE, WORDS(bool_words)},
+    [KEY_TAP_VERSION] = {.name = "tap_version", .kind = VALUE_NUMBER, .min = 13, .max = 14},
 };
 
 static void store_scalar(struct config *cfg, enum key_id key, unsigned value)
@@ -108,6 +110,7 @@ static void store_scalar(struct config *cfg, enum key_id key, unsigned value)
     case KEY_CMB: cfg->cmb = (enum feature_choice)value; break;
     case KEY_PMR: cfg->pmr = (enum feature_choice)value; break;
     case KEY_BENCH: cfg->bench = value != 0; break;
+    case KEY_TAP_VERSION: cfg->tap_version = value; break;
     default: break;
     }
 }
@@ -126,6 +129,7 @@ static unsigned load_scalar(const struct config *cfg, enum key_id key)
     case KEY_CMB: return cfg->cmb;
     case KEY_PMR: return cfg->pmr;
     case KEY_BENCH: return cfg->bench;
+    case KEY_TAP_VERSION: return cfg->tap_version;
     default: return 0;
     }
 }
@@ -167,6 +171,7 @@ void config_defaults(struct config *cfg)
     cfg->cmb = FEATURE_AUTO;
     cfg->pmr = FEATURE_AUTO;
     cfg->bench = false;
+    cfg->tap_version = 13;
 }
 
 /* One parse call: settings go to a scratch copy so a bad line leaves the caller's config as it was. */

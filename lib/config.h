@@ -38,6 +38,7 @@ struct config {
     enum feature_choice cmb;         /* queues and data in the CMB; default auto */
     enum feature_choice pmr;         /* PMR tests; default auto */
     bool bench;                      /* print in-image figures; default off */
+    unsigned tap_version;            /* 13 (what Debian 12's prove reads) or 14; default 13 */
 };
 
 /* Where a bad line came from: "nvmetal.cfg line 3" or "load option 2". */

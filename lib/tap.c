@@ -1,10 +1,12 @@
-/* TAP version 14 reporter: numbered test points, YAML diagnostic blocks, plan and summary. */
+/* TAP reporter: numbered test points, YAML diagnostic blocks, summary and plan, in the TAP 13 that CI tools read. */
 #include "tap.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 /* Longer lines are cut: a serial console log is read by people and by line-based scripts. */
 #define TAP_LINE_LEN 512
@@ -77,11 +79,11 @@ static void emit_each_line(const char *prefix, const char *text, size_t len)
     }
 }
 
-void tap_begin(void (*emit)(const char *line))
+void tap_begin(void (*emit)(const char *line), unsigned version)
 {
     tap_emit = emit;
     memset(&tap_totals, 0, sizeof tap_totals);
-    emit_line("TAP version 14");
+    emit_line(version == 14 ? "TAP version 14" : "TAP version 13");
 }
 
 void tap_diag(const char *fmt, ...)
@@ -103,16 +105,22 @@ void tap_result_init(struct tap_result *r)
     r->outcome = TAP_PASS;
 }
 
-/* Plain YAML scalars cannot start with an indicator or hold ": " / " #"; such values get quotes. */
+/* Plain YAML scalars cannot start with an indicator or hold ": " / " #"; such values get quotes.
+ * So does any ':' (YAML 1.1 reads "00:02.0" as a base-60 number) and a word YAML 1.1 reads as a
+ * boolean or null, so a reader gets back the text that was printed. */
 static bool yaml_needs_quotes(const char *value)
 {
     size_t len = strlen(value);
-    if (len == 0 || value[0] == ' ' || value[len - 1] == ' ' || value[len - 1] == ':')
+    if (len == 0 || value[0] == ' ' || value[len - 1] == ' ')
         return true;
-    if (strchr("-?:,[]{}#&*!|>'\"%@`", value[0]))
+    if (strchr("-?:,[]{}#&*!|>'\"%@`~", value[0]))
         return true;
-    if (strstr(value, ": ") || strstr(value, " #"))
+    if (strchr(value, ':') || strstr(value, " #"))
         return true;
+    static const char *const words[] = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strcasecmp(value, words[i]) == 0)
+            return true;
     for (size_t i = 0; i < len; i++)
         if ((unsigned char)value[i] < 0x20 || value[i] == 0x7f)
             return true;
@@ -131,6 +139,8 @@ static void add_quoted(struct text_builder *b, const char *value)
             escaped[2] = '\0';
         } else if (c == '\t') {
             strcpy(escaped, "\\t");
+        } else if (c == '\n') {
+            strcpy(escaped, "\\n");
         } else if (c < 0x20 || c == 0x7f) {
             snprintf(escaped, sizeof escaped, "\\x%02x", c);
         } else {
@@ -142,27 +152,62 @@ static void add_quoted(struct text_builder *b, const char *value)
     builder_add_char(b, '"');
 }
 
-/* A '|' block scalar: each value line indented two more than the key. */
+/* Blanks at the start of the line at `pos` (ending at `end`), and whether the line is blank. */
+static size_t leading_blanks(const char *value, size_t pos, size_t end, bool *blank_line)
+{
+    size_t blanks = 0;
+    while (pos + blanks < end && value[pos + blanks] == ' ')
+        blanks++;
+    size_t rest = end - pos - blanks;
+    *blank_line = rest == 0 || (rest == 1 && value[end - 1] == '\r');
+    return blanks;
+}
+
+/* A '|' block scalar: each value line indented two more than the key, the value's common
+ * indentation removed first. prove's YAML reader knows no indentation indicator ("|2"), so a
+ * value whose first line would still start with a blank (it is indented more than a later
+ * one) goes out as one double-quoted line with "\n" escapes instead. */
 static void add_block(struct text_builder *b, const char *value)
 {
-    /* YAML takes the indentation from the first non-blank line; a value that starts with
-     * spaces (aligned register dumps) needs it stated explicitly. */
-    const char *first = value;
-    while (*first == '\n')
-        first++;
-    builder_add(b, *first == ' ' ? " |2\n" : " |\n");
     size_t len = strlen(value);
     if (len && value[len - 1] == '\n')
         len--; /* a trailing newline ends the last line rather than starting another */
-    size_t pos = 0;
-    while (pos <= len) {
+    size_t indent = SIZE_MAX, first = SIZE_MAX;
+    for (size_t pos = 0; pos <= len;) {
+        const char *newline = memchr(value + pos, '\n', len - pos);
+        size_t end = newline ? (size_t)(newline - value) : len;
+        bool blank_line;
+        size_t blanks = leading_blanks(value, pos, end, &blank_line);
+        if (!blank_line) {
+            indent = blanks < indent ? blanks : indent;
+            first = first == SIZE_MAX ? blanks : first;
+        }
+        pos = end + 1;
+    }
+    if (indent == SIZE_MAX)
+        indent = first = 0;
+    if (first > indent) {
+        char one_line[TAP_YAML_VALUE_LEN + 1];
+        size_t n = len < TAP_YAML_VALUE_LEN ? len : TAP_YAML_VALUE_LEN;
+        memcpy(one_line, value, n);
+        one_line[n] = '\0';
+        if (len > TAP_YAML_VALUE_LEN)
+            strcpy(one_line + TAP_YAML_VALUE_LEN - 3, "...");
+        builder_add_char(b, ' ');
+        add_quoted(b, one_line);
+        builder_add_char(b, '\n');
+        return;
+    }
+    builder_add(b, " |\n");
+    for (size_t pos = 0; pos <= len;) {
         const char *newline = memchr(value + pos, '\n', len - pos);
         size_t end = newline ? (size_t)(newline - value) : len;
         size_t line_len = end - pos;
         if (line_len && value[end - 1] == '\r')
             line_len--;
+        size_t skip = line_len < indent ? line_len : indent;
         builder_add(b, "  ");
-        builder_add_bytes(b, value + pos, line_len);
+        builder_add_bytes(b, value + pos + skip, line_len - skip);
         builder_add_char(b, '\n');
         pos = end + 1;
     }
@@ -186,6 +231,9 @@ void tap_yaml_add(struct tap_result *r, const char *key, const char *fmt, ...)
     if (strchr(value, '\n')) {
         add_block(&b, value);
     } else {
+        /* A cut line would end a quoted value without its closing quote: cut the value. */
+        if (strlen(value) > TAP_YAML_VALUE_LEN)
+            strcpy(value + TAP_YAML_VALUE_LEN - 3, "...");
         builder_add_char(&b, ' ');
         if (yaml_needs_quotes(value))
             add_quoted(&b, value);
@@ -200,7 +248,7 @@ void tap_yaml_add(struct tap_result *r, const char *key, const char *fmt, ...)
     r->yaml_len += b.used;
 }
 
-/* TAP 14 reads '#' in a description as the start of a directive unless it is escaped;
+/* TAP reads '#' in a description as the start of a directive unless it is escaped;
  * a newline would end the test point's line. */
 static void add_description_text(struct text_builder *b, const char *text, bool escape_hash)
 {
@@ -257,7 +305,8 @@ void tap_report(const char *id, const char *device, const struct tap_result *r)
     }
     emit_line(line);
 
-    if (r->outcome == TAP_FAIL || r->yaml_len > 0) {
+    /* An empty block ("---" then "...") stops prove's YAML reader: no keys, no block. */
+    if (r->yaml_len > 0) {
         /* yaml_len is trusted only as far as the buffer and its terminating NUL. */
         size_t yaml_len = r->yaml_len < TAP_YAML_LEN ? r->yaml_len : TAP_YAML_LEN - 1;
         const char *nul = memchr(r->yaml, '\0', yaml_len);
@@ -269,13 +318,14 @@ void tap_report(const char *id, const char *device, const struct tap_result *r)
     }
 }
 
+/* The plan last: strict consumers flag anything after it, even a comment. */
 void tap_end(void)
 {
     char line[TAP_LINE_LEN + 1];
-    snprintf(line, sizeof line, "1..%u", tap_totals.total);
-    emit_line(line);
     snprintf(line, sizeof line, "# nvmetal: %u passed, %u failed, %u skipped", tap_totals.passed,
              tap_totals.failed, tap_totals.skipped);
+    emit_line(line);
+    snprintf(line, sizeof line, "1..%u", tap_totals.total);
     emit_line(line);
 }
 

@@ -1,4 +1,4 @@
-/* TAP version 14 reporter: numbered test points, YAML failure blocks, plan and summary. */
+/* TAP reporter (version 13 by default, 14 on request): numbered test points, YAML blocks, summary and plan. */
 #ifndef NVMETAL_LIB_TAP_H
 #define NVMETAL_LIB_TAP_H
 
@@ -21,20 +21,25 @@ struct tap_counts {
     unsigned total, passed, failed, skipped;
 };
 
-/* Every line tap produces goes to `emit`, without its trailing newline. */
-void tap_begin(void (*emit)(const char *line));
+/* Every line tap produces goes to `emit`, without its trailing newline. `version` is 13 or 14
+ * (the first line says which); what follows is the same for both: it is what TAP 13 consumers
+ * (Debian 12's prove, TAP::Formatter::JUnit, tappy) read without complaint. */
+void tap_begin(void (*emit)(const char *line), unsigned version);
 void tap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 void tap_result_init(struct tap_result *r);
-/* Adds one key to the YAML block. A value with a newline becomes a '|' block scalar. */
+/* Adds one key to the YAML block. A value with a newline becomes a '|' block scalar; a
+ * one-line value is quoted where a YAML 1.1 reader would take it for anything but a string
+ * of itself, and cut to TAP_YAML_VALUE_LEN bytes (marked "...") so no line is ever cut. */
+#define TAP_YAML_VALUE_LEN 400
 void tap_yaml_add(struct tap_result *r, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Prints "ok N - id: device description" (device may be NULL or ""), the YAML
- * block for failures (and for passes that carry one), or "# SKIP reason". */
+/* Prints "ok N - id: device description" (device may be NULL or "") or "# SKIP reason",
+ * then the YAML block when the result carries keys (never an empty block). */
 void tap_report(const char *id, const char *device, const struct tap_result *r);
 
-/* "1..N" and "# nvmetal: P passed, F failed, S skipped". */
+/* "# nvmetal: P passed, F failed, S skipped", then the plan "1..N" as the last line. */
 void tap_end(void);
 void tap_bail_out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 struct tap_counts tap_counts(void);

@@ -63,7 +63,7 @@ static void defaults_and_describe(void)
     CHECK_LINES("tests = *", "allow_write = none", "allow_write_over_data = no", "devices = *",
                 "exit_boot_services = yes", "console = auto",
                 "timeout_s = 120", "dma_pool_mb = 16", "exit_action = reset", "selftest = none",
-                "iommu = auto", "cmb = auto", "pmr = auto", "bench = no");
+                "iommu = auto", "cmb = auto", "pmr = auto", "bench = no", "tap_version = 13");
 }
 
 static void every_key_valid(void)
@@ -84,7 +84,8 @@ static void every_key_valid(void)
                        "iommu = off\n"
                        "cmb = require\n"
                        "pmr = off\n"
-                       "bench = on\n";
+                       "bench = on\n"
+                       "tap_version = 14\n";
     CHECK_EQ_U64(parse_text(&cfg, text, &err), 0);
     CHECK_EQ_U64(cfg.tests.count, 2);
     CHECK_STR(cfg.tests.items[0], "pci.*");
@@ -112,7 +113,7 @@ static void every_key_valid(void)
                 "console = serial", "timeout_s = 86400", "dma_pool_mb = 1024",
                 "exit_action = shutdown", "selftest = exception", "iommu = off",
                 "cmb = require", "pmr = off",
-                "bench = yes");
+                "bench = yes", "tap_version = 14");
 }
 
 static void bool_words(void)
@@ -202,6 +203,7 @@ static void bad_values(void)
         {"timeout_s = 0x10", "nvmetal.cfg line 1", "timeout_s: '0x10' is not a decimal number"},
         {"dma_pool_mb = 0", "nvmetal.cfg line 1", "dma_pool_mb: '0' is out of range 1..1024"},
         {"dma_pool_mb = 1025", "nvmetal.cfg line 1", "dma_pool_mb: '1025' is out of range 1..1024"},
+        {"tap_version = 12", "nvmetal.cfg line 1", "tap_version: '12' is out of range 13..14"},
         {"tests = a=b", "nvmetal.cfg line 1", "tests: '=' is not allowed in pattern 'a=b'"},
         {"tests = ,", "nvmetal.cfg line 1", "tests: no patterns in ','"},
         {"allow_write = , ,", "nvmetal.cfg line 1", "allow_write: no patterns in ', ,'"},

@@ -15,7 +15,7 @@ Subcommands (each prints its findings; exit 0 = the check held, 1 = it did not,
                                               "00:02.0/vtd nsid 3 ...")
         ev N ID WHERE EVENT key=value...      an NVMe event, labelled with the
                                               test point printed next after it
-      N ID WHERE of an event are "0 firmware -" before "TAP version 14" and
+      N ID WHERE of an event are "0 firmware -" before "TAP version 13" and
       "end end -" after the last test point.  Addresses carry win=BDF/INDEX,
       the BAR that held them at that moment (win=- when none did).
       Among the NVMe events, the addresses QEMU mapped for a command's data
@@ -82,7 +82,7 @@ Subcommands (each prints its findings; exit 0 = the check held, 1 = it did not,
       3.  An LBA whose data and metadata are all zero (never written) fails.
   dma-inside SUM RANGE...
       RANGE = 0xFIRST-0xLAST (inclusive), memory the image owns (its DMA
-      pool).  Every map_addr outside a BAR (win=-) after "TAP version 14"
+      pool).  Every map_addr outside a BAR (win=-) after "TAP version 13"
       lies wholly inside one RANGE, or is an IOVA every page of which the
       IOMMU translated during the same test point, or (vtd.isolation.*
       only) blocked there while it is a page the IOMMU translated at some

@@ -166,5 +166,7 @@ for ((i = 0; i < ${#scripts[@]}; i++)); do
 done
 
 ((failed == 0)) || echo "# failed scenarios: ${failures[*]}"
+n_junit=$(find "$QEMU_TEST_DIR" -mindepth 2 -maxdepth 2 -name '*.junit.xml' 2>/dev/null | wc -l)
+echo "# each boot's clean TAP and JUnit XML ($n_junit boots): ${QEMU_TEST_DIR#"$repo"/}/<scenario>/<boot>.tap, <boot>.junit.xml"
 echo "qemu: $passed passed, $failed failed"
 ((failed == 0))

@@ -65,19 +65,19 @@ if esp=$(make_esp hang "$cfg"); then
 	expect_rc "hang: exit code 2 (bail out) through isa-debug-exit" "$BOOT_RC" 2
 	expect_grep "hang: 'Bail out! watchdog...' printed" '^Bail out! .*watchdog' "$tap"
 	serial_lines_from_trace "$WORK/hang.trace" >"$WORK/hang.timed"
-	t_tap=$(awk -F'\t' '$2 == "TAP version 14" { print $1; exit }' "$WORK/hang.timed")
+	t_tap=$(awk -F'\t' '$2 == "TAP version 13" { print $1; exit }' "$WORK/hang.timed")
 	t_bail=$(awk -F'\t' 'index($2, "Bail out!") == 1 { print $1; exit }' "$WORK/hang.timed")
 	if [[ -n $t_tap && -n $t_bail ]]; then
 		gap=$(awk -v a="$t_tap" -v b="$t_bail" 'BEGIN { printf "%.2f", b - a }')
 		# The watchdog may start a little before the TAP header: allow 2 s.
 		if awk -v g="$gap" -v l="$limit" 'BEGIN { exit !(g >= l - 2 && g <= l + 20) }'; then
-			ok "hang: QEMU's trace puts the Bail out ${gap}s after 'TAP version 14' (timeout_s = $limit)"
+			ok "hang: QEMU's trace puts the Bail out ${gap}s after 'TAP version 13' (timeout_s = $limit)"
 		else
-			not_ok "hang: QEMU's trace puts the Bail out about timeout_s = $limit s after 'TAP version 14'" \
+			not_ok "hang: QEMU's trace puts the Bail out about timeout_s = $limit s after 'TAP version 13'" \
 				"gap ${gap}s"
 		fi
 	else
-		not_ok "hang: QEMU's serial trace shows 'TAP version 14' and 'Bail out!'" \
+		not_ok "hang: QEMU's serial trace shows 'TAP version 13' and 'Bail out!'" \
 			"see ${WORK#"$REPO"/}/hang.timed"
 	fi
 else

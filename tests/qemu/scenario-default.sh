@@ -13,7 +13,7 @@ esp=$(make_esp default "$cfg") || { not_ok "ESP built" "see $WORK/default.build.
 boot_and_inspect default -- --esp "$esp"
 tap_extract "$WORK/default.serial" "$WORK/default.tap"
 
-expect_grep "serial log starts a TAP version 14 stream" '^TAP version 14$' "$WORK/default.tap"
+expect_grep "serial log starts a TAP version 13 stream" '^TAP version 13$' "$WORK/default.tap"
 read -r passed failed skipped <<<"$(tap_summary "$WORK/default.tap")" || true
 if [[ -n ${failed:-} ]]; then
 	expect_eq "verdict line reports 0 failed ($passed passed, ${skipped:-0} skipped)" "$failed" 0

@@ -171,13 +171,15 @@ if [[ -n $sum ]]; then
 	expect_vtd_oracle "QEMU translated DMA from those $n_sids requester IDs only, each inside its own IOVA slot" translations "$sum" $sids
 	expect_vtd_oracle "no fault while the positive cases ran (vtd.dmar.parse .. vtd.nvme.translated)" \
 		quiet "$sum" vtd.dmar.parse vtd.nvme.translated
+	# The faults' addresses are in the points' YAML (matched_fault); oracle_tap puts them where the oracle reads them.
+	view=$(oracle_tap "$tap")
 	for bdf in $bdfs; do
 		for id in "${VTD_ISOLATION_IDS[@]}"; do
-			expect_vtd_oracle "$id on $bdf/vtd: QEMU's record, under ${sid_of[$bdf]}" isolation "$sum" "$tap" "$id" "$bdf/vtd" "${sid_of[$bdf]}"
+			expect_vtd_oracle "$id on $bdf/vtd: QEMU's record, under ${sid_of[$bdf]}" isolation "$sum" "$view" "$id" "$bdf/vtd" "${sid_of[$bdf]}"
 		done
 	done
 	[[ -n $other ]] && expect_vtd_oracle "vtd.isolation.other_domain on $other/vtd: QEMU's record" \
-		isolation "$sum" "$tap" vtd.isolation.other_domain "$other/vtd" "${sid_of[$other]}"
+		isolation "$sum" "$view" vtd.isolation.other_domain "$other/vtd" "${sid_of[$other]}"
 fi
 
 # ---- the namespace images --------------------------------------------------------------

@@ -42,7 +42,7 @@ expect_points_skip "$tap" "$bdfs" 'CMBSZ\.CQS=0' nvme.cmb.cq
 # ---- QEMU's trace ------------------------------------------------------------------
 sum=$WORK/takeover.events
 if oracle trace "$trace" >"$sum" && grep -q '^point ' "$sum"; then
-	# Before "TAP version 14": OVMF enabled the controllers and made its queues.
+	# Before "TAP version 13": OVMF enabled the controllers and made its queues.
 	n_start=$(awk '$1 == "ev" && $3 == "firmware" && $5 == "mmio_start_success"' "$sum" | wc -l)
 	n_sq=$(awk '$1 == "ev" && $3 == "firmware" && $5 == "create_sq"' "$sum" | wc -l)
 	if ((n_start >= 2 && n_sq >= 2)); then

@@ -17,7 +17,8 @@ expect_grep "ECAP reads PT=0 (QEMU pt=off)" '^# vtd 0x[0-9a-f]+ now ECAP 0x[0-9a
 expect_vtd_point "$tap" vtd.translation.enable \
 	'[0-9]+ devices? identity-mapped \([0-9]+ MiB of RAM, no ECAP\.PT\)'
 expect_vtd_point "$tap" vtd.scope.others_reach_ram \
-	'\(the identity domain\), a read landed at physical 0x[0-9a-f]+ with no fault; own domain restored'
+	'\(the identity domain\), a read landed in a RAM page by its physical address with no fault; own domain restored'
+expect_others_reach_ram_page "$tap"
 expect_vtd_point "$tap" vtd.nvme.translated 'no fault recorded'
 
 if [[ -n $VTD_SUM ]]; then

@@ -113,13 +113,24 @@ static void read_iops(const char *id, struct nvme_fixture *fx, struct nvme_targe
             qsort(latency, BENCH_READS, sizeof(uint64_t), compare_u64);
             uint64_t hz = timer_tsc_hz();
             const char *sq = nvme_memory_kind_name(placements[p].io_sq);
+            unsigned long long iops = (uint64_t)BENCH_READS * hz / (elapsed ? elapsed : 1);
+            unsigned long long median = tsc_to_ns(latency[BENCH_READS / 2], hz);
+            unsigned long long p99 = tsc_to_ns(latency[BENCH_READS * 99 / 100], hz);
+            /* make bench reads the diagnostic lines; the same figures go in the point's YAML
+             * for TAP consumers (never on its line: they differ on every run). */
             tap_diag("bench %s format=\"%s\" prinfo=0x%x read_4k_qd%u_sq_%s_iops=%llu", t->device,
-                     format, f.prinfo, depths[d], sq,
-                     (unsigned long long)((uint64_t)BENCH_READS * hz / (elapsed ? elapsed : 1)));
-            tap_diag("bench %s read_4k_qd%u_sq_%s_median_ns=%llu", t->device, depths[d], sq,
-                     (unsigned long long)tsc_to_ns(latency[BENCH_READS / 2], hz));
-            tap_diag("bench %s read_4k_qd%u_sq_%s_p99_ns=%llu", t->device, depths[d], sq,
-                     (unsigned long long)tsc_to_ns(latency[BENCH_READS * 99 / 100], hz));
+                     format, f.prinfo, depths[d], sq, iops);
+            tap_diag("bench %s read_4k_qd%u_sq_%s_median_ns=%llu", t->device, depths[d], sq, median);
+            tap_diag("bench %s read_4k_qd%u_sq_%s_p99_ns=%llu", t->device, depths[d], sq, p99);
+            /* YAML keys are snake_case: "cmb", not the diagnostic's "CMB". */
+            const char *where = placements[p].io_sq == NVME_MEMORY_CMB ? "cmb" : "host";
+            char key[48];
+            snprintf(key, sizeof(key), "qd%u_sq_%s_iops", depths[d], where);
+            tap_yaml_add(&r, key, "%llu", iops);
+            snprintf(key, sizeof(key), "qd%u_sq_%s_median_ns", depths[d], where);
+            tap_yaml_add(&r, key, "%llu", median);
+            snprintf(key, sizeof(key), "qd%u_sq_%s_p99_ns", depths[d], where);
+            tap_yaml_add(&r, key, "%llu", p99);
         }
         for (unsigned b = 0; b < BENCH_MAX_DEPTH; b++)
             nvme_free(c, &buffers[b]);
@@ -129,8 +140,8 @@ static void read_iops(const char *id, struct nvme_fixture *fx, struct nvme_targe
             return;
         }
     }
-    suite_pass(id, t->device, "%u reads of %s blocks at QD 1 and %u per SQ placement (figures "
-               "above)", BENCH_READS, format, BENCH_MAX_DEPTH);
+    suite_pass_with(id, t->device, &r, "%u reads of %s blocks at QD 1 and %u per SQ placement "
+                    "(figures above and in the YAML)", BENCH_READS, format, BENCH_MAX_DEPTH);
 }
 
 /* Write then read 1 MiB of the PMR with each access width; flushes count as part of the write. */
@@ -163,6 +174,8 @@ static void pmr_bandwidth(const char *id, struct nvme_fixture *fx, struct nvme_c
     static const unsigned widths[] = {1, 2, 4, 8};
     uint64_t hz = timer_tsc_hz();
     uint64_t sink = 0;
+    struct tap_result r;
+    tap_result_init(&r);
     for (unsigned w = 0; w < 4; w++) {
         unsigned width = widths[w];
         uint64_t start = rdtsc();
@@ -174,14 +187,19 @@ static void pmr_bandwidth(const char *id, struct nvme_fixture *fx, struct nvme_c
         for (uint64_t offset = 0; offset < PMR_BENCH_BYTES; offset += width)
             sink += nvme_region_read_width(&area, offset, width);
         uint64_t read = rdtsc() - start;
-        tap_diag("bench %s pmr_write_%ub_mib_s=%llu", c->name, width,
-                 (unsigned long long)((uint64_t)hz / (wrote ? wrote : 1)));
-        tap_diag("bench %s pmr_read_%ub_mib_s=%llu", c->name, width,
-                 (unsigned long long)((uint64_t)hz / (read ? read : 1)));
+        unsigned long long write_mib_s = hz / (wrote ? wrote : 1);
+        unsigned long long read_mib_s = hz / (read ? read : 1);
+        tap_diag("bench %s pmr_write_%ub_mib_s=%llu", c->name, width, write_mib_s);
+        tap_diag("bench %s pmr_read_%ub_mib_s=%llu", c->name, width, read_mib_s);
+        char key[32];
+        snprintf(key, sizeof(key), "write_%ub_mib_per_s", width);
+        tap_yaml_add(&r, key, "%llu", write_mib_s);
+        snprintf(key, sizeof(key), "read_%ub_mib_per_s", width);
+        tap_yaml_add(&r, key, "%llu", read_mib_s);
     }
     (void)sink;
-    suite_pass(id, c->name, "1 MiB written (with flush) and read at each access width (figures "
-               "above)");
+    suite_pass_with(id, c->name, &r, "1 MiB written (with flush) and read at each access width "
+                    "(figures above and in the YAML)");
 }
 
 NVME_CASE_FOR_EACH_NAMESPACE(run_read_iops, read_iops)

@@ -281,8 +281,8 @@ static void nvme_translated_case(const struct suite_context *ctx, const char *id
             snprintf(key, sizeof(key), "fault_%u", i + 1);
             tap_yaml_add(&r, key, "%s", text);
         }
-        suite_fail(id, NULL, &r, "the IOMMU recorded %u fault%s while the NVMe cases ran", during,
-                   during == 1 ? "" : "s");
+        tap_yaml_add(&r, "faults", "%u", during);
+        suite_fail(id, NULL, &r, "the IOMMU recorded faults while the NVMe cases ran");
         return;
     }
     suite_pass(id, NULL, "NVMe cases ran with %u controller%s translated; no fault recorded",
@@ -296,12 +296,15 @@ struct canary {
     uint64_t physical;
 };
 
-static bool canary_make(struct canary *k)
+/* The page's address goes in r's YAML (canary_physical): it is the pool allocator's choice. */
+static bool canary_make(struct canary *k, struct tap_result *r)
 {
     k->physical = page_alloc(dma_pool(), 1, 0);
-    if (k->physical)
-        memset((void *)(uintptr_t)k->physical, CANARY_BYTE, PAGE_SIZE);
-    return k->physical != 0;
+    if (!k->physical)
+        return false;
+    memset((void *)(uintptr_t)k->physical, CANARY_BYTE, PAGE_SIZE);
+    tap_yaml_add(r, "canary_physical", "0x%llx", (unsigned long long)k->physical);
+    return true;
 }
 
 static bool canary_intact(const struct canary *k)
@@ -378,7 +381,10 @@ static bool can_probe_reads(const struct nvme_controller *c)
     return c->identity.oncs & NVME_ONCS_COMPARE;
 }
 
-/* Expects exactly one fault: the controller's SID writing `iova`'s page, reason 5. */
+/* Expects exactly one fault: the controller's SID writing `iova`'s page, reason 5. On a match,
+ * text[] names it without its address (an IOVA or a pool page: the allocator's, so it would make
+ * the point's line differ between runs); the YAML has the whole record (matched_fault) and the
+ * page (iova). */
 static bool expect_fault(struct vtd_state *s, const struct vtd_binding *b, uint64_t iova,
                          struct tap_result *r, char *text, unsigned len)
 {
@@ -392,12 +398,19 @@ static bool expect_fault(struct vtd_state *s, const struct vtd_binding *b, uint6
         snprintf(key, sizeof(key), "fault_%u", i + 1);
         tap_yaml_add(r, key, "%s", text);
     }
-    for (unsigned i = 0; i < n; i++)
-        if (faults[i].source_id == b->requester_id && !faults[i].read && faults[i].reason == 0x05 &&
-            faults[i].address == (iova & ~0xfffull)) {
-            vtd_fault_format(&faults[i], text, len);
+    for (unsigned i = 0; i < n; i++) {
+        const struct vtd_fault *f = &faults[i];
+        if (f->source_id == b->requester_id && !f->read && f->reason == 0x05 &&
+            f->address == (iova & ~0xfffull)) {
+            vtd_fault_format(f, text, len);
+            tap_yaml_add(r, "matched_fault", "%s", text);
+            tap_yaml_add(r, "iova", "0x%llx", (unsigned long long)f->address);
+            snprintf(text, len, "SID %02x:%02x.%x write faulted, reason 0x%02x (%s)",
+                     f->source_id >> 8, (f->source_id >> 3) & 0x1f, f->source_id & 0x7, f->reason,
+                     vtd_fault_reason_name(f->reason));
             return true;
         }
+    }
     if (!n)
         snprintf(text, len, "no fault recorded");
     return false;
@@ -442,7 +455,7 @@ static void report_isolation(const char *id, struct nvme_controller *c, struct v
                              const char *what)
 {
     if (faulted && intact) {
-        suite_pass(id, c->name, "%s: %s; canary page untouched", what, fault);
+        suite_pass_with(id, c->name, r, "%s: %s; canary page untouched", what, fault);
         return;
     }
     yaml_add_unit(r, &s->unit);
@@ -481,7 +494,7 @@ static void unmapped_iova(const struct suite_context *ctx, const char *id)
         struct tap_result r;
         tap_result_init(&r);
         char fault[160];
-        if (!canary_make(&k)) {
+        if (!canary_make(&k, &r)) {
             nvme_fail(id, cs[i], &r, "no DMA memory for a canary");
             continue;
         }
@@ -506,7 +519,7 @@ static void read_only_mapping(const struct suite_context *ctx, const char *id)
         tap_result_init(&r);
         char fault[160];
         uint64_t iova = 0;
-        if (!canary_make(&k) || !(iova = vtd_map(bs[i]->domain, k.physical, PAGE_SIZE, VTD_PTE_READ))) {
+        if (!canary_make(&k, &r) || !(iova = vtd_map(bs[i]->domain, k.physical, PAGE_SIZE, VTD_PTE_READ))) {
             canary_free(&k);
             nvme_fail(id, cs[i], &r, "cannot set up a read-only mapping");
             continue;
@@ -563,7 +576,7 @@ static void stale_translation(const struct suite_context *ctx, const char *id,
         tap_result_init(&r);
         char fault[160];
         uint64_t iova = 0;
-        if (!canary_make(&k) ||
+        if (!canary_make(&k, &r) ||
             !(iova = vtd_map(bs[i]->domain, k.physical, PAGE_SIZE, VTD_PTE_READ | VTD_PTE_WRITE))) {
             canary_free(&k);
             nvme_fail(id, cs[i], &r, "cannot map a page");
@@ -622,7 +635,7 @@ static void other_domain(const struct suite_context *ctx, const char *id)
     tap_result_init(&r);
     char fault[160];
     uint64_t iova = 0;
-    if (!canary_make(&k) ||
+    if (!canary_make(&k, &r) ||
         !(iova = vtd_map(bs[a]->domain, k.physical, PAGE_SIZE, VTD_PTE_READ | VTD_PTE_WRITE))) {
         canary_free(&k);
         nvme_fail(id, cs[b], &r, "cannot map a page in A's domain");
@@ -663,7 +676,7 @@ static void others_reach_ram(const struct suite_context *ctx, const char *id)
     struct canary k;
     struct tap_result r;
     tap_result_init(&r);
-    if (!canary_make(&k)) {
+    if (!canary_make(&k, &r)) {
         nvme_fail(id, c, &r, "no DMA memory for a target page");
         return;
     }
@@ -695,8 +708,9 @@ static void others_reach_ram(const struct suite_context *ctx, const char *id)
         nvme_fail(id, c, &r, "DMA by physical address under %s did not reach RAM cleanly", what);
         return;
     }
-    suite_pass(id, c->name, "with the context other devices have (%s), a read landed at physical "
-               "0x%llx with no fault; own domain restored", what, (unsigned long long)k.physical);
+    /* The page's address is in the YAML (canary_physical), not on the point's line. */
+    suite_pass_with(id, c->name, &r, "with the context other devices have (%s), a read landed in "
+                    "a RAM page by its physical address with no fault; own domain restored", what);
 }
 
 /* A's CMB to B through IOVAs in B's domain mapped onto A's BAR: peer-to-peer under translation. */
@@ -789,8 +803,10 @@ static void peer_to_peer(const struct suite_context *ctx, const char *id)
         nvme_fail(id, cb, &r, "peer-to-peer copy through the IOMMU did not arrive intact");
         return;
     }
-    suite_pass(id, ca->name, "16 KiB from %s's CMB written by %s through IOVA 0x%llx (its domain "
-               "maps the BAR), read back identical", ca->name, cb->name, (unsigned long long)iova);
+    /* The IOVA is the domain allocator's: YAML (iova, path), not part of the point's line. */
+    tap_yaml_add(&r, "iova", "0x%llx", (unsigned long long)iova);
+    suite_pass_with(id, ca->name, &r, "16 KiB from %s's CMB written by %s through IOVAs of its "
+                    "domain that map the BAR, read back identical", ca->name, cb->name);
 }
 
 /* bench = on: what one map + unmap-with-invalidation of a page costs, per invalidation kind. */
@@ -809,6 +825,8 @@ static void map_cost(const struct suite_context *ctx, const char *id)
     }
     struct vtd_domain *d = s->bindings[0].domain;
     uint64_t page = page_alloc(dma_pool(), 1, 0);
+    struct tap_result r; /* the figures, also in the YAML: never on the point's line */
+    tap_result_init(&r);
     const unsigned rounds = 1000;
     for (unsigned how = 0; how < 2 && page; how++) {
         if (how == 1 && (!VTD_ECAP_QI(s->unit.ecap) ||
@@ -821,14 +839,15 @@ static void map_cost(const struct suite_context *ctx, const char *id)
                 break;
         }
         uint64_t ticks = (rdtsc() - start) / rounds;
-        tap_diag("bench vtd map_unmap_invalidate_%s_ns=%llu", how ? "queued" : "register",
-                 (unsigned long long)(ticks * 1000000000ull / timer_tsc_hz()));
+        unsigned long long ns = ticks * 1000000000ull / timer_tsc_hz();
+        tap_diag("bench vtd map_unmap_invalidate_%s_ns=%llu", how ? "queued" : "register", ns);
+        tap_yaml_add(&r, how ? "queued_ns" : "register_ns", "%llu", ns);
     }
     vtd_use_invalidation(&s->unit, VTD_INVALIDATE_REGISTER);
     if (page)
         page_free(dma_pool(), page, 1);
-    suite_pass(id, NULL, "%u map + unmap + page invalidation rounds per invalidation kind "
-               "(figures above)", rounds);
+    suite_pass_with(id, NULL, &r, "%u map + unmap + page invalidation rounds per invalidation "
+                    "kind (figures above and in the YAML)", rounds);
 }
 
 const struct test_case vtd_test_cases[] = {
