@@ -18,6 +18,7 @@
 #include "lib/dma_pool.h"
 #include "lib/heap.h"
 #include "lib/load_options.h"
+#include "lib/syscalls.h"
 #include "lib/tap.h"
 #include "tests/suite/nvme_fixture.h"
 #include "tests/suite/suite.h"
@@ -31,6 +32,12 @@
 #endif
 
 static struct acpi_platform acpi;
+
+/* newlib's abort() and exit(): a library giving up is a bail-out, through the exit route. */
+static void exit_from_library(int status)
+{
+    platform_exit(status == 0 ? VERDICT_PASS : VERDICT_BAIL_OUT);
+}
 
 static void emit_diag(const char *line)
 {
@@ -154,6 +161,7 @@ int nvmetal_main(struct boot_info *info)
     char why[160];
     bool serial_found = false;
     heap_init((void *)(uintptr_t)info->heap_base, info->heap_bytes);
+    libc_on_exit(exit_from_library);
     bring_up_consoles(info, &serial_found);
     /* A config that did not parse still gets the default TAP its Bail out! is read with. */
     tap_begin(console_write_line, info->config_ok ? info->config.tap_version : 13);

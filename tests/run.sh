@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make test: host unit tests, the fuzz harnesses, then every QEMU scenario; one summary line "N passed, N failed".
+# make test: host unit tests, the call-graph check, the fuzz harnesses, then every QEMU scenario; one summary line "N passed, N failed".
 set -uo pipefail
 efi=${1:?usage: tests/run.sh NVMETAL_EFI USB_IMG}
 usb=${2:?usage: tests/run.sh NVMETAL_EFI USB_IMG}
@@ -28,6 +28,8 @@ run_part() {
 }
 
 run_part host make --no-print-directory -C "$here/host" run
+# The image's file-level call graph (from the objects make test just built): acyclic, downward.
+run_part layers python3 "$here/layers.py" "$(cd "$here/.." && pwd)/build/obj"
 # The parsers' libFuzzer harnesses, FUZZ_S seconds each (tests/fuzz/run.sh; about a minute).
 run_part fuzz make --no-print-directory -j2 -C "$here/fuzz" run
 run_part qemu bash "$here/qemu/run.sh" "$efi" "$usb"

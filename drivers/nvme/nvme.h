@@ -193,7 +193,8 @@ const struct nvme_namespace *nvme_namespace_by_nsid(const struct nvme_controller
  * register per line, for YAML blocks and diagnostics. */
 void nvme_format_registers(const struct nvme_controller *c, char *out, unsigned len);
 
-/* Register access for the CMB/PMR modules of this driver only. */
+/* Register access (drivers/nvme/nvme_reg_access.c), for this driver's files and the cases that
+ * read what a controller shows. */
 uint32_t nvme_reg_read32(const struct nvme_controller *c, uint64_t offset);
 void nvme_reg_write32(const struct nvme_controller *c, uint64_t offset, uint32_t value);
 uint64_t nvme_reg_read64(const struct nvme_controller *c, uint64_t offset);

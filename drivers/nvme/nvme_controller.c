@@ -6,6 +6,7 @@
 #include "arch/x86_64/mmio.h"
 #include "arch/x86_64/timer.h"
 #include "drivers/nvme/nvme.h"
+#include "drivers/nvme/nvme_reg_access.h"
 #include "drivers/nvme/nvme_regs.h"
 #include "drivers/nvme/nvme_probe.h"
 #include "drivers/pci/pci_path.h"
@@ -21,58 +22,10 @@
 #define SHUTDOWN_BUDGET_US 10000000u  /* when RTD3E says nothing useful */
 #define MIN_READY_BUDGET_US 500000u   /* CAP.TO = 0 still deserves one unit */
 
-uint32_t nvme_reg_read32(const struct nvme_controller *c, uint64_t offset)
-{
-    return mmio_read32(c->bar0 + offset);
-}
-
-void nvme_reg_write32(const struct nvme_controller *c, uint64_t offset, uint32_t value)
-{
-    mmio_write32(c->bar0 + offset, value);
-}
-
-/* Two dword reads, low first: valid for every 64-bit register, aligned or not (PMRMSC). */
-uint64_t nvme_reg_read64(const struct nvme_controller *c, uint64_t offset)
-{
-    uint64_t low = nvme_reg_read32(c, offset);
-    return low | ((uint64_t)nvme_reg_read32(c, offset + 4) << 32);
-}
-
 static void write_address(const struct nvme_controller *c, uint64_t offset, uint64_t value)
 {
     nvme_reg_write32(c, offset, (uint32_t)value);
     nvme_reg_write32(c, offset + 4, (uint32_t)(value >> 32));
-}
-
-static int wait_register(struct nvme_controller *c, uint64_t offset, uint32_t mask, uint32_t value,
-                         uint64_t budget_us, const char *what, bool stop_on_fatal)
-{
-    struct deadline d = deadline_after_us(budget_us);
-    uint32_t seen = 0;
-    for (;;) {
-        seen = nvme_reg_read32(c, offset);
-        if ((seen & mask) == value)
-            return 0;
-        uint32_t csts = nvme_reg_read32(c, NVME_REG(csts));
-        if (stop_on_fatal && (csts & NVME_CSTS_CFS)) {
-            snprintf(c->error, sizeof(c->error),
-                     "controller fatal status (CSTS 0x%08x) while waiting for %s", csts, what);
-            return -1;
-        }
-        if (deadline_passed(d))
-            break;
-        delay_us(50);
-    }
-    snprintf(c->error, sizeof(c->error),
-             "timed out after %llu ms waiting for %s (register 0x%llx reads 0x%08x)",
-             (unsigned long long)(budget_us / 1000), what, (unsigned long long)offset, seen);
-    return -1;
-}
-
-int nvme_wait_register(struct nvme_controller *c, uint64_t offset, uint32_t mask, uint32_t value,
-                       uint64_t budget_us, const char *what)
-{
-    return wait_register(c, offset, mask, value, budget_us, what, true);
 }
 
 int nvme_attach(struct nvme_controller *c, const struct pci_function *f,
@@ -120,8 +73,8 @@ int nvme_disable(struct nvme_controller *c)
         return 0;
     nvme_reg_write32(c, NVME_REG(cc), cc & ~NVME_CC_EN);
     /* A controller in fatal state still has to reach RDY=0: do not stop on CFS. */
-    return wait_register(c, NVME_REG(csts), NVME_CSTS_RDY, 0, c->ready_budget_us,
-                         "CSTS.RDY=0 after CC.EN=0", false);
+    return nvme_wait_register_through_fatal(c, NVME_REG(csts), NVME_CSTS_RDY, 0,
+                                            c->ready_budget_us, "CSTS.RDY=0 after CC.EN=0");
 }
 
 /* Queue memory in host RAM or in the CMB; the CMB only where CMBSZ allows it. */

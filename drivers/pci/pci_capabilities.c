@@ -1,4 +1,4 @@
-/* Capability list walks with loop and bounds protection: a broken device must not hang enumeration. */
+/* Capability lists: walks with loop and bounds protection (a broken device must not hang enumeration), and lookups in what they found. */
 #include "drivers/pci/pci_capabilities.h"
 
 #include <stdio.h>
@@ -66,4 +66,13 @@ void pci_walk_capabilities(struct pci_function *f)
 {
     walk_standard(f);
     walk_extended(f);
+}
+
+const struct pci_capability *pci_find_capability(const struct pci_function *f, uint16_t id,
+                                                 bool extended)
+{
+    for (unsigned i = 0; i < f->cap_count; i++)
+        if (f->caps[i].id == id && f->caps[i].extended == extended)
+            return &f->caps[i];
+    return NULL;
 }

@@ -218,15 +218,6 @@ unsigned pci_verify_unchanged(const struct pci_inventory *inv, char *why, unsign
     return changed;
 }
 
-const struct pci_capability *pci_find_capability(const struct pci_function *f, uint16_t id,
-                                                 bool extended)
-{
-    for (unsigned i = 0; i < f->cap_count; i++)
-        if (f->caps[i].id == id && f->caps[i].extended == extended)
-            return &f->caps[i];
-    return NULL;
-}
-
 bool pci_is_class(const struct pci_function *f, uint8_t base, uint8_t sub, uint8_t prog_if)
 {
     return f->base_class == base && f->subclass == sub && f->prog_if == prog_if;

@@ -10,53 +10,11 @@
 #include "drivers/vtd/vtd_regs.h"
 #include "lib/dma_pool.h"
 
-#define COMMAND_BUDGET_US 1000000u /* one GCMD operation or invalidation */
 #define CONTEXT_TT_PASS_THROUGH (2ull << 2)
 #define CONTEXT_PRESENT 1ull
 #define ROOT_PRESENT 1ull
 #define SAGAW_39_BIT (1u << 1)
 #define SAGAW_48_BIT (1u << 2)
-
-/* Every VT-d register is accessed 32 bits at a time: QEMU aborts on a wrong
- * width for its 32-bit registers, and a 64-bit register takes two dwords, low
- * first (commands in CCMD and IOTLB trigger on the high dword). */
-uint32_t vtd_read32(const struct vtd_unit *u, uint64_t offset)
-{
-    return mmio_read32(u->base + offset);
-}
-
-void vtd_write32(const struct vtd_unit *u, uint64_t offset, uint32_t value)
-{
-    mmio_write32(u->base + offset, value);
-}
-
-uint64_t vtd_read64(const struct vtd_unit *u, uint64_t offset)
-{
-    uint64_t low = vtd_read32(u, offset);
-    return low | ((uint64_t)vtd_read32(u, offset + 4) << 32);
-}
-
-void vtd_write64(const struct vtd_unit *u, uint64_t offset, uint64_t value)
-{
-    vtd_write32(u, offset, (uint32_t)value);
-    vtd_write32(u, offset + 4, (uint32_t)(value >> 32));
-}
-
-int vtd_wait32(struct vtd_unit *u, uint64_t offset, uint32_t mask, uint32_t value, const char *what)
-{
-    struct deadline d = deadline_after_us(COMMAND_BUDGET_US);
-    uint32_t seen;
-    while (((seen = vtd_read32(u, offset)) & mask) != value) {
-        if (deadline_passed(d)) {
-            snprintf(u->error, sizeof(u->error),
-                     "timed out after %u ms waiting for %s (register 0x%llx reads 0x%08x)",
-                     COMMAND_BUDGET_US / 1000, what, (unsigned long long)offset, seen);
-            return -1;
-        }
-        cpu_pause();
-    }
-    return 0;
-}
 
 /* One GCMD operation: the persistent bits as GSTS has them, this one changed, then wait. */
 static int global_command(struct vtd_unit *u, uint32_t bit, bool on, const char *what)
@@ -69,25 +27,6 @@ static int global_command(struct vtd_unit *u, uint32_t bit, bool on, const char 
     bool one_shot = !(bit & VTD_GSTS_PERSISTENT);
     uint32_t expect = (bit == VTD_GCMD_WBF) ? 0 : (on || one_shot ? bit : 0);
     return vtd_wait32(u, VTD_REG(gsts), bit, expect, what);
-}
-
-void vtd_flush_cpu_cache(const struct vtd_unit *u, const void *cpu, uint64_t bytes)
-{
-    if (VTD_ECAP_C(u->ecap))
-        return; /* the unit snoops CPU caches */
-    const uint8_t *line = (const uint8_t *)((uintptr_t)cpu & ~63ull);
-    for (; line < (const uint8_t *)cpu + bytes; line += 64)
-        cache_line_flush(line);
-    memory_barrier();
-}
-
-uint64_t vtd_alloc_table_page(void *ctx)
-{
-    (void)ctx;
-    uint64_t page = page_alloc(dma_pool(), 1, 0);
-    if (page)
-        memset((void *)(uintptr_t)page, 0, PAGE_SIZE);
-    return page;
 }
 
 int vtd_attach(struct vtd_unit *u, const struct dmar_unit *dmar)

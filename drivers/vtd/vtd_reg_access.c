@@ -1,0 +1,50 @@
+/* VT-d register access, the bottom of the driver: 32-bit accesses, 64-bit registers as two dwords, bounded waits. */
+#include <stdio.h>
+
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/mmio.h"
+#include "arch/x86_64/timer.h"
+#include "drivers/vtd/vtd_internal.h"
+
+#define COMMAND_BUDGET_US 1000000u /* one GCMD operation or invalidation */
+
+/* Every VT-d register is accessed 32 bits at a time: QEMU aborts on a wrong
+ * width for its 32-bit registers, and a 64-bit register takes two dwords, low
+ * first (commands in CCMD and IOTLB trigger on the high dword). */
+uint32_t vtd_read32(const struct vtd_unit *u, uint64_t offset)
+{
+    return mmio_read32(u->base + offset);
+}
+
+void vtd_write32(const struct vtd_unit *u, uint64_t offset, uint32_t value)
+{
+    mmio_write32(u->base + offset, value);
+}
+
+uint64_t vtd_read64(const struct vtd_unit *u, uint64_t offset)
+{
+    uint64_t low = vtd_read32(u, offset);
+    return low | ((uint64_t)vtd_read32(u, offset + 4) << 32);
+}
+
+void vtd_write64(const struct vtd_unit *u, uint64_t offset, uint64_t value)
+{
+    vtd_write32(u, offset, (uint32_t)value);
+    vtd_write32(u, offset + 4, (uint32_t)(value >> 32));
+}
+
+int vtd_wait32(struct vtd_unit *u, uint64_t offset, uint32_t mask, uint32_t value, const char *what)
+{
+    struct deadline d = deadline_after_us(COMMAND_BUDGET_US);
+    uint32_t seen;
+    while (((seen = vtd_read32(u, offset)) & mask) != value) {
+        if (deadline_passed(d)) {
+            snprintf(u->error, sizeof(u->error),
+                     "timed out after %u ms waiting for %s (register 0x%llx reads 0x%08x)",
+                     COMMAND_BUDGET_US / 1000, what, (unsigned long long)offset, seen);
+            return -1;
+        }
+        cpu_pause();
+    }
+    return 0;
+}
