@@ -5,11 +5,10 @@
 #include "drivers/nvme/nvme_cmb.h"
 #include "drivers/nvme/nvme_regs.h"
 
-#define CAP_CMBS(cap) (((cap) >> 57) & 1)
 
 uint64_t nvme_cmb_unit_bytes(uint32_t cmbsz)
 {
-    uint32_t szu = (cmbsz >> 8) & 0xf;
+    uint64_t szu = nvme_CMBSZ_SZU(cmbsz);
     return szu <= 6 ? 4096ull << (4 * szu) : 0; /* 4K, 64K, 1M, 16M, 256M, 4G, 64G */
 }
 
@@ -38,7 +37,7 @@ int nvme_cmb_setup(struct nvme_controller *c)
     /* 1.4 hides CMBLOC/CMBSZ until CMBMSC.CRE; a controller that shows them
      * before that is using the older scheme, where CBA does not exist. */
     cmb->legacy = early_cmbsz != 0 && !(cmbmsc & NVME_CMBMSC_CRE);
-    if (!CAP_CMBS(c->cap) && !early_cmbsz)
+    if (!nvme_CAP_CMBS(c->cap) && !early_cmbsz)
         return 0;
     if (!cmb->legacy)
         write_cmbmsc(c, NVME_CMBMSC_CRE);
@@ -46,11 +45,11 @@ int nvme_cmb_setup(struct nvme_controller *c)
     cmb->cmbsz = nvme_reg_read32(c, NVME_REG(cmbsz));
     if (!cmb->cmbsz)
         return unusable(c, "CAP.CMBS=%llu but CMBSZ reads 0 after CMBMSC.CRE=1 (CMBLOC 0x%llx)",
-                        CAP_CMBS(c->cap), cmb->cmbloc);
+                        (unsigned long long)nvme_CAP_CMBS(c->cap), cmb->cmbloc);
 
     uint64_t unit = nvme_cmb_unit_bytes(cmb->cmbsz);
-    uint64_t size = (uint64_t)(cmb->cmbsz >> 12) * unit;
-    uint64_t offset = (uint64_t)(cmb->cmbloc >> 12) * unit;
+    uint64_t size = nvme_CMBSZ_SZ(cmb->cmbsz) * unit;
+    uint64_t offset = nvme_CMBLOC_OFST(cmb->cmbloc) * unit;
     cmb->bir = cmb->cmbloc & 7;
     if (!unit || !size)
         return unusable(c, "CMBSZ 0x%llx describes no memory (unit %llu)", cmb->cmbsz, unit);

@@ -11,13 +11,9 @@
 #include "drivers/nvme/nvme_probe.h"
 #include "drivers/pci/pci_path.h"
 
-#define CAP_MQES(cap)   ((uint32_t)((cap) & 0xffff))
-#define CAP_TO(cap)     ((uint32_t)(((cap) >> 24) & 0xff))
-#define CAP_DSTRD(cap)  ((uint32_t)(((cap) >> 32) & 0xf))
-#define CAP_CSS_NVM(cap) (((cap) >> 37) & 1)
-#define CAP_CSS_IO_SETS(cap) (((cap) >> 43) & 1) /* CSS bit 6: one or more I/O command sets */
-#define CAP_MPSMIN(cap) ((uint32_t)(((cap) >> 48) & 0xf))
-#define CC_CSS_ALL_IO_SETS (6u << 4) /* every I/O command set the controller supports */
+#define CAP_CSS_NVM     0x01u /* CAP.CSS bit 0: the NVM command set */
+#define CAP_CSS_IO_SETS 0x40u /* CAP.CSS bit 6: one or more I/O command sets */
+#define CC_CSS_ALL_IO_SETS nvme_put_CC_CSS(6) /* every I/O command set the controller supports */
 #define ACTIVE_LIST_ENTRIES (NVME_IDENTIFY_BYTES / 4)
 #define SHUTDOWN_BUDGET_US 10000000u  /* when RTD3E says nothing useful */
 #define MIN_READY_BUDGET_US 500000u   /* CAP.TO = 0 still deserves one unit */
@@ -47,19 +43,19 @@ int nvme_attach(struct nvme_controller *c, const struct pci_function *f,
     c->vs = probe.vs;
     c->firmware_cc = probe.cc;
     c->firmware_csts = probe.csts;
-    c->doorbell_stride = 4u << CAP_DSTRD(c->cap);
-    c->ready_budget_us = (uint64_t)CAP_TO(c->cap) * 500000u;
+    c->doorbell_stride = 4u << nvme_CAP_DSTRD(c->cap);
+    c->ready_budget_us = nvme_CAP_TO(c->cap) * 500000u;
     if (c->ready_budget_us < MIN_READY_BUDGET_US)
         c->ready_budget_us = MIN_READY_BUDGET_US;
-    if (!CAP_CSS_NVM(c->cap)) {
+    if (!(nvme_CAP_CSS(c->cap) & CAP_CSS_NVM)) {
         snprintf(c->error, sizeof(c->error), "CAP.CSS 0x%llx lacks the NVM command set",
-                 (unsigned long long)((c->cap >> 37) & 0xff));
+                 (unsigned long long)nvme_CAP_CSS(c->cap));
         return -1;
     }
-    c->io_command_sets = CAP_CSS_IO_SETS(c->cap);
-    if (CAP_MPSMIN(c->cap) != 0) {
+    c->io_command_sets = (nvme_CAP_CSS(c->cap) & CAP_CSS_IO_SETS) != 0;
+    if (nvme_CAP_MPSMIN(c->cap) != 0) {
         snprintf(c->error, sizeof(c->error), "CAP.MPSMIN %u: 4 KiB pages not supported",
-                 CAP_MPSMIN(c->cap));
+                 (unsigned)nvme_CAP_MPSMIN(c->cap));
         return -1;
     }
     return nvme_alloc(c, NVME_MEMORY_HOST, PAGE_SIZE, &c->scratch);
@@ -183,8 +179,8 @@ static void release_all_queues(struct nvme_controller *c)
 static int enable(struct nvme_controller *c)
 {
     uint32_t admin_entries = NVME_ADMIN_ENTRIES;
-    if (admin_entries > CAP_MQES(c->cap) + 1)
-        admin_entries = CAP_MQES(c->cap) + 1;
+    if (admin_entries > nvme_CAP_MQES(c->cap) + 1)
+        admin_entries = (uint32_t)nvme_CAP_MQES(c->cap) + 1;
     if (setup_queue(c, &c->admin, 0, (uint16_t)admin_entries, c->placement.admin_sq,
                     NVME_MEMORY_HOST) != 0)
         return -1;
@@ -366,8 +362,8 @@ static int create_io_queues(struct nvme_controller *c)
                                           ? (granted & 0xffff) + 1
                                           : (granted >> 16) + 1);
     uint32_t entries = NVME_IO_ENTRIES;
-    if (entries > CAP_MQES(c->cap) + 1)
-        entries = CAP_MQES(c->cap) + 1;
+    if (entries > nvme_CAP_MQES(c->cap) + 1)
+        entries = (uint32_t)nvme_CAP_MQES(c->cap) + 1;
     if (setup_queue(c, &c->io, 1, (uint16_t)entries, c->placement.io_sq, c->placement.io_cq) != 0)
         return -1;
     struct nvme_command create_cq = {
@@ -431,8 +427,8 @@ int nvme_shutdown(struct nvme_controller *c)
             nvme_submit_and_wait(c, &c->admin, &delete_cq, &cpl);
         }
         uint32_t cc = nvme_reg_read32(c, NVME_REG(cc));
-        nvme_reg_write32(c, NVME_REG(cc), (cc & ~NVME_CC_SHN_MASK) | NVME_CC_SHN_NORMAL);
-        result = nvme_wait_register(c, NVME_REG(csts), NVME_CSTS_SHST_MASK,
+        nvme_reg_write32(c, NVME_REG(cc), (cc & ~NVME_CC_SHN) | NVME_CC_SHN_NORMAL);
+        result = nvme_wait_register(c, NVME_REG(csts), NVME_CSTS_SHST,
                                     NVME_CSTS_SHST_COMPLETE, SHUTDOWN_BUDGET_US,
                                     "CSTS.SHST=complete after CC.SHN=normal");
     }
@@ -455,7 +451,7 @@ int nvme_set_dma_mapper(struct nvme_controller *c, const struct nvme_dma_mapper 
 uint32_t nvme_max_transfer_bytes(const struct nvme_controller *c)
 {
     const uint64_t cap = 2u << 20;
-    uint64_t unit = 4096ull << CAP_MPSMIN(c->cap);
+    uint64_t unit = 4096ull << nvme_CAP_MPSMIN(c->cap);
     if (c->identity.mdts == 0 || c->identity.mdts >= 20)
         return (uint32_t)cap;
     uint64_t bytes = unit << c->identity.mdts;
@@ -474,8 +470,8 @@ void nvme_format_registers(const struct nvme_controller *c, char *out, unsigned 
 {
     unsigned used = 0;
     out[0] = '\0';
-    bool has_cmb = ((c->cap >> 57) & 1) || nvme_reg_read32(c, NVME_REG(cmbsz));
-    bool has_pmr = (c->cap >> 56) & 1;
+    bool has_cmb = nvme_CAP_CMBS(c->cap) || nvme_reg_read32(c, NVME_REG(cmbsz));
+    bool has_pmr = nvme_CAP_PMRS(c->cap);
     for (size_t i = 0; i < nvme_register_table_count && used + 1 < len; i++) {
         const struct nvme_register_table *t = &nvme_register_tables[i];
         if ((t->group == NVME_REGISTER_CMB && !has_cmb) ||

@@ -5,11 +5,6 @@
 #include "drivers/nvme/nvme_cmb.h"
 #include "drivers/nvme/nvme_regs.h"
 
-#define CAP_PMRS(cap) (((cap) >> 56) & 1)
-#define PMRCAP_BIR(v)    (((v) >> 5) & 7)
-#define PMRCAP_PMRTU(v)  (((v) >> 8) & 3)
-#define PMRCAP_PMRWBM(v) (((v) >> 10) & 0xf)
-#define PMRCAP_PMRTO(v)  (((v) >> 16) & 0xff)
 #define PMRWBM_READ_PMRSTS 0x2 /* a PMRSTS read completes earlier writes */
 #define PMRWBM_READ_PMR    0x1 /* a read of the PMR itself completes them */
 #define MIN_PMR_READY_US   500000u
@@ -18,13 +13,13 @@ int nvme_pmr_setup(struct nvme_controller *c)
 {
     struct nvme_pmr *pmr = &c->pmr;
     memset(pmr, 0, sizeof(*pmr));
-    if (!CAP_PMRS(c->cap))
+    if (!nvme_CAP_PMRS(c->cap))
         return 0;
     pmr->pmrcap = nvme_reg_read32(c, NVME_REG(pmrcap));
-    pmr->bir = (uint8_t)PMRCAP_BIR(pmr->pmrcap);
+    pmr->bir = (uint8_t)nvme_PMRCAP_BIR(pmr->pmrcap);
     pmr->controller_memory_space = pmr->pmrcap & NVME_PMRCAP_CMSS;
-    uint64_t unit_us = PMRCAP_PMRTU(pmr->pmrcap) == 0 ? 500000ull : 60000000ull;
-    pmr->ready_budget_us = PMRCAP_PMRTO(pmr->pmrcap) * unit_us;
+    uint64_t unit_us = nvme_PMRCAP_PMRTU(pmr->pmrcap) == 0 ? 500000ull : 60000000ull;
+    pmr->ready_budget_us = nvme_PMRCAP_PMRTO(pmr->pmrcap) * unit_us;
     if (pmr->ready_budget_us < MIN_PMR_READY_US)
         pmr->ready_budget_us = MIN_PMR_READY_US; /* PMRTO 0 still gets a bound, not forever */
     if (pmr->bir < 2 || pmr->bir >= c->pci->bar_slots) {
@@ -78,7 +73,7 @@ uint32_t nvme_pmr_disable(struct nvme_controller *c)
 
 uint32_t nvme_pmr_flush(struct nvme_controller *c)
 {
-    uint32_t wbm = PMRCAP_PMRWBM(c->pmr.pmrcap);
+    uint32_t wbm = (uint32_t)nvme_PMRCAP_PMRWBM(c->pmr.pmrcap);
     if (!(wbm & PMRWBM_READ_PMRSTS) && (wbm & PMRWBM_READ_PMR))
         (void)nvme_region_read64(&c->pmr.region, 0);
     return nvme_reg_read32(c, NVME_REG(pmrsts));

@@ -58,38 +58,79 @@ _Static_assert(offsetof(struct nvme_registers, pmrmscu) == 0xe18, "PMRMSCU");
 /* Smallest BAR0 that holds the registers and the admin doorbells. */
 #define NVME_BAR0_MIN_SIZE 0x2000u
 
-extern const struct bitfield nvme_cap_fields[];
-extern const size_t nvme_cap_field_count;
-extern const struct bitfield nvme_vs_fields[];
-extern const size_t nvme_vs_field_count;
-extern const struct bitfield nvme_cc_fields[];
-extern const size_t nvme_cc_field_count;
-extern const struct bitfield nvme_csts_fields[];
-extern const size_t nvme_csts_field_count;
+/* Each register's fields, defined once here (NVMe 1.4 section 3.1; names as nvme-cli
+ * show-regs -H prints them): X(REGISTER, FIELD, lsb, width). From these lists come the
+ * decoder's tables (nvme_regs.c), the masks NVME_<REG>_<FIELD>, the getters
+ * nvme_<REG>_<FIELD>(value), the setters nvme_put_<REG>_<FIELD>(x), and the compile-time check
+ * that every field lies inside its register (lib/bitfield.h); a host test checks that none
+ * overlap. */
+#define NVME_CAP_FIELDS(X)                                                                      \
+    X(CAP, MQES, 0, 16) X(CAP, CQR, 16, 1) X(CAP, AMS, 17, 2) X(CAP, TO, 24, 8)                 \
+    X(CAP, DSTRD, 32, 4) X(CAP, NSSRS, 36, 1) X(CAP, CSS, 37, 8) X(CAP, BPS, 45, 1)             \
+    X(CAP, MPSMIN, 48, 4) X(CAP, MPSMAX, 52, 4) X(CAP, PMRS, 56, 1) X(CAP, CMBS, 57, 1)
+#define NVME_VS_FIELDS(X) X(VS, MJR, 16, 16) X(VS, MNR, 8, 8) X(VS, TER, 0, 8)
+#define NVME_CC_FIELDS(X)                                                                       \
+    X(CC, EN, 0, 1) X(CC, CSS, 4, 3) X(CC, MPS, 7, 4) X(CC, AMS, 11, 3) X(CC, SHN, 14, 2)       \
+    X(CC, IOSQES, 16, 4) X(CC, IOCQES, 20, 4)
+#define NVME_CSTS_FIELDS(X)                                                                     \
+    X(CSTS, RDY, 0, 1) X(CSTS, CFS, 1, 1) X(CSTS, SHST, 2, 2) X(CSTS, NSSRO, 4, 1)             \
+    X(CSTS, PP, 5, 1)
+#define NVME_AQA_FIELDS(X) X(AQA, ASQS, 0, 12) X(AQA, ACQS, 16, 12)
+#define NVME_ASQ_FIELDS(X) X(ASQ, ASQB, 12, 52)
+#define NVME_ACQ_FIELDS(X) X(ACQ, ACQB, 12, 52)
+#define NVME_CMBLOC_FIELDS(X)                                                                   \
+    X(CMBLOC, BIR, 0, 3) X(CMBLOC, CQMMS, 3, 1) X(CMBLOC, CQPDS, 4, 1) X(CMBLOC, CDPMLS, 5, 1)  \
+    X(CMBLOC, CDPCILS, 6, 1) X(CMBLOC, CDMMMS, 7, 1) X(CMBLOC, CQDA, 8, 1)                     \
+    X(CMBLOC, OFST, 12, 20)
+#define NVME_CMBSZ_FIELDS(X)                                                                    \
+    X(CMBSZ, SQS, 0, 1) X(CMBSZ, CQS, 1, 1) X(CMBSZ, LISTS, 2, 1) X(CMBSZ, RDS, 3, 1)          \
+    X(CMBSZ, WDS, 4, 1) X(CMBSZ, SZU, 8, 4) X(CMBSZ, SZ, 12, 20)
+#define NVME_CMBMSC_FIELDS(X) X(CMBMSC, CRE, 0, 1) X(CMBMSC, CMSE, 1, 1) X(CMBMSC, CBA, 12, 52)
+#define NVME_CMBSTS_FIELDS(X) X(CMBSTS, CBAI, 0, 1)
+#define NVME_PMRCAP_FIELDS(X)                                                                   \
+    X(PMRCAP, RDS, 3, 1) X(PMRCAP, WDS, 4, 1) X(PMRCAP, BIR, 5, 3) X(PMRCAP, PMRTU, 8, 2)      \
+    X(PMRCAP, PMRWBM, 10, 4) X(PMRCAP, PMRTO, 16, 8) X(PMRCAP, CMSS, 24, 1)
+#define NVME_PMRCTL_FIELDS(X) X(PMRCTL, EN, 0, 1)
+#define NVME_PMRSTS_FIELDS(X)                                                                   \
+    X(PMRSTS, ERR, 0, 8) X(PMRSTS, NRDY, 8, 1) X(PMRSTS, HSTS, 9, 3) X(PMRSTS, CBAI, 12, 1)
+#define NVME_PMREBS_FIELDS(X) X(PMREBS, PMRSZU, 0, 4) X(PMREBS, RBB, 4, 1) X(PMREBS, PMRWBZ, 8, 24)
+#define NVME_PMRSWTP_FIELDS(X) X(PMRSWTP, PMRSWTU, 0, 4) X(PMRSWTP, PMRSWTV, 8, 24)
+#define NVME_PMRMSC_FIELDS(X) X(PMRMSC, CMSE, 1, 1) X(PMRMSC, CBA, 12, 52)
 
-/* Bits this driver sets or tests. */
-#define NVME_CC_EN              (1u << 0)
-#define NVME_CC_SHN_NORMAL      (1u << 14)
-#define NVME_CC_SHN_MASK        (3u << 14)
-#define NVME_CC_IOSQES_64       (6u << 16)
-#define NVME_CC_IOCQES_16       (4u << 20)
-#define NVME_CSTS_RDY           (1u << 0)
-#define NVME_CSTS_CFS           (1u << 1)
-#define NVME_CSTS_SHST_MASK     (3u << 2)
-#define NVME_CSTS_SHST_COMPLETE (2u << 2)
-#define NVME_CMBMSC_CRE         (1u << 0)
-#define NVME_CMBMSC_CMSE        (1u << 1)
-#define NVME_CMBSTS_CBAI        (1u << 0)
-#define NVME_CMBSZ_SQS          (1u << 0)
-#define NVME_CMBSZ_CQS          (1u << 1)
-#define NVME_CMBSZ_LISTS        (1u << 2)
-#define NVME_CMBSZ_RDS          (1u << 3)
-#define NVME_CMBSZ_WDS          (1u << 4)
-#define NVME_PMRCTL_EN          (1u << 0)
-#define NVME_PMRSTS_NRDY        (1u << 8)
-#define NVME_PMRSTS_CBAI        (1u << 12)
-#define NVME_PMRMSC_CMSE        (1u << 1)
-#define NVME_PMRCAP_CMSS        (1u << 24)
+#define NVME_ALL_FIELDS(X)                                                                      \
+    NVME_CAP_FIELDS(X) NVME_VS_FIELDS(X) NVME_CC_FIELDS(X) NVME_CSTS_FIELDS(X)                  \
+    NVME_AQA_FIELDS(X) NVME_ASQ_FIELDS(X) NVME_ACQ_FIELDS(X) NVME_CMBLOC_FIELDS(X)              \
+    NVME_CMBSZ_FIELDS(X) NVME_CMBMSC_FIELDS(X) NVME_CMBSTS_FIELDS(X) NVME_PMRCAP_FIELDS(X)      \
+    NVME_PMRCTL_FIELDS(X) NVME_PMRSTS_FIELDS(X) NVME_PMREBS_FIELDS(X) NVME_PMRSWTP_FIELDS(X)    \
+    NVME_PMRMSC_FIELDS(X)
+
+/* Register widths in bits (PMRMSC is PMRMSCL and PMRMSCU read as one 64-bit value). */
+#define NVME_BITS_CAP 64
+#define NVME_BITS_VS 32
+#define NVME_BITS_CC 32
+#define NVME_BITS_CSTS 32
+#define NVME_BITS_AQA 32
+#define NVME_BITS_ASQ 64
+#define NVME_BITS_ACQ 64
+#define NVME_BITS_CMBLOC 32
+#define NVME_BITS_CMBSZ 32
+#define NVME_BITS_CMBMSC 64
+#define NVME_BITS_CMBSTS 32
+#define NVME_BITS_PMRCAP 32
+#define NVME_BITS_PMRCTL 32
+#define NVME_BITS_PMRSTS 32
+#define NVME_BITS_PMREBS 32
+#define NVME_BITS_PMRSWTP 32
+#define NVME_BITS_PMRMSC 64
+
+#define NVME_FIELD_DEFINE(reg, field, lsb, width) REGFIELD_DEFINE(NVME, nvme, reg, field, lsb, width)
+NVME_ALL_FIELDS(NVME_FIELD_DEFINE)
+
+/* Values this driver writes into a field or waits for in one. */
+#define NVME_CC_SHN_NORMAL      nvme_put_CC_SHN(1)
+#define NVME_CC_IOSQES_64       nvme_put_CC_IOSQES(6) /* 2^6-byte submission entries */
+#define NVME_CC_IOCQES_16       nvme_put_CC_IOCQES(4) /* 2^4-byte completion entries */
+#define NVME_CSTS_SHST_COMPLETE nvme_put_CSTS_SHST(2)
 
 /* One table per register, in nvme_register_tables order, for the decoded dump. */
 struct nvme_register_table {
@@ -105,5 +146,7 @@ struct nvme_register_table {
 #define NVME_REGISTER_PMR  2
 extern const struct nvme_register_table nvme_register_tables[];
 extern const size_t nvme_register_table_count;
+/* The table of the register called `name` ("CAP", "CMBSZ", ...), or NULL. */
+const struct nvme_register_table *nvme_register_table_named(const char *name);
 
 #endif

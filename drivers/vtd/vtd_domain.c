@@ -37,7 +37,7 @@ int vtd_map_at(struct vtd_domain *d, uint64_t iova, uint64_t physical, uint64_t 
         return -1;
     }
     /* Caching mode: the unit may cache not-present entries, so new ones need an invalidation. */
-    if (VTD_CAP_CM(d->unit->cap) && d->unit->translating)
+    if (vtd_CAP_CM(d->unit->cap) && d->unit->translating)
         return vtd_invalidate_iotlb(d, iova, bytes);
     return 0;
 }

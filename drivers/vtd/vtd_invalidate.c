@@ -23,7 +23,7 @@
 
 static uint64_t iotlb_register(const struct vtd_unit *u)
 {
-    return VTD_ECAP_IRO(u->ecap) + 8;
+    return vtd_ecap_iotlb_offset(u->ecap) + 8;
 }
 
 static int register_context(struct vtd_unit *u, uint64_t command)
@@ -36,7 +36,7 @@ static int register_context(struct vtd_unit *u, uint64_t command)
 static int register_iotlb(struct vtd_unit *u, uint64_t command, uint64_t address)
 {
     if (address)
-        vtd_write64(u, VTD_ECAP_IRO(u->ecap), address);
+        vtd_write64(u, vtd_ecap_iotlb_offset(u->ecap), address);
     vtd_write64(u, iotlb_register(u), command | VTD_IOTLB_IVT | VTD_IOTLB_DRAIN);
     return vtd_wait32(u, iotlb_register(u) + 4, (uint32_t)(VTD_IOTLB_IVT >> 32), 0,
                       "IOTLB.IVT=0 (IOTLB invalidation)");
@@ -99,12 +99,12 @@ int vtd_invalidate_iotlb_all(struct vtd_unit *u)
 /* Address mask (AM): the smallest power-of-two run of pages covering the range, if aligned. */
 static int page_selective_mask(const struct vtd_unit *u, uint64_t iova, uint64_t bytes)
 {
-    if (!VTD_CAP_PSI(u->cap) || !bytes)
+    if (!vtd_CAP_PSI(u->cap) || !bytes)
         return -1;
     unsigned mask = 0;
     while ((VTD_PAGE_4K << mask) < bytes)
         mask++;
-    unsigned max_mask = (unsigned)((u->cap >> 48) & 0x3f); /* MAMV */
+    unsigned max_mask = vtd_CAP_MAMV(u->cap);
     if (mask > max_mask || (iova & ((VTD_PAGE_4K << mask) - 1)))
         return -1;
     return (int)mask;
@@ -121,8 +121,8 @@ int vtd_invalidate_iotlb(struct vtd_domain *d, uint64_t iova, uint64_t bytes)
                       iova | (uint64_t)mask);
     }
     if (mask < 0)
-        return register_iotlb(u, VTD_IOTLB_DOMAIN | ((uint64_t)d->id << 32), 0);
-    return register_iotlb(u, VTD_IOTLB_PAGE | ((uint64_t)d->id << 32), iova | (uint64_t)mask);
+        return register_iotlb(u, VTD_IOTLB_DOMAIN | vtd_put_IOTLB_DID(d->id), 0);
+    return register_iotlb(u, VTD_IOTLB_PAGE | vtd_put_IOTLB_DID(d->id), iova | (uint64_t)mask);
 }
 
 int vtd_use_invalidation(struct vtd_unit *u, enum vtd_invalidation how)
@@ -131,7 +131,7 @@ int vtd_use_invalidation(struct vtd_unit *u, enum vtd_invalidation how)
         return 0;
     uint32_t persistent = vtd_read32(u, VTD_REG(gsts)) & VTD_GSTS_PERSISTENT;
     if (how == VTD_INVALIDATE_QUEUED) {
-        if (!VTD_ECAP_QI(u->ecap)) {
+        if (!vtd_ECAP_QI(u->ecap)) {
             snprintf(u->error, sizeof(u->error), "ECAP.QI=0: no queued invalidation");
             return -1;
         }

@@ -9,7 +9,7 @@
 
 void vtd_flush_cpu_cache(const struct vtd_unit *u, const void *cpu, uint64_t bytes)
 {
-    if (VTD_ECAP_C(u->ecap))
+    if (vtd_ECAP_C(u->ecap))
         return; /* the unit snoops CPU caches */
     const uint8_t *line = (const uint8_t *)((uintptr_t)cpu & ~63ull);
     for (; line < (const uint8_t *)cpu + bytes; line += 64)

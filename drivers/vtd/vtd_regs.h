@@ -53,57 +53,86 @@ _Static_assert(offsetof(struct vtd_registers, ics) == 0x9c, "ICS");
 
 #define VTD_REG(field) ((uint64_t)offsetof(struct vtd_registers, field))
 
-/* GCMD and GSTS share bit positions. */
-#define VTD_GCMD_TE    (1u << 31) /* translation enable */
-#define VTD_GCMD_SRTP  (1u << 30) /* set root table pointer (one-shot) */
-#define VTD_GCMD_WBF   (1u << 27) /* write buffer flush (one-shot) */
-#define VTD_GCMD_QIE   (1u << 26) /* queued invalidation enable */
-#define VTD_GCMD_IRE   (1u << 25) /* interrupt remapping enable */
-#define VTD_GCMD_CFI   (1u << 23) /* compatibility format interrupts */
-/* Bits that stay as written: each command must repeat them or undo them. */
+/* Each register's fields, defined once here (VT-d 3.x section 11.4; the specification's names):
+ * X(REGISTER, FIELD, lsb, width). From these lists come the decoder's tables (vtd_regs.c), the
+ * masks VTD_<REG>_<FIELD>, the getters vtd_<REG>_<FIELD>(value), the setters
+ * vtd_put_<REG>_<FIELD>(x), and the compile-time check that each field lies in its register
+ * (lib/bitfield.h); a host test checks that none overlap. */
+#define VTD_CAP_FIELDS(X)                                                                       \
+    X(CAP, ND, 0, 3) X(CAP, AFL, 3, 1) X(CAP, RWBF, 4, 1) X(CAP, PLMR, 5, 1) X(CAP, PHMR, 6, 1) \
+    X(CAP, CM, 7, 1) X(CAP, SAGAW, 8, 5) X(CAP, MGAW, 16, 6) X(CAP, ZLR, 22, 1)                 \
+    X(CAP, FRO, 24, 10) X(CAP, SLLPS, 34, 4) X(CAP, PSI, 39, 1) X(CAP, NFR, 40, 8)              \
+    X(CAP, MAMV, 48, 6) X(CAP, DWD, 54, 1) X(CAP, DRD, 55, 1) X(CAP, FL1GP, 56, 1)              \
+    X(CAP, PI, 59, 1)
+#define VTD_ECAP_FIELDS(X)                                                                      \
+    X(ECAP, C, 0, 1) X(ECAP, QI, 1, 1) X(ECAP, DT, 2, 1) X(ECAP, IR, 3, 1) X(ECAP, EIM, 4, 1)  \
+    X(ECAP, PT, 6, 1) X(ECAP, SC, 7, 1) X(ECAP, IRO, 8, 10) X(ECAP, MHMV, 20, 4)               \
+    X(ECAP, NEST, 26, 1) X(ECAP, PRS, 29, 1) X(ECAP, ERS, 30, 1) X(ECAP, SRS, 31, 1)           \
+    X(ECAP, NWFS, 33, 1) X(ECAP, EAFS, 34, 1) X(ECAP, PSS, 35, 5) X(ECAP, PASID, 40, 1)        \
+    X(ECAP, DIT, 41, 1) X(ECAP, SMTS, 43, 1) X(ECAP, SLTS, 46, 1) X(ECAP, FLTS, 47, 1)
+#define VTD_GCMD_FIELDS(X)                                                                      \
+    X(GCMD, TE, 31, 1) X(GCMD, SRTP, 30, 1) X(GCMD, SFL, 29, 1) X(GCMD, EAFL, 28, 1)            \
+    X(GCMD, WBF, 27, 1) X(GCMD, QIE, 26, 1) X(GCMD, IRE, 25, 1) X(GCMD, SIRTP, 24, 1)           \
+    X(GCMD, CFI, 23, 1)
+#define VTD_GSTS_FIELDS(X)                                                                      \
+    X(GSTS, TES, 31, 1) X(GSTS, RTPS, 30, 1) X(GSTS, FLS, 29, 1) X(GSTS, AFLS, 28, 1)           \
+    X(GSTS, WBFS, 27, 1) X(GSTS, QIES, 26, 1) X(GSTS, IRES, 25, 1) X(GSTS, IRTPS, 24, 1)        \
+    X(GSTS, CFIS, 23, 1)
+#define VTD_CCMD_FIELDS(X)                                                                      \
+    X(CCMD, DID, 0, 16) X(CCMD, SID, 16, 16) X(CCMD, FM, 32, 2) X(CCMD, CAIG, 59, 2)            \
+    X(CCMD, CIRG, 61, 2) X(CCMD, ICC, 63, 1)
+#define VTD_IOTLB_FIELDS(X)                                                                     \
+    X(IOTLB, DID, 32, 16) X(IOTLB, DW, 48, 1) X(IOTLB, DR, 49, 1) X(IOTLB, IAIG, 57, 2)         \
+    X(IOTLB, IIRG, 60, 2) X(IOTLB, IVT, 63, 1)
+#define VTD_FSTS_FIELDS(X)                                                                      \
+    X(FSTS, PFO, 0, 1) X(FSTS, PPF, 1, 1) X(FSTS, AFO, 2, 1) X(FSTS, APF, 3, 1)                 \
+    X(FSTS, IQE, 4, 1) X(FSTS, ICE, 5, 1) X(FSTS, ITE, 6, 1) X(FSTS, FRI, 8, 8)
+#define VTD_PMEN_FIELDS(X) X(PMEN, EPM, 31, 1) X(PMEN, PRS, 0, 1)
+/* The top dword of a 128-bit fault recording register (FRCD bits 127:96). */
+#define VTD_FRCD_HI_FIELDS(X) X(FRCD_HI, FR, 0, 8) X(FRCD_HI, AT, 28, 2) X(FRCD_HI, T, 30, 1) X(FRCD_HI, F, 31, 1)
+
+#define VTD_ALL_FIELDS(X)                                                                       \
+    VTD_CAP_FIELDS(X) VTD_ECAP_FIELDS(X) VTD_GCMD_FIELDS(X) VTD_GSTS_FIELDS(X)                  \
+    VTD_CCMD_FIELDS(X) VTD_IOTLB_FIELDS(X) VTD_FSTS_FIELDS(X) VTD_PMEN_FIELDS(X)                \
+    VTD_FRCD_HI_FIELDS(X)
+
+#define VTD_BITS_CAP 64
+#define VTD_BITS_ECAP 64
+#define VTD_BITS_GCMD 32
+#define VTD_BITS_GSTS 32
+#define VTD_BITS_CCMD 64
+#define VTD_BITS_IOTLB 64
+#define VTD_BITS_FSTS 32
+#define VTD_BITS_PMEN 32
+#define VTD_BITS_FRCD_HI 32
+
+#define VTD_FIELD_DEFINE(reg, field, lsb, width) REGFIELD_DEFINE(VTD, vtd, reg, field, lsb, width)
+VTD_ALL_FIELDS(VTD_FIELD_DEFINE)
+
+/* GCMD bits that stay as written (GSTS reports them at the same places): each command must
+ * repeat them or undo them. */
 #define VTD_GSTS_PERSISTENT (VTD_GCMD_TE | VTD_GCMD_QIE | VTD_GCMD_IRE | VTD_GCMD_CFI)
 
-#define VTD_PMEN_EPM (1u << 31)
-#define VTD_PMEN_PRS (1u << 0)
+/* Values of the invalidation granularity fields. */
+#define VTD_CCMD_GLOBAL  vtd_put_CCMD_CIRG(1)
+#define VTD_CCMD_DOMAIN  vtd_put_CCMD_CIRG(2)
+#define VTD_IOTLB_GLOBAL vtd_put_IOTLB_IIRG(1)
+#define VTD_IOTLB_DOMAIN vtd_put_IOTLB_IIRG(2)
+#define VTD_IOTLB_PAGE   vtd_put_IOTLB_IIRG(3)
+#define VTD_IOTLB_DRAIN  (VTD_IOTLB_DR | VTD_IOTLB_DW) /* drain reads and writes */
 
-#define VTD_CCMD_ICC          (1ull << 63)
-#define VTD_CCMD_GLOBAL       (1ull << 61)
-#define VTD_CCMD_DOMAIN       (2ull << 61)
-#define VTD_IOTLB_IVT         (1ull << 63)
-#define VTD_IOTLB_GLOBAL      (1ull << 60)
-#define VTD_IOTLB_DOMAIN      (2ull << 60)
-#define VTD_IOTLB_PAGE        (3ull << 60)
-#define VTD_IOTLB_DRAIN       (3ull << 48) /* drain reads and writes */
+/* What some fields mean in units: the encodings are "value + 1" or "value * 16". */
+static inline unsigned vtd_cap_guest_address_bits(uint64_t cap) { return vtd_CAP_MGAW(cap) + 1u; }
+static inline unsigned vtd_cap_fault_records(uint64_t cap) { return vtd_CAP_NFR(cap) + 1u; }
+static inline unsigned vtd_cap_fault_offset(uint64_t cap) { return 16u * vtd_CAP_FRO(cap); }
+static inline unsigned vtd_ecap_iotlb_offset(uint64_t ecap) { return 16u * vtd_ECAP_IRO(ecap); }
 
-#define VTD_FSTS_PFO  (1u << 0)
-#define VTD_FSTS_PPF  (1u << 1)
-#define VTD_FSTS_IQE  (1u << 4)
-#define VTD_FAULT_F   (1u << 31) /* in the record's top dword */
-
-#define VTD_CAP_RWBF(cap)  (((cap) >> 4) & 1)
-#define VTD_CAP_PLMR(cap)  (((cap) >> 5) & 1)
-#define VTD_CAP_PHMR(cap)  (((cap) >> 6) & 1)
-#define VTD_CAP_CM(cap)    (((cap) >> 7) & 1)
-#define VTD_CAP_SAGAW(cap) ((unsigned)(((cap) >> 8) & 0x1f))
-#define VTD_CAP_MGAW(cap)  ((unsigned)(((cap) >> 16) & 0x3f) + 1)
-#define VTD_CAP_FRO(cap)   ((unsigned)(((cap) >> 24) & 0x3ff) * 16)
-#define VTD_CAP_PSI(cap)   (((cap) >> 39) & 1)
-#define VTD_CAP_NFR(cap)   ((unsigned)(((cap) >> 40) & 0xff) + 1)
-#define VTD_CAP_ND(cap)    ((unsigned)((cap) & 7))
-#define VTD_ECAP_C(ecap)   ((ecap) & 1)
-#define VTD_ECAP_QI(ecap)  (((ecap) >> 1) & 1)
-#define VTD_ECAP_PT(ecap)  (((ecap) >> 6) & 1)
-#define VTD_ECAP_IRO(ecap) ((unsigned)(((ecap) >> 8) & 0x3ff) * 16)
-
-extern const struct bitfield vtd_cap_fields[];
-extern const size_t vtd_cap_field_count;
-extern const struct bitfield vtd_ecap_fields[];
-extern const size_t vtd_ecap_field_count;
-extern const struct bitfield vtd_gsts_fields[];
-extern const size_t vtd_gsts_field_count;
-extern const struct bitfield vtd_pmen_fields[];
-extern const size_t vtd_pmen_field_count;
-extern const struct bitfield vtd_fsts_fields[];
-extern const size_t vtd_fsts_field_count;
+/* The decoder's tables, looked up by the register's name ("CAP", "GSTS", ...). */
+struct vtd_register_table {
+    const char *name;
+    const struct bitfield *fields;
+    size_t field_count;
+};
+const struct vtd_register_table *vtd_register_table_named(const char *name);
 
 #endif

@@ -6,13 +6,11 @@
 #include "arch/x86_64/mmio.h"
 #include "arch/x86_64/timer.h"
 #include "drivers/vtd/vtd.h"
+#include "drivers/vtd/vtd_entries.h"
 #include "drivers/vtd/vtd_internal.h"
 #include "drivers/vtd/vtd_regs.h"
 #include "lib/dma_pool.h"
 
-#define CONTEXT_TT_PASS_THROUGH (2ull << 2)
-#define CONTEXT_PRESENT 1ull
-#define ROOT_PRESENT 1ull
 #define SAGAW_39_BIT (1u << 1)
 #define SAGAW_48_BIT (1u << 2)
 
@@ -44,11 +42,11 @@ int vtd_attach(struct vtd_unit *u, const struct dmar_unit *dmar)
     }
     u->found_gsts = vtd_read32(u, VTD_REG(gsts));
     u->found_pmen = vtd_read32(u, VTD_REG(pmen));
-    if (VTD_CAP_PLMR(u->cap)) {
+    if (vtd_CAP_PLMR(u->cap)) {
         u->found_plmbase = vtd_read32(u, VTD_REG(plmbase));
         u->found_plmlimit = vtd_read32(u, VTD_REG(plmlimit));
     }
-    if (VTD_CAP_PHMR(u->cap)) {
+    if (vtd_CAP_PHMR(u->cap)) {
         u->found_phmbase = vtd_read64(u, VTD_REG(phmbase));
         u->found_phmlimit = vtd_read64(u, VTD_REG(phmlimit));
     }
@@ -92,7 +90,7 @@ int vtd_takeover(struct vtd_unit *u, char *notes, unsigned len)
 
 int vtd_prepare(struct vtd_unit *u)
 {
-    unsigned sagaw = VTD_CAP_SAGAW(u->cap);
+    unsigned sagaw = vtd_CAP_SAGAW(u->cap);
     if (sagaw & SAGAW_48_BIT)
         u->levels = 4;
     else if (sagaw & SAGAW_39_BIT)
@@ -119,7 +117,7 @@ static uint64_t *table(uint64_t physical)
 int vtd_set_context(struct vtd_unit *u, uint16_t sid, const struct vtd_domain *domain)
 {
     uint8_t bus = (uint8_t)(sid >> 8), devfn = (uint8_t)sid;
-    if (!domain && !VTD_ECAP_PT(u->ecap)) {
+    if (!domain && !vtd_ECAP_PT(u->ecap)) {
         snprintf(u->error, sizeof(u->error), "ECAP.PT=0: no pass-through for SID 0x%04x", sid);
         return -1;
     }
@@ -132,22 +130,23 @@ int vtd_set_context(struct vtd_unit *u, uint16_t sid, const struct vtd_domain *d
         vtd_flush_cpu_cache(u, table(u->context_tables[bus]), PAGE_SIZE);
         uint64_t *root = table(u->root_table) + 2 * bus;
         root[1] = 0;
-        root[0] = u->context_tables[bus] | ROOT_PRESENT;
+        root[0] = vtd_root_entry(u->context_tables[bus]);
         vtd_flush_cpu_cache(u, root, 16);
     }
     uint64_t *entry = table(u->context_tables[bus]) + 2 * devfn;
-    bool was_present = entry[0] & CONTEXT_PRESENT;
+    bool was_present = vtd_context_present(entry[0]);
     /* Address width: 1 = 39-bit (3 levels), 2 = 48-bit (4 levels). */
-    uint64_t high = (uint64_t)(u->levels - 2) | ((uint64_t)(domain ? domain->id : 0) << 8);
-    uint64_t low = domain ? (domain->pagetable.root | CONTEXT_PRESENT)
-                          : (CONTEXT_TT_PASS_THROUGH | CONTEXT_PRESENT);
+    unsigned aw = (unsigned)(u->levels - 2);
+    struct vtd_context_words words =
+        domain ? vtd_context_translated(domain->pagetable.root, aw, (uint16_t)domain->id)
+               : vtd_context_pass_through(aw, 0);
     /* The present bit goes last, so the unit never sees half an entry. */
     entry[0] = 0;
     vtd_flush_cpu_cache(u, entry, 16);
-    entry[1] = high;
-    entry[0] = low;
+    entry[1] = words.hi;
+    entry[0] = words.lo;
     vtd_flush_cpu_cache(u, entry, 16);
-    if (!u->translating || (!was_present && !VTD_CAP_CM(u->cap)))
+    if (!u->translating || (!was_present && !vtd_CAP_CM(u->cap)))
         return 0;
     /* A source ID moving between domains may still have translations cached
      * under the old one: the context cache first, then the IOTLB (VT-d 6.5). */
@@ -169,7 +168,7 @@ static void flush_entry(void *ctx, const void *cpu, uint64_t bytes)
 
 struct vtd_domain *vtd_domain_create(struct vtd_unit *u)
 {
-    unsigned supported = 1u << (4 + 2 * VTD_CAP_ND(u->cap));
+    unsigned supported = 1u << (4 + 2 * vtd_CAP_ND(u->cap));
     uint64_t slot_end = VTD_IOVA_BASE + VTD_IOVA_SPAN * (u->domain_count + 1);
     if (u->domain_count == VTD_MAX_DOMAINS || supported <= u->domain_count + 1) {
         snprintf(u->error, sizeof(u->error), "no domain %u: the table holds %u, CAP.ND %u domain "
@@ -211,7 +210,7 @@ int vtd_exclude(struct vtd_unit *u, uint64_t base, uint64_t bytes)
 
 int vtd_enable(struct vtd_unit *u)
 {
-    if (VTD_CAP_RWBF(u->cap) && global_command(u, VTD_GCMD_WBF, true, "GSTS.WBFS=0 after WBF") != 0)
+    if (vtd_CAP_RWBF(u->cap) && global_command(u, VTD_GCMD_WBF, true, "GSTS.WBFS=0 after WBF") != 0)
         return -1;
     vtd_write64(u, VTD_REG(rtaddr), u->root_table);
     if (global_command(u, VTD_GCMD_SRTP, true, "GSTS.RTPS=1 after SRTP") != 0)
@@ -235,8 +234,8 @@ int vtd_disable(struct vtd_unit *u)
 unsigned vtd_collect_faults(struct vtd_unit *u, struct vtd_fault *out, unsigned max)
 {
     unsigned found = 0;
-    unsigned first = VTD_CAP_FRO(u->cap);
-    for (unsigned i = 0; i < VTD_CAP_NFR(u->cap); i++) {
+    unsigned first = vtd_cap_fault_offset(u->cap);
+    for (unsigned i = 0; i < vtd_cap_fault_records(u->cap); i++) {
         uint64_t offset = first + 16ull * i;
         uint64_t high = vtd_read64(u, offset + 8);
         if (!(high >> 63))
@@ -245,7 +244,7 @@ unsigned vtd_collect_faults(struct vtd_unit *u, struct vtd_fault *out, unsigned 
         if (found < max)
             out[found] = vtd_fault_decode(low, high);
         found++;
-        vtd_write32(u, offset + 12, VTD_FAULT_F); /* write 1 to clear F */
+        vtd_write32(u, offset + 12, VTD_FRCD_HI_F); /* write 1 to clear F */
     }
     uint32_t fsts = vtd_read32(u, VTD_REG(fsts));
     if (fsts & (VTD_FSTS_PFO | VTD_FSTS_IQE))
@@ -258,16 +257,22 @@ uint32_t vtd_read_gsts(const struct vtd_unit *u)
     return vtd_read32(u, VTD_REG(gsts));
 }
 
+static void decode(const char *name, uint64_t value, char *out, size_t len)
+{
+    const struct vtd_register_table *t = vtd_register_table_named(name);
+    bitfield_format(t->fields, t->field_count, value, out, len);
+}
+
 void vtd_format_registers(const struct vtd_unit *u, char *out, unsigned len)
 {
     char cap[300], ecap[300], gsts[200], pmen[60], fsts[120];
-    bitfield_format(vtd_cap_fields, vtd_cap_field_count, u->cap, cap, sizeof(cap));
-    bitfield_format(vtd_ecap_fields, vtd_ecap_field_count, u->ecap, ecap, sizeof(ecap));
+    decode("CAP", u->cap, cap, sizeof(cap));
+    decode("ECAP", u->ecap, ecap, sizeof(ecap));
     uint32_t gsts_now = vtd_read32(u, VTD_REG(gsts)), pmen_now = vtd_read32(u, VTD_REG(pmen));
     uint32_t fsts_now = vtd_read32(u, VTD_REG(fsts));
-    bitfield_format(vtd_gsts_fields, vtd_gsts_field_count, gsts_now, gsts, sizeof(gsts));
-    bitfield_format(vtd_pmen_fields, vtd_pmen_field_count, pmen_now, pmen, sizeof(pmen));
-    bitfield_format(vtd_fsts_fields, vtd_fsts_field_count, fsts_now, fsts, sizeof(fsts));
+    decode("GSTS", gsts_now, gsts, sizeof(gsts));
+    decode("PMEN", pmen_now, pmen, sizeof(pmen));
+    decode("FSTS", fsts_now, fsts, sizeof(fsts));
     snprintf(out, len,
              "VER 0x%08x\nCAP 0x%016llx %s\nECAP 0x%016llx %s\nGSTS 0x%08x %s\nPMEN 0x%08x %s\n"
              "FSTS 0x%08x %s",

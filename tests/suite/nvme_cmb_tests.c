@@ -45,8 +45,8 @@ static void discover(const char *id, struct nvme_fixture *fx, struct nvme_contro
         return;
     const struct nvme_cmb *cmb = &c->cmb;
     char fields[160];
-    bitfield_format(nvme_register_tables[8].fields, nvme_register_tables[8].field_count,
-                    cmb->cmbsz, fields, sizeof(fields));
+    const struct nvme_register_table *cmbsz = nvme_register_table_named("CMBSZ");
+    bitfield_format(cmbsz->fields, cmbsz->field_count, cmb->cmbsz, fields, sizeof(fields));
     suite_pass(id, c->name, "%s scheme, %llu KiB in BAR%u at 0x%llx, controller address 0x%llx; %s",
                cmb->legacy ? "legacy (pre-1.4)" : "NVMe 1.4 CMBMSC",
                (unsigned long long)(cmb->window.bytes / 1024), cmb->bir,

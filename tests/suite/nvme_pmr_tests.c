@@ -71,8 +71,8 @@ static void discover(const char *id, struct nvme_fixture *fx, struct nvme_contro
     if (!has_pmr(id, fx, c))
         return;
     char fields[160];
-    bitfield_format(nvme_register_tables[11].fields, nvme_register_tables[11].field_count,
-                    c->pmr.pmrcap, fields, sizeof(fields));
+    const struct nvme_register_table *pmrcap = nvme_register_table_named("PMRCAP");
+    bitfield_format(pmrcap->fields, pmrcap->field_count, c->pmr.pmrcap, fields, sizeof(fields));
     suite_pass(id, c->name, "%llu KiB in BAR%u at 0x%llx; PMRCAP %s",
                (unsigned long long)(c->pmr.region.bytes / 1024), c->pmr.bir,
                (unsigned long long)c->pmr.region.cpu, fields);

@@ -202,7 +202,7 @@ static int build_contexts(const struct suite_context *ctx)
         uint16_t rid = pci_requester_id(inv, &inv->functions[i]);
         if (binding_for_rid(rid) || !unit_covers(u->dmar, inv, rid))
             continue;
-        if (VTD_ECAP_PT(u->ecap)) {
+        if (vtd_ECAP_PT(u->ecap)) {
             if (vtd_set_context(u, rid, NULL) != 0)
                 return fail_setup("pass-through context", u->error);
             state.pass_through++;
@@ -269,7 +269,7 @@ static int step_enable(const struct suite_context *ctx)
 {
     /* A unit without a single supported address width translates no DMA by design
      * (QEMU: intel-iommu,dma-translation=off). That is what it is, not a failure. */
-    if (VTD_CAP_SAGAW(state.unit.cap) == 0) {
+    if (vtd_CAP_SAGAW(state.unit.cap) == 0) {
         state.cannot_translate = true;
         return fail_setup("CAP.SAGAW=0", "the unit supports no second-level address width: it "
                           "remaps interrupts only and cannot translate DMA");

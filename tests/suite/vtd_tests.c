@@ -206,9 +206,9 @@ static void enable_case(const struct suite_context *ctx, const char *id)
         snprintf(others, sizeof(others), "%u device%s pass-through", s->pass_through,
                  s->pass_through == 1 ? "" : "s");
     suite_pass(id, device, "GSTS 0x%08x: %u-level tables (MGAW %u), %u NVMe domain%s, %s%s", gsts,
-               s->unit.levels, VTD_CAP_MGAW(s->unit.cap), s->binding_count,
+               s->unit.levels, vtd_cap_guest_address_bits(s->unit.cap), s->binding_count,
                s->binding_count == 1 ? "" : "s", others,
-               VTD_CAP_CM(s->unit.cap) ? ", caching mode" : "");
+               vtd_CAP_CM(s->unit.cap) ? ", caching mode" : "");
 }
 
 static struct vtd_binding *binding_of(struct vtd_state *s, const struct suite_context *ctx,
@@ -560,7 +560,7 @@ static void stale_translation(const struct suite_context *ctx, const char *id,
         return;
     const char *mode = how == VTD_INVALIDATE_QUEUED ? "queued" : "register-based";
     if (vtd_use_invalidation(&s->unit, how) != 0) {
-        if (how == VTD_INVALIDATE_QUEUED && !VTD_ECAP_QI(s->unit.ecap)) {
+        if (how == VTD_INVALIDATE_QUEUED && !vtd_ECAP_QI(s->unit.ecap)) {
             suite_skip(id, NULL, "ECAP.QI=0: the unit has no queued invalidation");
             return;
         }
@@ -736,13 +736,13 @@ static void peer_to_peer(const struct suite_context *ctx, const char *id)
         return;
     }
     struct nvme_controller *ca = cs[a], *cb = cs[b];
-    uint64_t reach = 1ull << (VTD_CAP_MGAW(s->unit.cap) < 12 + 9 * s->unit.levels
-                                  ? VTD_CAP_MGAW(s->unit.cap) : 12 + 9 * s->unit.levels);
+    uint64_t reach = 1ull << (vtd_cap_guest_address_bits(s->unit.cap) < 12 + 9 * s->unit.levels
+                                  ? vtd_cap_guest_address_bits(s->unit.cap) : 12 + 9 * s->unit.levels);
     if (ca->cmb.window.cpu + ca->cmb.window.bytes > reach) {
         suite_skip(id, ca->name, "%s's CMB BAR at 0x%llx lies beyond the unit's %u-bit reach: a "
                    "second-level entry cannot point there (QEMU: -device intel-iommu,aw-bits=48)",
                    ca->name, (unsigned long long)ca->cmb.window.cpu,
-                   VTD_CAP_MGAW(s->unit.cap) < 12 + 9 * s->unit.levels ? VTD_CAP_MGAW(s->unit.cap)
+                   vtd_cap_guest_address_bits(s->unit.cap) < 12 + 9 * s->unit.levels ? vtd_cap_guest_address_bits(s->unit.cap)
                                                                         : 12 + 9 * s->unit.levels);
         return;
     }
@@ -829,7 +829,7 @@ static void map_cost(const struct suite_context *ctx, const char *id)
     tap_result_init(&r);
     const unsigned rounds = 1000;
     for (unsigned how = 0; how < 2 && page; how++) {
-        if (how == 1 && (!VTD_ECAP_QI(s->unit.ecap) ||
+        if (how == 1 && (!vtd_ECAP_QI(s->unit.ecap) ||
                          vtd_use_invalidation(&s->unit, VTD_INVALIDATE_QUEUED) != 0))
             break;
         uint64_t start = rdtsc();
