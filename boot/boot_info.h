@@ -11,8 +11,28 @@
 #define BOOT_MEMORY_MAP_MAX 512
 #define BOOT_TEXT_LEN       160
 
+/* EFI_MEMORY_TYPE values (UEFI 2.10 table 7.10), for code that must not include the firmware's
+ * headers: the memory map below holds them. */
+enum boot_memory_type {
+    BOOT_MEMORY_RESERVED = 0,
+    BOOT_MEMORY_LOADER_CODE = 1,
+    BOOT_MEMORY_LOADER_DATA = 2,
+    BOOT_MEMORY_BOOT_SERVICES_CODE = 3,
+    BOOT_MEMORY_BOOT_SERVICES_DATA = 4,
+    BOOT_MEMORY_RUNTIME_SERVICES_CODE = 5,
+    BOOT_MEMORY_RUNTIME_SERVICES_DATA = 6,
+    BOOT_MEMORY_CONVENTIONAL = 7,
+    BOOT_MEMORY_UNUSABLE = 8,
+    BOOT_MEMORY_ACPI_RECLAIM = 9,
+    BOOT_MEMORY_ACPI_NVS = 10,
+    BOOT_MEMORY_MMIO = 11,
+    BOOT_MEMORY_MMIO_PORT_SPACE = 12,
+    BOOT_MEMORY_PAL_CODE = 13,
+    BOOT_MEMORY_PERSISTENT = 14,
+};
+
 struct boot_memory_region {
-    uint32_t type; /* EFI_MEMORY_TYPE */
+    uint32_t type; /* enum boot_memory_type (EFI_MEMORY_TYPE) */
     uint64_t physical_start;
     uint64_t pages;
     uint64_t attributes;

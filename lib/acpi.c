@@ -1,5 +1,5 @@
 /* ACPI table parsers: header and checksum validation, then RSDP, XSDT/RSDT, MCFG, FADT and HPET decoding. */
-#include "acpi.h"
+#include "lib/acpi.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,7 +1,8 @@
 /* Config parser: strict `key = value` settings from \nvmetal.cfg and EFI load options. */
-#include "config.h"
+#include "lib/config.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -70,88 +71,80 @@ struct key_spec {
     unsigned min, max;            /* VALUE_NUMBER, inclusive */
     bool none_means_empty;        /* VALUE_PATTERNS: the word "none" is the empty list */
     bool bang_excludes;           /* VALUE_PATTERNS: a leading '!' makes an exclusion */
+    size_t offset, size;          /* the field in struct config */
 };
+
+/* A key's field: one place says where its value goes. Scalars are bool or 4 bytes wide. */
+#define FIELD(member) .offset = offsetof(struct config, member), \
+                      .size = sizeof(((struct config *)0)->member)
 
 #define WORDS(table) .choices = (table), .choice_count = sizeof(table) / sizeof((table)[0])
 
 /* Also the order config_describe prints the keys in. */
 static const struct key_spec key_specs[KEY_COUNT] = {
-    [KEY_TESTS] = {.name = "tests", .kind = VALUE_PATTERNS},
-    [KEY_ALLOW_WRITE] = {.name = "allow_write", .kind = VALUE_PATTERNS, .none_means_empty = true},
-    [KEY_ALLOW_WRITE_OVER_DATA] = {.name = "allow_write_over_data", .kind = VALUE_CHOICE,
+    [KEY_TESTS] = {FIELD(tests), .name = "tests", .kind = VALUE_PATTERNS},
+    [KEY_ALLOW_WRITE] = {FIELD(allow_write), .name = "allow_write", .kind = VALUE_PATTERNS,
+                         .none_means_empty = true},
+    [KEY_ALLOW_WRITE_OVER_DATA] = {FIELD(allow_write_over_data), .name = "allow_write_over_data",
+                                   .kind = VALUE_CHOICE,
                                    WORDS(bool_words)},
-    [KEY_DEVICES] = {.name = "devices", .kind = VALUE_PATTERNS, .none_means_empty = true,
+    [KEY_DEVICES] = {FIELD(devices), .name = "devices", .kind = VALUE_PATTERNS,
+                     .none_means_empty = true,
                      .bang_excludes = true},
-    [KEY_EXIT_BOOT_SERVICES] = {.name = "exit_boot_services", .kind = VALUE_CHOICE,
+    [KEY_EXIT_BOOT_SERVICES] = {FIELD(exit_boot_services), .name = "exit_boot_services",
+                                .kind = VALUE_CHOICE,
                                 WORDS(bool_words)},
-    [KEY_CONSOLE] = {.name = "console", .kind = VALUE_CHOICE, WORDS(console_words)},
-    [KEY_TIMEOUT_S] = {.name = "timeout_s", .kind = VALUE_NUMBER, .min = 1, .max = 86400},
-    [KEY_DMA_POOL_MB] = {.name = "dma_pool_mb", .kind = VALUE_NUMBER, .min = 1, .max = 1024},
-    [KEY_EXIT_ACTION] = {.name = "exit_action", .kind = VALUE_CHOICE, WORDS(exit_action_words)},
-    [KEY_SELFTEST] = {.name = "selftest", .kind = VALUE_CHOICE, WORDS(selftest_words)},
-    [KEY_IOMMU] = {.name = "iommu", .kind = VALUE_CHOICE, WORDS(feature_words)},
-    [KEY_CMB] = {.name = "cmb", .kind = VALUE_CHOICE, WORDS(feature_words)},
-    [KEY_PMR] = {.name = "pmr", .kind = VALUE_CHOICE, WORDS(feature_words)},
-    [KEY_BENCH] = {.name = "bench", .kind = VALUE_CHOICE, WORDS(bool_words)},
-    [KEY_TAP_VERSION] = {.name = "tap_version", .kind = VALUE_NUMBER, .min = 13, .max = 14},
+    [KEY_CONSOLE] = {FIELD(console), .name = "console", .kind = VALUE_CHOICE, WORDS(console_words)},
+    [KEY_TIMEOUT_S] = {FIELD(timeout_s), .name = "timeout_s", .kind = VALUE_NUMBER, .min = 1, .max = 86400},
+    [KEY_DMA_POOL_MB] = {FIELD(dma_pool_mb), .name = "dma_pool_mb", .kind = VALUE_NUMBER, .min = 1,
+                         .max = 1024},
+    [KEY_EXIT_ACTION] = {FIELD(exit_action), .name = "exit_action", .kind = VALUE_CHOICE,
+                         WORDS(exit_action_words)},
+    [KEY_SELFTEST] = {FIELD(selftest), .name = "selftest", .kind = VALUE_CHOICE, WORDS(selftest_words)},
+    [KEY_IOMMU] = {FIELD(iommu), .name = "iommu", .kind = VALUE_CHOICE, WORDS(feature_words)},
+    [KEY_CMB] = {FIELD(cmb), .name = "cmb", .kind = VALUE_CHOICE, WORDS(feature_words)},
+    [KEY_PMR] = {FIELD(pmr), .name = "pmr", .kind = VALUE_CHOICE, WORDS(feature_words)},
+    [KEY_BENCH] = {FIELD(bench), .name = "bench", .kind = VALUE_CHOICE, WORDS(bool_words)},
+    [KEY_TAP_VERSION] = {FIELD(tap_version), .name = "tap_version", .kind = VALUE_NUMBER, .min = 13,
+                         .max = 14},
 };
+
+_Static_assert(sizeof(enum feature_choice) == sizeof(unsigned), "enum fields are 4 bytes");
+_Static_assert(sizeof(enum exit_action) == sizeof(unsigned), "enum fields are 4 bytes");
+
+/* Where each key's value lives in struct config, and how wide it is there. */
+static void *field_of(struct config *cfg, enum key_id key)
+{
+    return (char *)cfg + key_specs[key].offset;
+}
 
 static void store_scalar(struct config *cfg, enum key_id key, unsigned value)
 {
-    switch (key) {
-    case KEY_ALLOW_WRITE_OVER_DATA: cfg->allow_write_over_data = value != 0; break;
-    case KEY_EXIT_BOOT_SERVICES: cfg->exit_boot_services = value != 0; break;
-    case KEY_CONSOLE: cfg->console = (enum console_choice)value; break;
-    case KEY_TIMEOUT_S: cfg->timeout_s = value; break;
-    case KEY_DMA_POOL_MB: cfg->dma_pool_mb = value; break;
-    case KEY_EXIT_ACTION: cfg->exit_action = (enum exit_action)value; break;
-    case KEY_SELFTEST: cfg->selftest = (enum selftest)value; break;
-    case KEY_IOMMU: cfg->iommu = (enum feature_choice)value; break;
-    case KEY_CMB: cfg->cmb = (enum feature_choice)value; break;
-    case KEY_PMR: cfg->pmr = (enum feature_choice)value; break;
-    case KEY_BENCH: cfg->bench = value != 0; break;
-    case KEY_TAP_VERSION: cfg->tap_version = value; break;
-    default: break;
-    }
+    void *field = field_of(cfg, key);
+    if (key_specs[key].size == sizeof(bool))
+        *(bool *)field = value != 0;
+    else
+        memcpy(field, &value, sizeof(value)); /* unsigned and enum fields: 4 bytes */
 }
 
 static unsigned load_scalar(const struct config *cfg, enum key_id key)
 {
-    switch (key) {
-    case KEY_ALLOW_WRITE_OVER_DATA: return cfg->allow_write_over_data;
-    case KEY_EXIT_BOOT_SERVICES: return cfg->exit_boot_services;
-    case KEY_CONSOLE: return cfg->console;
-    case KEY_TIMEOUT_S: return cfg->timeout_s;
-    case KEY_DMA_POOL_MB: return cfg->dma_pool_mb;
-    case KEY_EXIT_ACTION: return cfg->exit_action;
-    case KEY_SELFTEST: return cfg->selftest;
-    case KEY_IOMMU: return cfg->iommu;
-    case KEY_CMB: return cfg->cmb;
-    case KEY_PMR: return cfg->pmr;
-    case KEY_BENCH: return cfg->bench;
-    case KEY_TAP_VERSION: return cfg->tap_version;
-    default: return 0;
-    }
-}
-
-static struct pattern_list *patterns_in(struct config *cfg, enum key_id key)
-{
-    switch (key) {
-    case KEY_TESTS: return &cfg->tests;
-    case KEY_ALLOW_WRITE: return &cfg->allow_write;
-    case KEY_DEVICES: return &cfg->devices;
-    default: return NULL;
-    }
+    const void *field = field_of((struct config *)cfg, key);
+    if (key_specs[key].size == sizeof(bool))
+        return *(const bool *)field;
+    unsigned value;
+    memcpy(&value, field, sizeof(value));
+    return value;
 }
 
 static const struct pattern_list *patterns_of(const struct config *cfg, enum key_id key)
 {
-    return patterns_in((struct config *)cfg, key);
+    return field_of((struct config *)cfg, key);
 }
 
 static void store_patterns(struct config *cfg, enum key_id key, const struct pattern_list *list)
 {
-    *patterns_in(cfg, key) = *list;
+    *(struct pattern_list *)field_of(cfg, key) = *list;
 }
 
 void config_defaults(struct config *cfg)

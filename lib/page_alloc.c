@@ -1,5 +1,5 @@
 /* Page allocator: a bitmap over one contiguous pool, first-fit runs of 4 KiB pages with alignment. */
-#include "page_alloc.h"
+#include "lib/page_alloc.h"
 
 #include <stdbool.h>
 #include <string.h>

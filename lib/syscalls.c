@@ -1,11 +1,10 @@
-/* newlib system-call glue: stdout/stderr to the console, sbrk over the boot-time heap, no files. */
+/* newlib system-call glue: stdout/stderr to the console, no files, exit() through the boot flow's hook (sbrk: lib/heap.c). */
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
 
 #include "lib/console.h"
-#include "lib/heap.h"
 #include "lib/syscalls.h"
 
 #undef errno
@@ -18,18 +17,9 @@ int close(int fd);
 int fstat(int fd, struct stat *st);
 int isatty(int fd);
 long lseek(int fd, long offset, int whence);
-void *sbrk(ptrdiff_t increment);
 int kill(int pid, int sig);
 int getpid(void);
 void _exit(int status);
-
-static uint8_t *heap_start, *heap_end, *heap_break;
-
-void heap_init(void *base, size_t bytes)
-{
-    heap_start = heap_break = base;
-    heap_end = heap_start + bytes;
-}
 
 int write(int fd, const void *buffer, size_t len)
 {
@@ -76,17 +66,6 @@ long lseek(int fd, long offset, int whence)
     (void)fd, (void)offset, (void)whence;
     errno = ESPIPE;
     return -1;
-}
-
-void *sbrk(ptrdiff_t increment)
-{
-    if (!heap_start || heap_break + increment > heap_end || heap_break + increment < heap_start) {
-        errno = ENOMEM;
-        return (void *)-1;
-    }
-    uint8_t *previous = heap_break;
-    heap_break += increment;
-    return previous;
 }
 
 int kill(int pid, int sig)

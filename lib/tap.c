@@ -1,5 +1,5 @@
 /* TAP reporter: numbered test points, YAML diagnostic blocks, summary and plan, in the TAP 13 that CI tools read. */
-#include "tap.h"
+#include "lib/tap.h"
 
 #include <stdarg.h>
 #include <stdbool.h>

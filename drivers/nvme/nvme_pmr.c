@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "drivers/nvme/nvme_cmb.h"
+#include "drivers/nvme/nvme_pmr.h"
 #include "drivers/nvme/nvme_regs.h"
 
 #define PMRWBM_READ_PMRSTS 0x2 /* a PMRSTS read completes earlier writes */

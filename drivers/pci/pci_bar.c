@@ -1,5 +1,5 @@
 /* PCI BAR decoding: kind, address and size from a BAR's original and all-ones-probe readings. */
-#include "pci_bar.h"
+#include "drivers/pci/pci_bar.h"
 
 #include <stdio.h>
 

@@ -1,5 +1,5 @@
 /* PCI naming tables: class code triples and capability IDs to short human names. */
-#include "pci_names.h"
+#include "drivers/pci/pci_names.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -2,26 +2,22 @@
 #include <stdio.h>
 
 #include "drivers/vtd/vtd.h"
+#include "lib/range.h"
 #include "drivers/vtd/vtd_internal.h"
 #include "drivers/vtd/vtd_regs.h"
 
 #define INTERRUPT_WINDOW      0xfee00000ull /* device writes here are interrupts, never data */
 #define INTERRUPT_WINDOW_SIZE 0x100000ull
 
-static bool overlaps(uint64_t a, uint64_t a_bytes, uint64_t b, uint64_t b_bytes)
-{
-    return a < b + b_bytes && b < a + a_bytes;
-}
-
 /* True when [iova, iova+bytes) may be handed out for `physical`. */
 static bool iova_usable(const struct vtd_domain *d, uint64_t iova, uint64_t bytes,
                         uint64_t physical)
 {
-    if (overlaps(iova, bytes, physical, bytes) ||
-        overlaps(iova, bytes, INTERRUPT_WINDOW, INTERRUPT_WINDOW_SIZE))
+    if (ranges_overlap(iova, bytes, physical, bytes) ||
+        ranges_overlap(iova, bytes, INTERRUPT_WINDOW, INTERRUPT_WINDOW_SIZE))
         return false;
     for (unsigned i = 0; i < d->unit->exclusion_count; i++)
-        if (overlaps(iova, bytes, d->unit->exclusions[i].base, d->unit->exclusions[i].bytes))
+        if (ranges_overlap(iova, bytes, d->unit->exclusions[i].base, d->unit->exclusions[i].bytes))
             return false;
     return true;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "drivers/nvme/nvme_cmb.h"
+#include "lib/range.h"
 #include "drivers/nvme/nvme_format.h"
 #include "drivers/nvme/nvme_regs.h"
 #include "lib/dma_pool.h"
@@ -53,11 +54,6 @@ static void discover(const char *id, struct nvme_fixture *fx, struct nvme_contro
                (unsigned long long)cmb->window.cpu, (unsigned long long)cmb->window.bus, fields);
 }
 
-static bool overlaps(uint64_t a, uint64_t a_bytes, uint64_t b, uint64_t b_bytes)
-{
-    return a < b + b_bytes && b < a + a_bytes;
-}
-
 /* The controller serves any address in [CBA, CBA+size) from its own memory,
  * before translation: host buffers there would be silently misrouted. */
 static void window_excludes_host(const char *id, struct nvme_fixture *fx, struct nvme_controller *c)
@@ -73,7 +69,7 @@ static void window_excludes_host(const char *id, struct nvme_fixture *fx, struct
     /* The window is the BAR (the machine's); the pool is where the firmware gave it: YAML only. */
     tap_yaml_add(&r, "dma_pool", "0x%llx..0x%llx", (unsigned long long)pool->base,
                  (unsigned long long)(pool->base + (uint64_t)pool->pages * PAGE_SIZE - 1));
-    if (overlaps(w->bus, w->bytes, pool->base, (uint64_t)pool->pages * PAGE_SIZE)) {
+    if (ranges_overlap(w->bus, w->bytes, pool->base, (uint64_t)pool->pages * PAGE_SIZE)) {
         nvme_fail(id, c, &r, "CMB window overlaps the DMA pool");
         return;
     }

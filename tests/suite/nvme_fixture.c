@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "drivers/nvme/nvme_cmb.h"
+#include "drivers/nvme/nvme_pmr.h"
 #include "drivers/nvme/nvme_probe.h"
 #include "drivers/nvme/nvme_regs.h"
 

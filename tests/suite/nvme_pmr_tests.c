@@ -5,6 +5,7 @@
 
 #include "arch/x86_64/timer.h"
 #include "drivers/nvme/nvme_cmb.h"
+#include "drivers/nvme/nvme_pmr.h"
 #include "drivers/nvme/nvme_format.h"
 #include "drivers/nvme/nvme_regs.h"
 #include "drivers/pci/pci_path.h"

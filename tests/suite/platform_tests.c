@@ -5,7 +5,6 @@
 #include "lib/dma_pool.h"
 #include "tests/suite/suite.h"
 
-#define EFI_LOADER_DATA 2 /* EFI_MEMORY_TYPE EfiLoaderData */
 /* 16 signatures, 80 characters: one diagnostic line of a long root table's list. */
 #define ROOT_SIGNATURES_PER_LINE 16
 
@@ -115,7 +114,7 @@ static void check_reservation(const struct suite_context *ctx, const char *id, c
     int region = containing_region(b, base, bytes);
     struct tap_result r;
     tap_result_init(&r);
-    if (region >= 0 && b->memory_map[region].type == EFI_LOADER_DATA) {
+    if (region >= 0 && b->memory_map[region].type == BOOT_MEMORY_LOADER_DATA) {
         /* The firmware picks the addresses (they move with the image's size): YAML only. */
         tap_yaml_add(&r, "range", "0x%llx..0x%llx", (unsigned long long)base,
                      (unsigned long long)(base + bytes - 1));
