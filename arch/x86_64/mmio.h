@@ -56,6 +56,21 @@ static inline void mmio_write64(uint64_t address, uint64_t value)
     __asm__ volatile("movq %0, (%1)" : : "r"(value), "r"(address) : "memory");
 }
 
+/* A 64-bit register as two dword accesses, low dword first: for registers that are not 8-byte
+ * aligned (NVMe PMRMSC) and devices that take dwords only or act on the high dword (VT-d's
+ * CCMD and IOTLB commands trigger there). */
+static inline uint64_t mmio_read64_low_first(uint64_t address)
+{
+    uint64_t low = mmio_read32(address);
+    return low | ((uint64_t)mmio_read32(address + 4) << 32);
+}
+
+static inline void mmio_write64_low_first(uint64_t address, uint64_t value)
+{
+    mmio_write32(address, (uint32_t)value);
+    mmio_write32(address + 4, (uint32_t)(value >> 32));
+}
+
 /* Orders all earlier loads and stores before later ones, device memory included. */
 static inline void memory_barrier(void)
 {

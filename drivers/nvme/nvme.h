@@ -198,6 +198,7 @@ void nvme_format_registers(const struct nvme_controller *c, char *out, unsigned 
 uint32_t nvme_reg_read32(const struct nvme_controller *c, uint64_t offset);
 void nvme_reg_write32(const struct nvme_controller *c, uint64_t offset, uint32_t value);
 uint64_t nvme_reg_read64(const struct nvme_controller *c, uint64_t offset);
+void nvme_reg_write64(const struct nvme_controller *c, uint64_t offset, uint64_t value);
 /* Polls until (register & mask) == value or CSTS.CFS, bounded by budget_us.
  * Returns 0, or -1 with c->error naming the register and what it read. */
 int nvme_wait_register(struct nvme_controller *c, uint64_t offset, uint32_t mask, uint32_t value,

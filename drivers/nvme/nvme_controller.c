@@ -18,12 +18,6 @@
 #define SHUTDOWN_BUDGET_US 10000000u  /* when RTD3E says nothing useful */
 #define MIN_READY_BUDGET_US 500000u   /* CAP.TO = 0 still deserves one unit */
 
-static void write_address(const struct nvme_controller *c, uint64_t offset, uint64_t value)
-{
-    nvme_reg_write32(c, offset, (uint32_t)value);
-    nvme_reg_write32(c, offset + 4, (uint32_t)(value >> 32));
-}
-
 int nvme_attach(struct nvme_controller *c, const struct pci_function *f,
                 const struct pci_inventory *inv)
 {
@@ -185,8 +179,8 @@ static int enable(struct nvme_controller *c)
                     NVME_MEMORY_HOST) != 0)
         return -1;
     nvme_reg_write32(c, NVME_REG(aqa), ((admin_entries - 1) << 16) | (admin_entries - 1));
-    write_address(c, NVME_REG(asq), c->admin.sq.bus);
-    write_address(c, NVME_REG(acq), c->admin.cq.bus);
+    nvme_reg_write64(c, NVME_REG(asq), c->admin.sq.bus);
+    nvme_reg_write64(c, NVME_REG(acq), c->admin.cq.bus);
     /* CC.CSS=6 where offered: zoned namespaces then take their own command set; with
      * CC.CSS=0 a controller may still expose them under NVM rules they cannot keep. */
     uint32_t css = c->io_command_sets ? CC_CSS_ALL_IO_SETS : 0;

@@ -17,11 +17,15 @@ void nvme_reg_write32(const struct nvme_controller *c, uint64_t offset, uint32_t
     mmio_write32(c->bar0 + offset, value);
 }
 
-/* Two dword reads, low first: valid for every 64-bit register, aligned or not (PMRMSC). */
+/* Two dword accesses, low first: valid for every 64-bit register, aligned or not (PMRMSC). */
 uint64_t nvme_reg_read64(const struct nvme_controller *c, uint64_t offset)
 {
-    uint64_t low = nvme_reg_read32(c, offset);
-    return low | ((uint64_t)nvme_reg_read32(c, offset + 4) << 32);
+    return mmio_read64_low_first(c->bar0 + offset);
+}
+
+void nvme_reg_write64(const struct nvme_controller *c, uint64_t offset, uint64_t value)
+{
+    mmio_write64_low_first(c->bar0 + offset, value);
 }
 
 static int wait_register(struct nvme_controller *c, uint64_t offset, uint32_t mask, uint32_t value,

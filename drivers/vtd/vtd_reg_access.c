@@ -23,14 +23,12 @@ void vtd_write32(const struct vtd_unit *u, uint64_t offset, uint32_t value)
 
 uint64_t vtd_read64(const struct vtd_unit *u, uint64_t offset)
 {
-    uint64_t low = vtd_read32(u, offset);
-    return low | ((uint64_t)vtd_read32(u, offset + 4) << 32);
+    return mmio_read64_low_first(u->base + offset);
 }
 
 void vtd_write64(const struct vtd_unit *u, uint64_t offset, uint64_t value)
 {
-    vtd_write32(u, offset, (uint32_t)value);
-    vtd_write32(u, offset + 4, (uint32_t)(value >> 32));
+    mmio_write64_low_first(u->base + offset, value);
 }
 
 int vtd_wait32(struct vtd_unit *u, uint64_t offset, uint32_t mask, uint32_t value, const char *what)
