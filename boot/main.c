@@ -223,7 +223,7 @@ int nvmetal_main(struct boot_info *info)
     pci_print_inventory(inventory, emit_diag);
 
     static struct nvme_fixture nvme;
-    if (nvme_fixture_setup(&nvme, inventory, &info->config, rdtsc(), why) != 0)
+    if (nvme_fixture_setup(&nvme, inventory, &info->config, info, rdtsc(), why) != 0)
         return bail_out(info, why);
     nvme_fixture_register(&nvme);
 

@@ -75,6 +75,9 @@ expect_yaml "serial: the left-alone point names the serial" "$tap" nvme.devices.
 expect_points_pass "$tap" "$bdf0 $bdf2" nvme.controller.takeover nvme.identify.controller nvme.io.verify \
 	nvme.cmb.admin_sq nvme.pmr.enable nvme.controller.shutdown@any
 for bdf in $bdf0 $bdf2; do
+	# Two readings of one serial: the firmware's NVMe driver's (pass-thru) and the image's Identify.
+	expect_yaml "serial: $bdf's serial as the firmware reported it" "$tap" nvme.identify.controller "$bdf" \
+		firmware_serial "nvmetal-${NVME_INDEX[$bdf]}"
 	expect_verify_blocks "$tap" "$bdf nsid 1" "$state/nvme${NVME_INDEX[$bdf]}.img"
 	writes=$(awk -v d="dev=$bdf" '$1 == "ev" && $2 != 0 && $5 == "cfg_write" && $6 == d' "$sum" | wc -l)
 	if ((writes > 0)); then ok "serial: the image wrote $bdf's config space ($writes writes: it is selected)"; else
@@ -98,5 +101,7 @@ tap=$TAP sum=$SUM
 expect_left_alone bdf "$tap" "$sum" "$bdf0" not_listed none "$state/nvme0.img" "$state/pmr0.bin"
 expect_left_alone bdf "$tap" "$sum" "$bdf1" not_listed none "$state/nvme1.img" "$state/pmr1.bin"
 expect_points_pass "$tap" "$bdf2" nvme.identify.controller nvme.io.verify
+expect_yaml "bdf: with OVMF not bound, no firmware serial for $bdf2" "$tap" nvme.identify.controller "$bdf2" \
+	firmware_serial unknown
 expect_verify_blocks "$tap" "$bdf2 nsid 1" "$state/nvme2.img"
 scenario_end

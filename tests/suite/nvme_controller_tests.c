@@ -58,9 +58,22 @@ static void identify_controller(const char *id, struct nvme_fixture *fx, struct 
         nvme_fail(id, c, &r, "Identify Controller disagrees with PCI config space");
         return;
     }
+    /* config devices decided on the serial the firmware's NVMe driver reported for this PCI
+     * function: it must be the one the controller gives us. */
+    struct pci_address a = c->pci->address;
+    const char *firmware_serial =
+        fx->boot ? boot_firmware_nvme_serial(fx->boot, a.segment, a.bus, a.device, a.function) : NULL;
+    if (firmware_serial && strcmp(firmware_serial, idn->serial) != 0) {
+        tap_yaml_add(&r, "firmware_serial", "%s", firmware_serial);
+        tap_yaml_add(&r, "serial", "%s", idn->serial);
+        nvme_fail(id, c, &r, "the firmware's NVMe driver reported another serial for this function: "
+                  "config devices decided on the firmware's");
+        return;
+    }
     tap_diag("nvme %s SN \"%s\" MN \"%s\" FR \"%s\" CNTLID %u VER 0x%08x", c->name, idn->serial,
              idn->model, idn->firmware, idn->controller_id, idn->version);
     tap_yaml_add(&r, "serial", "%s", idn->serial);
+    tap_yaml_add(&r, "firmware_serial", "%s", firmware_serial ? firmware_serial : "unknown");
     tap_yaml_add(&r, "cntlid", "%u", idn->controller_id);
     tap_yaml_add(&r, "subnqn", "%s", idn->subsystem_nqn);
     tap_yaml_add(&r, "cmic", "0x%02x", idn->multipath);

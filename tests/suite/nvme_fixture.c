@@ -43,11 +43,13 @@ static void print_registers(const struct nvme_controller *c)
 }
 
 int nvme_fixture_setup(struct nvme_fixture *fx, const struct pci_inventory *inv,
-                       const struct config *cfg, uint64_t seed, char why[120])
+                       const struct config *cfg, const struct boot_info *boot, uint64_t seed,
+                       char why[120])
 {
     memset(fx, 0, sizeof(*fx));
     fx->run_seed = seed;
     fx->config = cfg;
+    fx->boot = boot;
     unsigned total = 0;
     for (unsigned i = 0; i < inv->count; i++) {
         const struct pci_function *f = &inv->functions[i];

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 
+#include "boot/boot_info.h"
 #include "drivers/nvme/nvme.h"
 #include "tests/suite/suite.h"
 
@@ -32,13 +33,15 @@ struct nvme_fixture {
     struct nvme_start_failure *start_failures;
     uint64_t run_seed; /* makes every run's data patterns unique */
     const struct config *config;
+    const struct boot_info *boot; /* the firmware's NVMe serials (boot_firmware_nvme_serial) */
 };
 
 /* Attaches every NVMe function in the inventory, sets up its CMB and PMR and
  * prints the decoded registers. Problems are kept per controller; returns -1 only
  * when the heap cannot hold the controllers (then count is 0 and why[] says so). */
 int nvme_fixture_setup(struct nvme_fixture *fx, const struct pci_inventory *inv,
-                       const struct config *cfg, uint64_t seed, char why[120]);
+                       const struct config *cfg, const struct boot_info *boot, uint64_t seed,
+                       char why[120]);
 /* Shuts every started controller down; returns how many failed to. With
  * as_test_points, each failure is also a "not ok nvme.controller.shutdown". */
 unsigned nvme_fixture_teardown(struct nvme_fixture *fx, void (*report)(const char *line),
