@@ -152,6 +152,14 @@ static void add_quoted(struct text_builder *b, const char *value)
     builder_add_char(b, '"');
 }
 
+/* A cut line would end a quoted value without its closing quote: a one-line value longer than
+ * TAP_YAML_VALUE_LEN is cut instead, keeping its start and ending in "...". */
+static void cut_long_value(char *value)
+{
+    if (strlen(value) > TAP_YAML_VALUE_LEN)
+        strcpy(value + TAP_YAML_VALUE_LEN - 3, "...");
+}
+
 /* Blanks at the start of the line at `pos` (ending at `end`), and whether the line is blank. */
 static size_t leading_blanks(const char *value, size_t pos, size_t end, bool *blank_line)
 {
@@ -187,12 +195,11 @@ static void add_block(struct text_builder *b, const char *value)
     if (indent == SIZE_MAX)
         indent = first = 0;
     if (first > indent) {
-        char one_line[TAP_YAML_VALUE_LEN + 1];
-        size_t n = len < TAP_YAML_VALUE_LEN ? len : TAP_YAML_VALUE_LEN;
+        char one_line[TAP_YAML_VALUE_LEN + 2];
+        size_t n = len < TAP_YAML_VALUE_LEN + 1 ? len : TAP_YAML_VALUE_LEN + 1;
         memcpy(one_line, value, n);
         one_line[n] = '\0';
-        if (len > TAP_YAML_VALUE_LEN)
-            strcpy(one_line + TAP_YAML_VALUE_LEN - 3, "...");
+        cut_long_value(one_line);
         builder_add_char(b, ' ');
         add_quoted(b, one_line);
         builder_add_char(b, '\n');
@@ -231,9 +238,7 @@ void tap_yaml_add(struct tap_result *r, const char *key, const char *fmt, ...)
     if (strchr(value, '\n')) {
         add_block(&b, value);
     } else {
-        /* A cut line would end a quoted value without its closing quote: cut the value. */
-        if (strlen(value) > TAP_YAML_VALUE_LEN)
-            strcpy(value + TAP_YAML_VALUE_LEN - 3, "...");
+        cut_long_value(value);
         builder_add_char(&b, ' ');
         if (yaml_needs_quotes(value))
             add_quoted(&b, value);

@@ -20,6 +20,9 @@ fill_state() {
 	done
 }
 
+# cfg_writes SUM BDF: how many config-space writes QEMU took for BDF after the TAP stream began.
+cfg_writes() { awk -v d="dev=$2" '$1 == "ev" && $2 != 0 && $5 == "cfg_write" && $6 == d' "$1" | wc -l; }
+
 # expect_left_alone NAME TAP SUM BDF CHOICE SERIAL_SOURCE FILE...: the image reports BDF left
 # alone with CHOICE, no test point but that one names it, QEMU took no config-space write to it
 # after the image started, and its files are unchanged (before: $BEFORE).
@@ -35,9 +38,7 @@ expect_left_alone() {
 		"^(not )?ok [0-9]+ - nvme\.[a-z_.]+: ${bdf//./\\.}([ /:]|$)" "$WORK/$name.others.tap"
 	expect_grep "$name: the inventory says $bdf was left alone, BARs not sized" \
 		"^# pci   left alone: config devices: " "$tap"
-	local writes
-	writes=$(awk -v d="dev=$bdf" '$1 == "ev" && $2 != 0 && $5 == "cfg_write" && $6 == d' "$sum" | wc -l)
-	expect_eq "$name: QEMU took no config-space write to $bdf after the image started" "$writes" 0
+	expect_eq "$name: QEMU took no config-space write to $bdf after the image started" "$(cfg_writes "$sum" "$bdf")" 0
 	expect_unchanged "$BEFORE" "$@"
 }
 
@@ -79,7 +80,7 @@ for bdf in $bdf0 $bdf2; do
 	expect_yaml "serial: $bdf's serial as the firmware reported it" "$tap" nvme.identify.controller "$bdf" \
 		firmware_serial "nvmetal-${NVME_INDEX[$bdf]}"
 	expect_verify_blocks "$tap" "$bdf nsid 1" "$state/nvme${NVME_INDEX[$bdf]}.img"
-	writes=$(awk -v d="dev=$bdf" '$1 == "ev" && $2 != 0 && $5 == "cfg_write" && $6 == d' "$sum" | wc -l)
+	writes=$(cfg_writes "$sum" "$bdf")
 	if ((writes > 0)); then ok "serial: the image wrote $bdf's config space ($writes writes: it is selected)"; else
 		not_ok "serial: the image wrote $bdf's config space (it is selected)" "no cfg_write after TAP began"; fi
 done
