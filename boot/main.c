@@ -138,15 +138,17 @@ static int finish(const struct boot_info *info, enum verdict verdict)
     platform_exit(verdict);
 }
 
+/* What the cases run with; the release below needs it on every way out, bail-outs too. */
+static struct suite_context suite;
+
 /* Controllers shut down, then translation off: before the plan line, so the
  * summary stays the last line; a controller that will not stop is a failure. */
 static void release_hardware(void)
 {
-    struct nvme_fixture *fx = nvme_fixture();
-    if (fx)
-        nvme_fixture_teardown(fx, emit_diag, true);
-    nvme_fixture_register(NULL);
-    vtd_teardown(emit_diag);
+    if (suite.nvme)
+        nvme_fixture_teardown(&suite, emit_diag, true);
+    suite.nvme = NULL;
+    vtd_teardown(&suite, emit_diag);
 }
 
 static int bail_out(const struct boot_info *info, const char *reason)
@@ -223,17 +225,16 @@ int nvmetal_main(struct boot_info *info)
     pci_print_inventory(inventory, emit_diag);
 
     static struct nvme_fixture nvme;
-    if (nvme_fixture_setup(&nvme, inventory, &info->config, info, rdtsc(), why) != 0)
+    if (nvme_fixture_setup(&nvme, inventory, &info->config, rdtsc(), why) != 0)
         return bail_out(info, why);
-    nvme_fixture_register(&nvme);
-
-    struct suite_context ctx = {
+    suite = (struct suite_context){
         .boot = info,
         .config = &info->config,
         .acpi = &acpi,
         .pci = inventory,
+        .nvme = &nvme,
     };
-    suite_run(&ctx); /* every glob matched a case: suite_check_selection */
+    suite_run(&suite); /* every glob matched a case: suite_check_selection */
     release_hardware();
     tap_end();
     return finish(info, verdict_of(tap_counts()));

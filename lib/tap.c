@@ -220,13 +220,30 @@ static void add_block(struct text_builder *b, const char *value)
     }
 }
 
+bool tap_yaml_has(const struct tap_result *r, const char *key)
+{
+    size_t len = strlen(key);
+    for (const char *line = r->yaml; line && *line;) {
+        if (strncmp(line, key, len) == 0 && line[len] == ':')
+            return true;
+        line = strchr(line, '\n');
+        line = line ? line + 1 : NULL;
+    }
+    return false;
+}
+
 void tap_yaml_add(struct tap_result *r, const char *key, const char *fmt, ...)
 {
-    char value[TAP_YAML_LEN];
     va_list args;
     va_start(args, fmt);
-    vsnprintf(value, sizeof value, fmt, args);
+    tap_yaml_addv(r, key, fmt, args);
     va_end(args);
+}
+
+void tap_yaml_addv(struct tap_result *r, const char *key, const char *fmt, va_list args)
+{
+    char value[TAP_YAML_LEN];
+    vsnprintf(value, sizeof value, fmt, args);
 
     if (r->yaml_len >= TAP_YAML_LEN - 1)
         return;

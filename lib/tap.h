@@ -2,6 +2,8 @@
 #ifndef NVMETAL_LIB_TAP_H
 #define NVMETAL_LIB_TAP_H
 
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #define TAP_DESCRIPTION_LEN 200
@@ -34,6 +36,10 @@ void tap_result_init(struct tap_result *r);
 #define TAP_YAML_VALUE_LEN 400
 void tap_yaml_add(struct tap_result *r, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+void tap_yaml_addv(struct tap_result *r, const char *key, const char *fmt, va_list args)
+    __attribute__((format(printf, 3, 0)));
+/* The block already holds `key` at its top level. */
+bool tap_yaml_has(const struct tap_result *r, const char *key);
 
 /* Prints "ok N - id: device description" (device may be NULL or "") or "# SKIP reason",
  * then the YAML block when the result carries keys (never an empty block). */

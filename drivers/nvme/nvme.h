@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "drivers/nvme/nvme_memory.h"
+#include "drivers/nvme/nvme_ring.h"
 #include "drivers/nvme/nvme_spec.h"
 #include "drivers/pci/pci.h"
 #include "lib/page_alloc.h"
@@ -16,11 +17,12 @@
 
 struct nvme_queue {
     uint16_t id;
-    uint16_t entries;
     struct nvme_region sq, cq;
-    uint16_t sq_tail, cq_head;
-    uint8_t phase;
-    uint16_t next_command_id;
+    struct nvme_ring ring; /* entries, SQ tail and head, CQ head and phase, command IDs, slots */
+    /* I/O queues: one host buffer per command slot (its PRP list, or its Dataset Management
+     * range), slot_bytes each, allocated and mapped with the queue, freed when it is deleted. */
+    struct nvme_region slot_buffers;
+    uint32_t slot_bytes;
     uint64_t sq_doorbell, cq_doorbell; /* MMIO addresses */
 };
 
@@ -138,19 +140,21 @@ struct nvme_io {
     uint64_t lba;          /* Zone Append: the zone's start LBA */
     uint32_t blocks;
     const struct nvme_region *data;     /* host memory, CMB or PMR */
-    const struct nvme_region *list;     /* home of a PRP list (host or CMB); NULL = a host page */
+    const struct nvme_region *list;     /* home of a PRP list (host or CMB); NULL = the list of
+                                         * the command slot the command takes on c->io */
     const struct nvme_region *metadata; /* separate metadata buffer (MPTR), when the format has one */
     uint8_t prinfo;                     /* NVME_PRINFO_*: PI namespaces only */
     uint32_t reference_tag;             /* ILBRT: expected or initial reference tag */
     uint16_t application_tag, application_mask;
 };
 
-/* Fills cmd for `io` (PRPs built, a list written into io->list when needed; NULL is fine
- * for one or two pages). Returns 0, or -1 with c->error and no command. */
+/* Fills cmd for `io` (PRPs built, a list written into io->list when needed; with NULL into
+ * the list of the command slot the next nvme_submit on c->io takes: submit the command
+ * before preparing the next one). Returns 0, or -1 with c->error and no command. */
 int nvme_prepare_io(struct nvme_controller *c, const struct nvme_io *io, struct nvme_command *cmd);
-/* Prepares, submits and waits on the I/O queue pair (a temporary host list page when none is
- * given). Returns the status field (0 = success), or -1 for a refusal, timeout or fatal
- * status; *result gets completion DW0..1 (Zone Append: the LBA written) when non-NULL. */
+/* Prepares, submits and waits on the I/O queue pair (allocates nothing: a list goes in the
+ * command slot's own). Returns the status field (0 = success), or -1 for a refusal, timeout or
+ * fatal status; *result gets completion DW0..1 (Zone Append: the LBA written) when non-NULL. */
 int nvme_io_run(struct nvme_controller *c, const struct nvme_io *io, uint64_t *result);
 /* Plain Read/Write: no metadata buffer, no PRINFO (refused where the format needs either). */
 int nvme_read(struct nvme_controller *c, uint32_t nsid, uint64_t lba, uint32_t blocks,
@@ -170,10 +174,12 @@ int nvme_get_feature(struct nvme_controller *c, uint8_t feature, uint32_t nsid, 
 int nvme_zone_report(struct nvme_controller *c, uint32_t nsid, uint64_t lba,
                      struct nvme_zone *zones, unsigned max);
 int nvme_zone_reset(struct nvme_controller *c, uint32_t nsid, uint64_t zone_start);
-/* Writes a prepared command at the SQ tail (its command ID is assigned here)
- * and rings the doorbell. Returns 0, or -1 when the queue does not exist. */
+/* Writes a prepared command at the SQ tail (its command ID is assigned here) and rings the
+ * doorbell. Returns 0, or -1 with c->error when the queue does not exist, is full (queue ID,
+ * SQ head, tail and entries named) or every command slot is in flight. */
 int nvme_submit(struct nvme_controller *c, struct nvme_queue *q, struct nvme_command *command);
-/* Waits for the next completion on q (bounded, CSTS.CFS checked) and consumes it. */
+/* Waits for the next completion on q (bounded, CSTS.CFS checked) and consumes it: the SQ head
+ * it reports frees SQ entries, its command ID frees the command's slot (in any order). */
 int nvme_reap(struct nvme_controller *c, struct nvme_queue *q, struct nvme_completion *completion);
 /* Submits a prepared command, waits for it, checks its IDs; returns its status field. */
 int nvme_submit_and_wait(struct nvme_controller *c, struct nvme_queue *q,
@@ -188,10 +194,6 @@ int nvme_identify_csi(struct nvme_controller *c, uint8_t cns, uint32_t nsid, uin
 uint32_t nvme_max_transfer_bytes(const struct nvme_controller *c);
 const struct nvme_namespace *nvme_namespace_by_nsid(const struct nvme_controller *c,
                                                      uint32_t nsid);
-
-/* Decoded register dump (CAP, VS, CC, CSTS, AQA, ASQ, ACQ, CMB*, PMR*), one
- * register per line, for YAML blocks and diagnostics. */
-void nvme_format_registers(const struct nvme_controller *c, char *out, unsigned len);
 
 /* Register access (drivers/nvme/nvme_reg_access.c), for this driver's files and the cases that
  * read what a controller shows. */

@@ -9,6 +9,7 @@
 #include "drivers/nvme/nvme_reg_access.h"
 #include "drivers/nvme/nvme_regs.h"
 #include "drivers/nvme/nvme_probe.h"
+#include "drivers/nvme/nvme_queue.h"
 #include "drivers/pci/pci_path.h"
 
 #define CAP_CSS_NVM     0x01u /* CAP.CSS bit 0: the NVM command set */
@@ -120,21 +121,24 @@ static void release_queue(struct nvme_controller *c, struct nvme_queue *q)
 {
     nvme_free(c, &q->sq);
     nvme_free(c, &q->cq);
+    nvme_free(c, &q->slot_buffers); /* unmapped only now: the controller no longer reads them */
 }
 
+/* slot_bytes: each command slot's host buffer (0: none, the admin queue). */
 static int setup_queue(struct nvme_controller *c, struct nvme_queue *q, uint16_t id,
                        uint16_t entries, enum nvme_memory_kind sq_kind,
-                       enum nvme_memory_kind cq_kind)
+                       enum nvme_memory_kind cq_kind, uint32_t slot_bytes)
 {
     memset(q, 0, sizeof(*q));
     q->id = id;
-    q->entries = entries;
-    q->phase = 1;
-    q->next_command_id = 1;
+    nvme_ring_init(&q->ring, id, entries);
+    q->slot_bytes = slot_bytes;
     q->sq_doorbell = c->bar0 + 0x1000 + (2u * id) * c->doorbell_stride;
     q->cq_doorbell = c->bar0 + 0x1000 + (2u * id + 1) * c->doorbell_stride;
     if (nvme_alloc(c, sq_kind, (uint64_t)entries * sizeof(struct nvme_command), &q->sq) != 0 ||
-        nvme_alloc(c, cq_kind, (uint64_t)entries * sizeof(struct nvme_completion), &q->cq) != 0) {
+        nvme_alloc(c, cq_kind, (uint64_t)entries * sizeof(struct nvme_completion), &q->cq) != 0 ||
+        (slot_bytes && nvme_alloc(c, NVME_MEMORY_HOST, (uint64_t)q->ring.slots * slot_bytes,
+                                  &q->slot_buffers) != 0)) {
         release_queue(c, q);
         return -1;
     }
@@ -176,7 +180,7 @@ static int enable(struct nvme_controller *c)
     if (admin_entries > nvme_CAP_MQES(c->cap) + 1)
         admin_entries = (uint32_t)nvme_CAP_MQES(c->cap) + 1;
     if (setup_queue(c, &c->admin, 0, (uint16_t)admin_entries, c->placement.admin_sq,
-                    NVME_MEMORY_HOST) != 0)
+                    NVME_MEMORY_HOST, 0) != 0)
         return -1;
     nvme_reg_write32(c, NVME_REG(aqa), ((admin_entries - 1) << 16) | (admin_entries - 1));
     nvme_reg_write64(c, NVME_REG(asq), c->admin.sq.bus);
@@ -358,7 +362,8 @@ static int create_io_queues(struct nvme_controller *c)
     uint32_t entries = NVME_IO_ENTRIES;
     if (entries > nvme_CAP_MQES(c->cap) + 1)
         entries = (uint32_t)nvme_CAP_MQES(c->cap) + 1;
-    if (setup_queue(c, &c->io, 1, (uint16_t)entries, c->placement.io_sq, c->placement.io_cq) != 0)
+    if (setup_queue(c, &c->io, 1, (uint16_t)entries, c->placement.io_sq, c->placement.io_cq,
+                    nvme_slot_buffer_bytes(nvme_max_transfer_bytes(c))) != 0)
         return -1;
     struct nvme_command create_cq = {
         .opcode = NVME_ADMIN_CREATE_CQ, .prp1 = c->io.cq.bus,
@@ -460,25 +465,3 @@ const struct nvme_namespace *nvme_namespace_by_nsid(const struct nvme_controller
     return NULL;
 }
 
-void nvme_format_registers(const struct nvme_controller *c, char *out, unsigned len)
-{
-    unsigned used = 0;
-    out[0] = '\0';
-    bool has_cmb = nvme_CAP_CMBS(c->cap) || nvme_reg_read32(c, NVME_REG(cmbsz));
-    bool has_pmr = nvme_CAP_PMRS(c->cap);
-    for (size_t i = 0; i < nvme_register_table_count && used + 1 < len; i++) {
-        const struct nvme_register_table *t = &nvme_register_tables[i];
-        if ((t->group == NVME_REGISTER_CMB && !has_cmb) ||
-            (t->group == NVME_REGISTER_PMR && !has_pmr))
-            continue;
-        uint64_t value = t->width == 8 ? nvme_reg_read64(c, t->offset)
-                                       : nvme_reg_read32(c, t->offset);
-        char fields[200];
-        bitfield_format(t->fields, t->field_count, value, fields, sizeof(fields));
-        int n = snprintf(out + used, len - used, "%s%s 0x%0*llx %s", used ? "\n" : "", t->name,
-                         t->width * 2, (unsigned long long)value, fields);
-        if (n < 0)
-            break;
-        used += (unsigned)n;
-    }
-}

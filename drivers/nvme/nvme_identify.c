@@ -5,8 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "drivers/nvme/nvme_regs.h"
+
 /* Identify Controller offsets (NVMe 1.4 figure 247). */
 #define IDCTRL_VID    0
+#define IDCTRL_SSVID  2
 #define IDCTRL_SN     4
 #define IDCTRL_MN     24
 #define IDCTRL_FR     64
@@ -14,11 +17,13 @@
 #define IDCTRL_MDTS   77
 #define IDCTRL_CNTLID 78
 #define IDCTRL_VER    80
+#define IDCTRL_OACS   256
 #define IDCTRL_SQES   512
 #define IDCTRL_CQES   513
 #define IDCTRL_NN     516
 #define IDCTRL_ONCS   520
 #define IDCTRL_VWC    525
+#define IDCTRL_SGLS   536
 #define IDCTRL_SUBNQN 768
 #define IDCTRL_SUBNQN_BYTES 256
 
@@ -34,10 +39,7 @@
 #define IDNS_DPS   29
 #define IDNS_NMIC  30
 #define IDNS_LBAF  128
-#define IDNS_LBAF_MAX 64 /* NLBAF is 0-based and the table has room for 64 formats */
-#define FLBAS_EXTENDED 0x10
-#define DPS_TYPE_MASK  0x07
-#define DPS_PI_FIRST   0x08
+#define IDNS_LBAF_MAX NVME_LBA_FORMATS_MAX
 #define PI_TUPLE_BYTES 8
 
 /* Namespace Identification Descriptor list (CNS 03h, NVMe 2.0 figure 274). */
@@ -128,26 +130,30 @@ int nvme_parse_identify_controller(const uint8_t page[NVME_IDENTIFY_BYTES],
     _Static_assert(sizeof out->model == IDCTRL_FR - IDCTRL_MN + 1, "MN is 40 bytes");
     _Static_assert(sizeof out->firmware == 8 + 1, "FR is 8 bytes");
     out->vendor_id = page_u16(page, IDCTRL_VID);
+    out->subsystem_vendor_id = page_u16(page, IDCTRL_SSVID);
     copy_ascii_field(out->serial, page + IDCTRL_SN, sizeof out->serial - 1);
     copy_ascii_field(out->model, page + IDCTRL_MN, sizeof out->model - 1);
     copy_ascii_field(out->firmware, page + IDCTRL_FR, sizeof out->firmware - 1);
     out->mdts = page[IDCTRL_MDTS];
     out->controller_id = page_u16(page, IDCTRL_CNTLID);
     out->version = page_u32(page, IDCTRL_VER);
+    out->oacs = page_u16(page, IDCTRL_OACS);
     out->sqes = page[IDCTRL_SQES];
     out->cqes = page[IDCTRL_CQES];
     out->namespace_count = page_u32(page, IDCTRL_NN);
     out->oncs = page_u16(page, IDCTRL_ONCS);
-    out->volatile_write_cache = page[IDCTRL_VWC] & 1;
+    out->vwc = page[IDCTRL_VWC];
+    out->volatile_write_cache = nvme_VWC_PRESENT(out->vwc);
+    out->sgls = page_u32(page, IDCTRL_SGLS);
     out->multipath = page[IDCTRL_CMIC];
     _Static_assert(sizeof out->subsystem_nqn == IDCTRL_SUBNQN_BYTES + 1, "SUBNQN is 256 bytes");
     copy_ascii_field(out->subsystem_nqn, page + IDCTRL_SUBNQN, IDCTRL_SUBNQN_BYTES);
 
     /* The low nibble is the required entry size; I/O queues are created with exactly 6 and 4
      * (QEMU fails CC.EN for anything else), so a different requirement cannot be met. */
-    if ((out->sqes & 0xf) != SQES_LOG2)
+    if (nvme_SQES_REQ(out->sqes) != SQES_LOG2)
         return reject(why, "SQES 0x%02x does not allow 64-byte entries", out->sqes);
-    if ((out->cqes & 0xf) != CQES_LOG2)
+    if (nvme_CQES_REQ(out->cqes) != CQES_LOG2)
         return reject(why, "CQES 0x%02x does not allow 16-byte entries", out->cqes);
     return 0;
 }
@@ -163,7 +169,7 @@ int nvme_parse_identify_namespace(const uint8_t page[NVME_IDENTIFY_BYTES],
     unsigned nlbaf = page[IDNS_NLBAF];
     uint8_t flbas = page[IDNS_FLBAS];
     /* Up to 16 formats the index is bits 3:0; beyond, bits 6:5 are its upper two bits. */
-    unsigned format = (flbas & 0xf) | ((unsigned)(flbas >> 5 & 0x3) << 4);
+    unsigned format = nvme_FLBAS_LBAFL(flbas) | (unsigned)nvme_FLBAS_LBAFU(flbas) << 4;
 
     /* An inactive namespace identifies as all zeros, so size comes first for a clear reason. */
     if (out->size_blocks == 0)
@@ -178,21 +184,26 @@ int nvme_parse_identify_namespace(const uint8_t page[NVME_IDENTIFY_BYTES],
     if (format > nlbaf)
         return reject(why, "formatted LBA format %u is beyond NLBAF %u", format, nlbaf);
 
-    uint32_t lbaf = page_u32(page, IDNS_LBAF + 4 * format);
-    unsigned lbads = (lbaf >> 16) & 0xff;
+    /* Every format is kept for the report; only the formatted one has to make sense. */
+    for (unsigned i = 0; i <= nlbaf; i++)
+        out->lba_formats[i] = page_u32(page, IDNS_LBAF + 4 * i);
+    uint32_t lbaf = out->lba_formats[format];
+    unsigned lbads = nvme_LBAF_LBADS(lbaf);
     if (lbads < LBADS_MIN || lbads > LBADS_MAX)
         return reject(why, "LBA format %u has LBADS %u, outside %u..%u", format, lbads, LBADS_MIN,
                       LBADS_MAX);
     out->lba_format_count = (uint8_t)(nlbaf + 1);
     out->lba_format = (uint8_t)format;
+    out->flbas = flbas;
     out->block_bytes = 1u << lbads;
-    out->metadata_bytes = (uint16_t)(lbaf & 0xffff);
+    out->metadata_bytes = nvme_LBAF_MS(lbaf);
     out->features = page[IDNS_NSFEAT];
-    out->extended_lba = (flbas & FLBAS_EXTENDED) != 0;
+    out->extended_lba = nvme_FLBAS_EXTENDED(flbas) != 0;
     out->metadata_caps = page[IDNS_MC];
     out->pi_caps = page[IDNS_DPC];
-    out->pi_type = page[IDNS_DPS] & DPS_TYPE_MASK;
-    out->pi_first = (page[IDNS_DPS] & DPS_PI_FIRST) != 0;
+    out->dps = page[IDNS_DPS];
+    out->pi_type = nvme_DPS_PIT(out->dps);
+    out->pi_first = nvme_DPS_PIP(out->dps) != 0;
     out->multipath = page[IDNS_NMIC];
     if (out->pi_type > 3)
         return reject(why, "DPS names protection type %u (only 1..3 exist)", out->pi_type);

@@ -5,6 +5,7 @@
 #include "drivers/nvme/nvme.h"
 #include "drivers/nvme/nvme_format.h"
 #include "drivers/nvme/nvme_prp.h"
+#include "drivers/nvme/nvme_queue.h"
 
 #define NLB_MAX 0x10000u /* CDW12 NLB is 16 bits, 0's based */
 
@@ -70,20 +71,26 @@ int nvme_prepare_io(struct nvme_controller *c, const struct nvme_io *io, struct 
         return refuse(c, "metadata buffer at 0x%llx is not dword aligned",
                       (unsigned long long)io->metadata->bus);
 
+    /* No list given: the one of the command slot the command will take on the I/O queue. */
+    struct nvme_region slot_list = {0};
+    uint16_t ticket = 0;
+    const struct nvme_region *list = io->list;
+    if (!list && nvme_claim_slot_buffer(&c->io, &slot_list, &ticket) == 0)
+        list = &slot_list;
     struct nvme_prp prp;
-    uint64_t list_bus = io->list ? io->list->bus : 0;
-    unsigned capacity = io->list ? (unsigned)((io->list->bytes < PAGE_SIZE ? io->list->bytes
-                                                                            : PAGE_SIZE) / 8)
-                                 : 0;
+    uint64_t list_bus = list ? list->bus : 0;
+    unsigned capacity = list ? (unsigned)((list->bytes < PAGE_SIZE ? list->bytes : PAGE_SIZE) / 8)
+                             : 0;
     if (nvme_prp_build(io->data->bus, data_bytes, PAGE_SIZE, c->prp_list_scratch, list_bus,
                        capacity, &prp) != 0)
         return refuse(c, "%llu bytes at 0x%llx cannot be described by PRPs%s",
                       (unsigned long long)data_bytes, (unsigned long long)io->data->bus,
-                      io->list ? "" : " without a PRP list");
+                      list ? "" : " without a PRP list (no free command slot on the I/O queue)");
     if (prp.list_entries)
-        nvme_region_write(io->list, 0, c->prp_list_scratch, (uint64_t)prp.list_entries * 8);
+        nvme_region_write(list, 0, c->prp_list_scratch, (uint64_t)prp.list_entries * 8);
     *cmd = (struct nvme_command){
-        .opcode = io->opcode, .nsid = io->nsid, .prp1 = prp.prp1, .prp2 = prp.prp2,
+        .opcode = io->opcode, .command_id = prp.list_entries && list == &slot_list ? ticket : 0,
+        .nsid = io->nsid, .prp1 = prp.prp1, .prp2 = prp.prp2,
         .metadata = metadata_bytes ? io->metadata->bus : 0,
         .cdw10 = (uint32_t)io->lba, .cdw11 = (uint32_t)(io->lba >> 32),
         .cdw12 = (io->blocks - 1) | ((uint32_t)io->prinfo << NVME_RW_PRINFO_SHIFT),
@@ -94,21 +101,13 @@ int nvme_prepare_io(struct nvme_controller *c, const struct nvme_io *io, struct 
 
 int nvme_io_run(struct nvme_controller *c, const struct nvme_io *io, uint64_t *result)
 {
-    struct nvme_region temporary_list = {0};
-    struct nvme_io with_list = *io;
-    if (!with_list.list) {
-        if (nvme_alloc(c, NVME_MEMORY_HOST, PAGE_SIZE, &temporary_list) != 0)
-            return -1;
-        with_list.list = &temporary_list;
-    }
     struct nvme_command cmd;
     struct nvme_completion cpl = {0};
-    int status = nvme_prepare_io(c, &with_list, &cmd);
+    int status = nvme_prepare_io(c, io, &cmd);
     if (status == 0)
         status = nvme_submit_and_wait(c, &c->io, &cmd, &cpl);
     if (result)
         *result = cpl.result | ((uint64_t)cpl.reserved << 32);
-    nvme_free(c, &temporary_list);
     return status;
 }
 
@@ -167,16 +166,17 @@ int nvme_write_zeroes(struct nvme_controller *c, uint32_t nsid, uint64_t lba, ui
 
 int nvme_deallocate(struct nvme_controller *c, uint32_t nsid, uint64_t lba, uint32_t blocks)
 {
-    /* One range descriptor (16 bytes: attributes, length, starting LBA) in a host page. */
+    /* One range descriptor (16 bytes: attributes, length, starting LBA) in the buffer of the
+     * command slot the command will take. */
     struct nvme_region range;
-    if (nvme_alloc(c, NVME_MEMORY_HOST, PAGE_SIZE, &range) != 0)
-        return -1;
+    uint16_t ticket;
+    if (nvme_claim_slot_buffer(&c->io, &range, &ticket) != 0)
+        return refuse(c, "no free command slot on queue %u for the Dataset Management range",
+                      c->io.id);
     nvme_region_write64(&range, 0, (uint64_t)blocks << 32);
     nvme_region_write64(&range, 8, lba);
     struct nvme_command cmd = {
-        .opcode = NVME_IO_DATASET_MANAGEMENT, .nsid = nsid, .prp1 = range.bus,
-        .cdw10 = 0 /* one range */, .cdw11 = 1u << 2 /* AD: deallocate */};
-    int status = dataless(c, &cmd, nsid, lba, blocks);
-    nvme_free(c, &range);
-    return status;
+        .opcode = NVME_IO_DATASET_MANAGEMENT, .command_id = ticket, .nsid = nsid,
+        .prp1 = range.bus, .cdw10 = 0 /* one range */, .cdw11 = 1u << 2 /* AD: deallocate */};
+    return dataless(c, &cmd, nsid, lba, blocks);
 }

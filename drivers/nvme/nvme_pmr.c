@@ -45,7 +45,7 @@ static int program_controller_address(struct nvme_controller *c)
 {
     uint64_t cba = c->pmr.region.cpu;
     nvme_reg_write32(c, NVME_REG(pmrmscu), (uint32_t)(cba >> 32));
-    nvme_reg_write32(c, NVME_REG(pmrmscl), (uint32_t)(cba & ~0xfffull) | NVME_PMRMSC_CMSE);
+    nvme_reg_write32(c, NVME_REG(pmrmscl), (uint32_t)(cba & ~0xfffull) | NVME_PMRMSCL_CMSE);
     uint32_t pmrsts = nvme_reg_read32(c, NVME_REG(pmrsts));
     if (pmrsts & NVME_PMRSTS_CBAI) {
         snprintf(c->error, sizeof(c->error), "PMRSTS.CBAI: controller refused CBA 0x%llx",

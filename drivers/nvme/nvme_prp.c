@@ -56,3 +56,18 @@ int nvme_prp_build(uint64_t buffer, uint64_t bytes, uint32_t page_size, uint64_t
     out->list_entries = (unsigned)entries;
     return 0;
 }
+
+uint32_t nvme_prp_list_bytes(uint64_t max_bytes, uint32_t page_size)
+{
+    if (max_bytes == 0 || page_size < PRP_MIN_PAGE_SIZE || !is_power_of_two(page_size))
+        return 0;
+    /* The worst case starts at the last dword of a page: one more page is touched. */
+    uint64_t pages = (page_size - 4 + max_bytes - 1) / page_size + 1;
+    uint64_t bytes = (pages - 1) * PRP_ENTRY_BYTES;
+    if (bytes > page_size)
+        return 0;
+    uint32_t rounded = PRP_ENTRY_BYTES;
+    while (rounded < bytes)
+        rounded <<= 1;
+    return rounded;
+}

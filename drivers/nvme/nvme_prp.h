@@ -19,4 +19,10 @@ struct nvme_prp {
 int nvme_prp_build(uint64_t buffer, uint64_t bytes, uint32_t page_size, uint64_t *list,
                    uint64_t list_bus, unsigned list_capacity, struct nvme_prp *out);
 
+/* Bytes of a PRP list that describes any transfer of up to `max_bytes` at any dword-aligned
+ * offset with pages of `page_size` (a power of two >= 4096): the entries' bytes rounded up to
+ * a power of two, at least 8, so that lists packed at multiples of it never cross a page.
+ * 0 when one page of a list cannot describe such a transfer (chaining would be needed). */
+uint32_t nvme_prp_list_bytes(uint64_t max_bytes, uint32_t page_size);
+
 #endif

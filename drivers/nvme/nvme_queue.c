@@ -1,23 +1,47 @@
-/* Queue engine: write a command at the SQ tail, ring the doorbell, poll the CQ by phase tag, bounded. */
+/* Queue engine: submit at the SQ tail and ring the doorbell, poll the CQ by phase tag (bounded), each command slot's buffer; the bookkeeping is nvme_ring.c. */
+#include "drivers/nvme/nvme_queue.h"
+
 #include <stdio.h>
 
 #include "arch/x86_64/mmio.h"
 #include "arch/x86_64/timer.h"
-#include "drivers/nvme/nvme.h"
+#include "drivers/nvme/nvme_prp.h"
 #include "drivers/nvme/nvme_regs.h"
 
 #define CSTS_CHECK_INTERVAL 1024u /* polls between fatal-status checks */
+#define DSM_RANGE_BYTES 16u       /* one Dataset Management range descriptor */
 
-/* The second half of a CQE: SQ head, SQ ID, command ID and status with phase. */
-struct completion_tail {
-    uint16_t sq_head, sq_id, command_id, status;
-};
-
-static struct completion_tail read_tail(const struct nvme_queue *q, uint64_t offset)
+uint32_t nvme_slot_buffer_bytes(uint32_t max_transfer)
 {
-    uint64_t word = nvme_region_read64(&q->cq, offset + 8);
-    return (struct completion_tail){(uint16_t)word, (uint16_t)(word >> 16),
-                                    (uint16_t)(word >> 32), (uint16_t)(word >> 48)};
+    uint32_t bytes = nvme_prp_list_bytes(max_transfer, PAGE_SIZE);
+    return bytes < DSM_RANGE_BYTES ? DSM_RANGE_BYTES : bytes;
+}
+
+static struct nvme_region slot_buffer(const struct nvme_queue *q, unsigned slot)
+{
+    return nvme_region_slice(&q->slot_buffers, (uint64_t)slot * q->slot_bytes, q->slot_bytes);
+}
+
+int nvme_claim_slot_buffer(struct nvme_queue *q, struct nvme_region *buffer, uint16_t *ticket)
+{
+    if (!q->slot_buffers.bytes)
+        return -1;
+    int slot = nvme_ring_claim(&q->ring, ticket, NULL, 0);
+    if (slot < 0)
+        return -1;
+    *buffer = slot_buffer(q, (unsigned)slot);
+    return 0;
+}
+
+/* The slot whose buffer the command points into (PRP1: a range; PRP2: a PRP list), or -1. */
+static int claimed_slot(const struct nvme_queue *q, const struct nvme_command *command)
+{
+    const uint64_t start = q->slot_buffers.bus, bytes = q->slot_buffers.bytes;
+    const uint64_t pointers[2] = {command->prp1, command->prp2};
+    for (unsigned i = 0; i < 2 && bytes; i++)
+        if (pointers[i] - start < bytes)
+            return (int)((pointers[i] - start) / q->slot_bytes);
+    return -1;
 }
 
 int nvme_submit(struct nvme_controller *c, struct nvme_queue *q, struct nvme_command *command)
@@ -26,33 +50,22 @@ int nvme_submit(struct nvme_controller *c, struct nvme_queue *q, struct nvme_com
         snprintf(c->error, sizeof(c->error), "queue %u does not exist", q->id);
         return -1;
     }
-    command->command_id = q->next_command_id++;
-    if (q->next_command_id == 0xffff)
-        q->next_command_id = 1;
-    nvme_region_write(&q->sq, (uint64_t)q->sq_tail * sizeof(*command), command, sizeof(*command));
-    q->sq_tail = (uint16_t)((q->sq_tail + 1) % q->entries);
+    if (nvme_ring_submit(&q->ring, &q->sq, command, claimed_slot(q, command), c->error,
+                         sizeof(c->error)) < 0)
+        return -1;
     memory_barrier(); /* the entry must be visible before the doorbell */
-    mmio_write32(q->sq_doorbell, q->sq_tail);
+    mmio_write32(q->sq_doorbell, q->ring.sq_tail);
     return 0;
 }
 
 int nvme_reap(struct nvme_controller *c, struct nvme_queue *q, struct nvme_completion *completion)
 {
     struct deadline d = deadline_after_us(NVME_COMMAND_BUDGET_US);
-    uint64_t offset = (uint64_t)q->cq_head * sizeof(struct nvme_completion);
     for (unsigned polls = 1;; polls++) {
-        struct completion_tail t = read_tail(q, offset);
-        if ((t.status & 1) == q->phase) {
-            uint64_t head_word = nvme_region_read64(&q->cq, offset);
-            *completion = (struct nvme_completion){
-                .result = (uint32_t)head_word, .reserved = (uint32_t)(head_word >> 32),
-                .sq_head = t.sq_head, .sq_id = t.sq_id, .command_id = t.command_id,
-                .status = t.status};
-            q->cq_head = (uint16_t)((q->cq_head + 1) % q->entries);
-            if (q->cq_head == 0)
-                q->phase ^= 1;
-            mmio_write32(q->cq_doorbell, q->cq_head);
-            return 0;
+        int got = nvme_ring_reap(&q->ring, &q->cq, completion, c->error, sizeof(c->error));
+        if (got != 0) {
+            mmio_write32(q->cq_doorbell, q->ring.cq_head);
+            return got > 0 ? 0 : -1;
         }
         if (polls % CSTS_CHECK_INTERVAL == 0) {
             uint32_t csts = nvme_reg_read32(c, NVME_REG(csts));
@@ -63,9 +76,12 @@ int nvme_reap(struct nvme_controller *c, struct nvme_queue *q, struct nvme_compl
                 return -1;
             }
             if (deadline_passed(d)) {
+                const struct nvme_ring *r = &q->ring;
                 snprintf(c->error, sizeof(c->error),
-                         "no completion within %u ms on queue %u (CQ head %u phase %u, SQ tail %u)",
-                         NVME_COMMAND_BUDGET_US / 1000, q->id, q->cq_head, q->phase, q->sq_tail);
+                         "no completion within %u ms on queue %u (CSTS 0x%08x; CQ head %u phase "
+                         "%u; SQ head %u tail %u of %u; %u in flight)",
+                         NVME_COMMAND_BUDGET_US / 1000, q->id, csts, r->cq_head, r->phase,
+                         r->sq_head, r->sq_tail, r->entries, nvme_ring_in_flight(r));
                 return -1;
             }
         }

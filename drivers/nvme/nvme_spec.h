@@ -108,24 +108,30 @@ enum nvme_io_opcode {
 
 #define NVME_IDENTIFY_BYTES 4096
 
-/* What nvmetal uses from Identify Controller (figure 247). */
+/* What nvmetal uses and reports from Identify Controller (figure 247); the fields decoded bit
+ * by bit are described in nvme_regs.h (NVME_ID_*_FIELDS). */
 struct nvme_controller_identity {
     uint16_t vendor_id;
+    uint16_t subsystem_vendor_id; /* SSVID */
     char serial[21];   /* trailing spaces trimmed */
     char model[41];
     char firmware[9];
     uint8_t mdts;      /* max transfer = 2^mdts * min page size; 0 = no limit */
     uint16_t controller_id;
     uint32_t version;
+    uint16_t oacs;     /* optional admin commands */
     uint8_t sqes, cqes; /* required (3:0) and maximum (7:4) entry sizes, log2 */
     uint32_t namespace_count; /* NN */
-    uint16_t oncs;
+    uint16_t oncs;     /* optional NVM commands */
+    uint8_t vwc;       /* VWC as read: bit 0 present, bits 2:1 flush of NSID FFFFFFFFh */
     uint8_t volatile_write_cache; /* VWC bit 0 */
+    uint32_t sgls;     /* SGL support */
     uint8_t multipath;  /* CMIC: bit 0 more than one port, bit 1 more than one controller */
     char subsystem_nqn[257]; /* SUBNQN, NUL-padded */
 };
 
-/* What nvmetal uses from Identify Namespace (figure 249). */
+/* What nvmetal uses and reports from Identify Namespace (figure 249). */
+#define NVME_LBA_FORMATS_MAX 64 /* NLBAF is 0's based; LBAF0..LBAF63 */
 struct nvme_namespace_identity {
     uint64_t size_blocks;     /* NSZE */
     uint64_t capacity_blocks; /* NCAP */
@@ -133,14 +139,17 @@ struct nvme_namespace_identity {
     uint8_t features;         /* NSFEAT: bit 2 DAE (deallocated blocks reported, DULBE) */
     uint8_t lba_format_count; /* NLBAF + 1 */
     uint8_t lba_format;       /* FLBAS bits 3:0, with bits 6:5 as the upper two bits */
+    uint8_t flbas;            /* FLBAS as read */
     bool extended_lba;        /* FLBAS bit 4: metadata travels at the end of each block's data */
     uint8_t metadata_caps;    /* MC: bit 0 extended LBA, bit 1 separate buffer */
     uint8_t pi_caps;          /* DPC */
+    uint8_t dps;              /* DPS as read */
     uint8_t pi_type;          /* DPS bits 2:0: 0 none, types 1..3 */
     bool pi_first;            /* DPS bit 3: PI in the first 8 bytes of the metadata */
     uint8_t multipath;        /* NMIC bit 0: may be attached to several controllers */
     uint32_t block_bytes;     /* 2^LBADS of the formatted LBA format */
     uint16_t metadata_bytes;  /* MS of the formatted LBA format */
+    uint32_t lba_formats[NVME_LBA_FORMATS_MAX]; /* LBAF0.. as read (MS, LBADS, RP), count above */
 };
 #define NVME_NSFEAT_DAE 0x04
 

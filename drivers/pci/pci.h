@@ -17,6 +17,7 @@
 #define PCI_CLASS_CODE       0x09 /* prog-if, subclass at 0x0a, base class at 0x0b */
 #define PCI_HEADER_TYPE      0x0e
 #define PCI_BAR0             0x10
+#define PCI_SUBSYSTEM_VENDOR 0x2c /* type 0; the device ID follows at 0x2e */
 #define PCI_PRIMARY_BUS      0x18 /* type 1 */
 #define PCI_SECONDARY_BUS    0x19
 #define PCI_SUBORDINATE_BUS  0x1a
@@ -31,7 +32,12 @@
 #define PCI_HEADER_ENDPOINT     0
 #define PCI_HEADER_BRIDGE       1
 
-#define PCI_CAP_ID_PCIE 0x10
+#define PCI_CAP_ID_PM    0x01
+#define PCI_CAP_ID_MSI   0x05
+#define PCI_CAP_ID_SSVID 0x0d /* a bridge's subsystem IDs */
+#define PCI_CAP_ID_PCIE  0x10
+#define PCI_CAP_ID_MSIX  0x11
+#define PCI_CAP_ID_SATA  0x12
 #define PCI_EXT_CAP_START 0x100
 
 #define PCI_MAX_FUNCTIONS 256
@@ -42,12 +48,16 @@ struct pci_capability {
     uint16_t id;
     uint16_t offset;
     bool extended;
+    /* Config dwords at offset, +4 and +8 as found (extended capabilities: the header only):
+     * what the inventory decodes, e.g. MSI-X control, table and PBA; PCIe flags and DevCap. */
+    uint32_t dwords[3];
 };
 
 struct pci_function {
     struct pci_address address;
     uint16_t vendor_id, device_id;
     uint8_t base_class, subclass, prog_if, revision;
+    uint16_t subsystem_vendor_id, subsystem_id; /* 0x2c (bridges: the SSVID capability); 0 if none */
     uint8_t header_type; /* without the multi-function bit */
     uint16_t command;    /* as found, before sizing */
 

@@ -7,11 +7,17 @@
 #define STANDARD_CAP_WALK_LIMIT 48  /* (256 - 64) / 4 entries cannot exceed this */
 #define EXTENDED_CAP_WALK_LIMIT 960 /* (4096 - 256) / 4 */
 
+#define STANDARD_CAP_DWORDS 3 /* header, +4, +8: what the inventory decodes */
+
 static void add_cap(struct pci_function *f, uint16_t id, uint16_t offset, bool extended)
 {
-    if (f->cap_count < PCI_MAX_CAPS)
-        f->caps[f->cap_count++] = (struct pci_capability){id, offset, extended};
-    else if (!f->cap_problem[0])
+    if (f->cap_count < PCI_MAX_CAPS) {
+        struct pci_capability *c = &f->caps[f->cap_count++];
+        *c = (struct pci_capability){.id = id, .offset = offset, .extended = extended};
+        c->dwords[0] = pci_config_read32(f->address, offset);
+        for (unsigned i = 1; !extended && i < STANDARD_CAP_DWORDS && offset + 4 * i < 0x100; i++)
+            c->dwords[i] = pci_config_read32(f->address, (uint16_t)(offset + 4 * i));
+    } else if (!f->cap_problem[0])
         snprintf(f->cap_problem, sizeof(f->cap_problem), "more than %u capabilities",
                  PCI_MAX_CAPS);
 }
@@ -51,8 +57,8 @@ static void walk_extended(struct pci_function *f)
                      "extended capability list longer than %u entries", steps);
             return;
         }
-        add_cap(f, (uint16_t)(header & 0xffff), offset, true);
-        uint16_t next = (uint16_t)(header >> 20) & 0xffc;
+        add_cap(f, pci_EXT_HEADER_ID(header), offset, true);
+        uint16_t next = pci_EXT_HEADER_NEXT(header) & 0xffc;
         if (next && next <= offset) {
             snprintf(f->cap_problem, sizeof(f->cap_problem),
                      "extended capability at 0x%03x points back to 0x%03x", offset, next);
@@ -62,10 +68,26 @@ static void walk_extended(struct pci_function *f)
     }
 }
 
+/* The subsystem IDs: at 0x2c in a type 0 header, in the SSVID capability of a bridge. */
+static void read_subsystem(struct pci_function *f)
+{
+    if (f->header_type == PCI_HEADER_ENDPOINT) {
+        f->subsystem_vendor_id = pci_config_read16(f->address, PCI_SUBSYSTEM_VENDOR);
+        f->subsystem_id = pci_config_read16(f->address, PCI_SUBSYSTEM_VENDOR + 2);
+        return;
+    }
+    const struct pci_capability *ssvid = pci_find_capability(f, PCI_CAP_ID_SSVID, false);
+    if (ssvid) {
+        f->subsystem_vendor_id = pci_SSVID_IDS_VENDOR(ssvid->dwords[1]);
+        f->subsystem_id = pci_SSVID_IDS_DEVICE(ssvid->dwords[1]);
+    }
+}
+
 void pci_walk_capabilities(struct pci_function *f)
 {
     walk_standard(f);
     walk_extended(f);
+    read_subsystem(f);
 }
 
 const struct pci_capability *pci_find_capability(const struct pci_function *f, uint16_t id,

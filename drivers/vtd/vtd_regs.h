@@ -54,22 +54,29 @@ _Static_assert(offsetof(struct vtd_registers, ics) == 0x9c, "ICS");
 #define VTD_REG(field) ((uint64_t)offsetof(struct vtd_registers, field))
 
 /* Each register's fields, defined once here (VT-d 3.x section 11.4; the specification's names):
- * X(REGISTER, FIELD, lsb, width). From these lists come the decoder's tables (vtd_regs.c), the
- * masks VTD_<REG>_<FIELD>, the getters vtd_<REG>_<FIELD>(value), the setters
- * vtd_put_<REG>_<FIELD>(x), and the compile-time check that each field lies in its register
- * (lib/bitfield.h); a host test checks that none overlap. */
+ * X(REGISTER, FIELD, lsb, width[, what the value means]). From these lists come the decoder's
+ * tables (vtd_regs.c), the masks VTD_<REG>_<FIELD>, the getters vtd_<REG>_<FIELD>(value), the
+ * setters vtd_put_<REG>_<FIELD>(x), and the compile-time check that each field lies in its
+ * register (lib/bitfield.h); a host test checks that none overlap. */
+#define VTD_VER_FIELDS(X) X(VER, MAX, 4, 4, BF_VERSION("VT-d")) X(VER, MIN, 0, 4, BF_VERSION("VT-d"))
 #define VTD_CAP_FIELDS(X)                                                                       \
-    X(CAP, ND, 0, 3) X(CAP, AFL, 3, 1) X(CAP, RWBF, 4, 1) X(CAP, PLMR, 5, 1) X(CAP, PHMR, 6, 1) \
-    X(CAP, CM, 7, 1) X(CAP, SAGAW, 8, 5) X(CAP, MGAW, 16, 6) X(CAP, ZLR, 22, 1)                 \
-    X(CAP, FRO, 24, 10) X(CAP, SLLPS, 34, 4) X(CAP, PSI, 39, 1) X(CAP, NFR, 40, 8)              \
-    X(CAP, MAMV, 48, 6) X(CAP, DWD, 54, 1) X(CAP, DRD, 55, 1) X(CAP, FL1GP, 56, 1)              \
-    X(CAP, PI, 59, 1)
+    X(CAP, ND, 0, 3, BF_POW2(4, 2, 6, "domains")) X(CAP, AFL, 3, 1) X(CAP, RWBF, 4, 1)          \
+    X(CAP, PLMR, 5, 1) X(CAP, PHMR, 6, 1) X(CAP, CM, 7, 1)                                      \
+    X(CAP, SAGAW, 8, 5, BF_FLAGS("0=30-bit 2-level;1=39-bit 3-level;2=48-bit 4-level;"        \
+                                 "3=57-bit 5-level"))                                           \
+    X(CAP, MGAW, 16, 6, BF_ZEROS_BASED("bits")) X(CAP, ZLR, 22, 1)                              \
+    X(CAP, FRO, 24, 10, BF_OFFSET(16, "at"))                                                    \
+    X(CAP, SLLPS, 34, 4, BF_FLAGS("0=2 MiB;1=1 GiB;2=512 GiB;3=1 TiB"))                         \
+    X(CAP, PSI, 39, 1) X(CAP, NFR, 40, 8, BF_ZEROS_BASED("fault records"))                      \
+    X(CAP, MAMV, 48, 6) X(CAP, DWD, 54, 1) X(CAP, DRD, 55, 1)                                  \
+    X(CAP, FL1GP, 56, 1) X(CAP, PI, 59, 1)
 #define VTD_ECAP_FIELDS(X)                                                                      \
     X(ECAP, C, 0, 1) X(ECAP, QI, 1, 1) X(ECAP, DT, 2, 1) X(ECAP, IR, 3, 1) X(ECAP, EIM, 4, 1)  \
-    X(ECAP, PT, 6, 1) X(ECAP, SC, 7, 1) X(ECAP, IRO, 8, 10) X(ECAP, MHMV, 20, 4)               \
-    X(ECAP, NEST, 26, 1) X(ECAP, PRS, 29, 1) X(ECAP, ERS, 30, 1) X(ECAP, SRS, 31, 1)           \
-    X(ECAP, NWFS, 33, 1) X(ECAP, EAFS, 34, 1) X(ECAP, PSS, 35, 5) X(ECAP, PASID, 40, 1)        \
-    X(ECAP, DIT, 41, 1) X(ECAP, SMTS, 43, 1) X(ECAP, SLTS, 46, 1) X(ECAP, FLTS, 47, 1)
+    X(ECAP, PT, 6, 1) X(ECAP, SC, 7, 1) X(ECAP, IRO, 8, 10, BF_OFFSET(16, "at"))               \
+    X(ECAP, MHMV, 20, 4) X(ECAP, NEST, 26, 1) X(ECAP, PRS, 29, 1) X(ECAP, ERS, 30, 1)          \
+    X(ECAP, SRS, 31, 1) X(ECAP, NWFS, 33, 1) X(ECAP, EAFS, 34, 1) X(ECAP, PSS, 35, 5)          \
+    X(ECAP, PASID, 40, 1) X(ECAP, DIT, 41, 1) X(ECAP, SMTS, 43, 1) X(ECAP, SLTS, 46, 1)        \
+    X(ECAP, FLTS, 47, 1)
 #define VTD_GCMD_FIELDS(X)                                                                      \
     X(GCMD, TE, 31, 1) X(GCMD, SRTP, 30, 1) X(GCMD, SFL, 29, 1) X(GCMD, EAFL, 28, 1)            \
     X(GCMD, WBF, 27, 1) X(GCMD, QIE, 26, 1) X(GCMD, IRE, 25, 1) X(GCMD, SIRTP, 24, 1)           \
@@ -92,10 +99,12 @@ _Static_assert(offsetof(struct vtd_registers, ics) == 0x9c, "ICS");
 #define VTD_FRCD_HI_FIELDS(X) X(FRCD_HI, FR, 0, 8) X(FRCD_HI, AT, 28, 2) X(FRCD_HI, T, 30, 1) X(FRCD_HI, F, 31, 1)
 
 #define VTD_ALL_FIELDS(X)                                                                       \
-    VTD_CAP_FIELDS(X) VTD_ECAP_FIELDS(X) VTD_GCMD_FIELDS(X) VTD_GSTS_FIELDS(X)                  \
+    VTD_VER_FIELDS(X) VTD_CAP_FIELDS(X) VTD_ECAP_FIELDS(X) VTD_GCMD_FIELDS(X)                   \
+    VTD_GSTS_FIELDS(X)                                                                          \
     VTD_CCMD_FIELDS(X) VTD_IOTLB_FIELDS(X) VTD_FSTS_FIELDS(X) VTD_PMEN_FIELDS(X)                \
     VTD_FRCD_HI_FIELDS(X)
 
+#define VTD_BITS_VER 32
 #define VTD_BITS_CAP 64
 #define VTD_BITS_ECAP 64
 #define VTD_BITS_GCMD 32
@@ -106,7 +115,8 @@ _Static_assert(offsetof(struct vtd_registers, ics) == 0x9c, "ICS");
 #define VTD_BITS_PMEN 32
 #define VTD_BITS_FRCD_HI 32
 
-#define VTD_FIELD_DEFINE(reg, field, lsb, width) REGFIELD_DEFINE(VTD, vtd, reg, field, lsb, width)
+#define VTD_FIELD_DEFINE(reg, field, lsb, width, ...) \
+    REGFIELD_DEFINE(VTD, vtd, reg, field, lsb, width)
 VTD_ALL_FIELDS(VTD_FIELD_DEFINE)
 
 /* GCMD bits that stay as written (GSTS reports them at the same places): each command must
@@ -127,12 +137,16 @@ static inline unsigned vtd_cap_fault_records(uint64_t cap) { return vtd_CAP_NFR(
 static inline unsigned vtd_cap_fault_offset(uint64_t cap) { return 16u * vtd_CAP_FRO(cap); }
 static inline unsigned vtd_ecap_iotlb_offset(uint64_t ecap) { return 16u * vtd_ECAP_IRO(ecap); }
 
-/* The decoder's tables, looked up by the register's name ("CAP", "GSTS", ...). */
+/* The decoder's tables, looked up by the register's name ("VER", "CAP", "GSTS", ...). */
 struct vtd_register_table {
     const char *name;
     const struct bitfield *fields;
     size_t field_count;
 };
 const struct vtd_register_table *vtd_register_table_named(const char *name);
+/* What the fields of the register called `name` mean, "NAME: meaning" joined by "; "
+ * ("VT-d 1.0"; "ND: 65536 domains; SAGAW: 39-bit 3-level; ..."), for the line that shows the
+ * register's raw fields. "" for a register without such fields or a name without a table. */
+size_t vtd_register_meanings(const char *name, uint64_t value, char *out, size_t len);
 
 #endif

@@ -3,40 +3,26 @@
 
 #include <stdlib.h>
 
+#include "drivers/nvme/nvme_regs.h"
 #include "drivers/nvme/nvme_spec.h"
+#include "fixtures/nvme_pages.h"
 
 static uint8_t page[NVME_IDENTIFY_BYTES];
 
 static void put_le(size_t offset, uint64_t value, size_t width)
 {
-    for (size_t i = 0; i < width; i++)
-        page[offset + i] = (uint8_t)(value >> (8 * i));
+    nvme_page_put_le(page, offset, value, width);
 }
 
-/* Space-padded like the spec's ASCII fields. */
 static void put_ascii(size_t offset, size_t width, const char *text)
 {
-    memset(page + offset, ' ', width);
-    memcpy(page + offset, text, strlen(text));
+    nvme_page_put_ascii(page, offset, width, text);
 }
 
 /* What QEMU 7.2 answers for `-device nvme,serial=nvmetal-0` (the fields nvmetal reads). */
 static void qemu_controller_page(void)
 {
-    memset(page, 0, sizeof page);
-    put_le(0, 0x1b36, 2);
-    put_le(2, 0x1af4, 2);
-    put_ascii(4, 20, "nvmetal-0");
-    put_ascii(24, 40, "QEMU NVMe Ctrl");
-    put_ascii(64, 8, "7.2.22");
-    page[77] = 7;
-    put_le(78, 0x0000, 2);
-    put_le(80, 0x00010400, 4);
-    page[512] = 0x66;
-    page[513] = 0x44;
-    put_le(516, 256, 4);
-    put_le(520, 0x015d, 2);
-    page[525] = 0x07;
+    nvme_page_qemu_controller(page);
 }
 
 /* A 1 GiB namespace: format 0 is 512-byte blocks, format 4 (formatted) 4 KiB with 8 bytes of
@@ -106,6 +92,10 @@ static void controller_decodes_exactly(void)
     CHECK_EQ_U64(id.volatile_write_cache, 1);
     CHECK_EQ_U64(id.multipath, 0);
     CHECK_STR(id.subsystem_nqn, "");
+    CHECK_EQ_U64(id.subsystem_vendor_id, 0x1af4);
+    CHECK_EQ_U64(id.oacs, 0x010a);
+    CHECK_EQ_U64(id.vwc, 0x07);
+    CHECK_EQ_U64(id.sgls, 0x00000001);
 }
 
 static void controller_multibyte_fields_are_little_endian(void)
@@ -921,6 +911,93 @@ static void zone_report_too_short(void)
     free(report);
 }
 
+/* The Identify field tables (nvme_regs.c) name the bytes the parser reads: a value written
+ * at a table's offset comes back in the parsed field it describes, in every byte. */
+static void identify_tables_agree_with_the_parser(void)
+{
+    static const struct {
+        const char *table;
+        uint64_t value;
+    } controller_fields[] = {{"CMIC", 0x0b}, {"OACS", 0x8421}, {"SQES", 0x76}, {"CQES", 0x54},
+                             {"ONCS", 0x1234}, {"VWC", 0x05}, {"SGLS", 0x87654321}};
+    for (size_t i = 0; i < CHECK_COUNT(controller_fields); i++) {
+        const struct nvme_register_table *t = nvme_identify_table_named(controller_fields[i].table);
+        CHECK(t != NULL);
+        if (!t)
+            continue;
+        qemu_controller_page();
+        put_le(t->offset, controller_fields[i].value, t->width);
+        struct nvme_controller_identity id;
+        char why[96];
+        CHECK_EQ_U64(nvme_parse_identify_controller(page, &id, why), 0);
+        const uint64_t parsed[] = {id.multipath, id.oacs, id.sqes, id.cqes, id.oncs, id.vwc,
+                                   id.sgls};
+        if (parsed[i] != controller_fields[i].value)
+            check_fail(__FILE__, __LINE__, "%s at %u: parsed 0x%llx, wrote 0x%llx",
+                       t->name, t->offset, (unsigned long long)parsed[i],
+                       (unsigned long long)controller_fields[i].value);
+    }
+    static const struct {
+        const char *table;
+        uint64_t value;
+    } namespace_fields[] = {{"NSFEAT", 0x1d}, {"FLBAS", 0x04}, {"MC", 0x02}, {"DPC", 0x11},
+                            {"DPS", 0x01}, {"NMIC", 0x01}, {"LBAF", 0x000c0008}};
+    for (size_t i = 0; i < CHECK_COUNT(namespace_fields); i++) {
+        const struct nvme_register_table *t = nvme_identify_table_named(namespace_fields[i].table);
+        CHECK(t != NULL);
+        if (!t)
+            continue;
+        qemu_namespace_page();
+        put_le(t->offset, namespace_fields[i].value, t->width);
+        struct nvme_namespace_identity ns;
+        char why[96];
+        CHECK_EQ_U64(nvme_parse_identify_namespace(page, &ns, why), 0);
+        const uint64_t parsed[] = {ns.features, ns.flbas, ns.metadata_caps, ns.pi_caps, ns.dps,
+                                   ns.multipath, ns.lba_formats[0]};
+        if (parsed[i] != namespace_fields[i].value)
+            check_fail(__FILE__, __LINE__, "%s at %u: parsed 0x%llx, wrote 0x%llx (%s)",
+                       t->name, t->offset, (unsigned long long)parsed[i],
+                       (unsigned long long)namespace_fields[i].value, why);
+    }
+}
+
+/* Every LBA format is kept as read, also those the namespace is not formatted with and ones
+ * nvmetal could not use (LBADS 0, RP set); the formats past NLBAF stay 0. */
+static void namespace_keeps_every_lba_format(void)
+{
+    qemu_namespace_page();
+    put_le(128 + 4 * 1, 0x03090040, 4);  /* RP 3 (degraded), 512 + 64 */
+    put_le(128 + 4 * 5, 0x00000000, 4);  /* nothing there */
+    put_le(128 + 4 * 7, 0x000c0010, 4);
+    put_le(128 + 4 * 8, 0x000c0008, 4);  /* past NLBAF 7: not a format */
+    struct nvme_namespace_identity ns;
+    char why[96];
+    CHECK_EQ_U64(nvme_parse_identify_namespace(page, &ns, why), 0);
+    CHECK_EQ_U64(ns.lba_format_count, 8);
+    CHECK_EQ_U64(ns.lba_formats[0], 9u << 16);
+    CHECK_EQ_U64(ns.lba_formats[1], 0x03090040);
+    CHECK_EQ_U64(ns.lba_formats[4], (12u << 16) | 8);
+    CHECK_EQ_U64(ns.lba_formats[5], 0);
+    CHECK_EQ_U64(ns.lba_formats[7], 0x000c0010);
+    CHECK_EQ_U64(ns.lba_formats[8], 0);
+    CHECK_EQ_U64(nvme_LBAF_RP(ns.lba_formats[1]), 3);
+    CHECK_EQ_U64(ns.flbas, 0x14);
+
+    /* All 64, the last one formatted (FLBAS 0x6f: index 63 from bits 3:0 and 6:5). */
+    page[25] = 63;
+    page[26] = 0x6f;
+    for (unsigned i = 0; i < 64; i++)
+        put_le(128 + 4 * i, (9u + i % 4) << 16 | i, 4);
+    CHECK_EQ_U64(nvme_parse_identify_namespace(page, &ns, why), 0);
+    CHECK_EQ_U64(ns.lba_format_count, 64);
+    CHECK_EQ_U64(ns.lba_format, 63);
+    for (unsigned i = 0; i < 64; i++)
+        if (ns.lba_formats[i] != ((9u + i % 4) << 16 | i))
+            check_fail(__FILE__, __LINE__, "LBAF%u reads 0x%08x", i, ns.lba_formats[i]);
+    CHECK_EQ_U64(ns.block_bytes, 4096);
+    CHECK_EQ_U64(ns.metadata_bytes, 63);
+}
+
 static const struct check_case cases[] = {
     CHECK_CASE(controller_decodes_exactly),
     CHECK_CASE(controller_multibyte_fields_are_little_endian),
@@ -956,6 +1033,8 @@ static const struct check_case cases[] = {
     CHECK_CASE(zone_report_limits),
     CHECK_CASE(zone_report_more_than_fits),
     CHECK_CASE(zone_report_too_short),
+    CHECK_CASE(identify_tables_agree_with_the_parser),
+    CHECK_CASE(namespace_keeps_every_lba_format),
 };
 
 int main(void)

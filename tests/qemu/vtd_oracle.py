@@ -14,8 +14,10 @@ serial_write enabled; TAP is the image's TAP stream.
       no fault record and no blocked DMA from test point FROM_ID through
       TO_ID (both included).
   isolation SUM TAP ID WHERE [SID]
-      the negative test point ID on WHERE: the fault the image printed
-      ("SID S write of 0xA: reason 0xR") is a fault record QEMU wrote during
+      the negative test point ID on WHERE: the fault on its line in TAP
+      ("SID S write of 0xA: reason 0xR", which the harness writes there from
+      the point's YAML keys fault_sid, fault_access, fault_addr, fault_reason:
+      harness/vtd.py oracle_view) is a fault record QEMU wrote during
       that point, QEMU blocked that DMA, and nothing was translated through
       the faulting page afterwards.  Per test: unmapped_iova (the page is
       outside the IOVA space), read_only (the page is in the SID's own slot, read

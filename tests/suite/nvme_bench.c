@@ -1,4 +1,4 @@
-/* Benchmarks (bench = on): 4 KiB read IOPS and latency by queue depth and SQ placement, PMR bandwidth. */
+/* Benchmarks (bench = on): 4 KiB and 16 KiB read IOPS and latency by queue depth and SQ placement, PMR bandwidth. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -12,6 +12,7 @@
 
 #define BENCH_READS     2000u
 #define BENCH_MAX_DEPTH 16u
+#define BENCH_MAX_READ  (16u * 1024) /* four pages: its PRP list is the command slot's own */
 #define PMR_BENCH_BYTES (1u << 20)
 
 static int compare_u64(const void *a, const void *b)
@@ -25,13 +26,11 @@ static uint64_t tsc_to_ns(uint64_t ticks, uint64_t hz)
     return (uint64_t)((unsigned __int128)ticks * 1000000000u / hz);
 }
 
-/* Keeps `depth` 4 KiB reads in flight until BENCH_READS completed; latencies in TSC ticks. */
+/* Keeps `depth` reads of `blocks` in flight until BENCH_READS completed; latencies in TSC ticks. */
 static int run_reads(struct nvme_controller *c, const struct nvme_namespace *ns, unsigned depth,
-                     const struct nvme_region *buffers, uint64_t *latency, uint64_t *elapsed)
+                     uint32_t blocks, const struct nvme_region *buffers, uint64_t *latency,
+                     uint64_t *elapsed)
 {
-    struct ns_data_format f;
-    ns_data_format(ns, &f);
-    uint32_t blocks = PAGE_SIZE / f.block_bytes ? PAGE_SIZE / f.block_bytes : 1;
     uint64_t span = LBA_AREAS_END / blocks; /* stay inside the test LBA map */
     uint64_t submitted_at[BENCH_MAX_DEPTH];
     uint16_t slot_of_command[BENCH_MAX_DEPTH] = {0}; /* 0: free (command IDs start at 1) */
@@ -69,44 +68,47 @@ static int run_reads(struct nvme_controller *c, const struct nvme_namespace *ns,
     return 0;
 }
 
-static void read_iops(const char *id, struct nvme_fixture *fx, struct nvme_target *t)
+static void read_iops(struct suite_case *t)
 {
     struct nvme_controller *c = t->c;
-    if (!fx->config->bench) {
-        suite_skip(id, t->device, "bench = no in the config");
+    if (!t->ctx->config->bench) {
+        report_skip(t, "bench = no in the config");
         return;
     }
-    struct nvme_placement placements[2] = {nvme_fixture_host_placement(),
-                                           nvme_fixture_host_placement()};
+    struct nvme_placement placements[2] = {placement_host(),
+                                           placement_host()};
     placements[1].io_sq = NVME_MEMORY_CMB;
     unsigned placement_count = c->cmb.present && (c->cmb.cmbsz & NVME_CMBSZ_SQS) ? 2 : 1;
     static const unsigned depths[] = {1, BENCH_MAX_DEPTH};
     struct nvme_region buffers[BENCH_MAX_DEPTH] = {0};
-    struct tap_result r;
-    tap_result_init(&r);
     char format[64];
     for (unsigned p = 0; p < placement_count; p++) {
-        const struct nvme_namespace *ns = nvme_target_start(id, t, &placements[p]);
-        if (!ns || !ns_data_allowed_or_skip(id, t->device, fx, c, ns, false))
+        const struct nvme_namespace *ns = case_start_namespace(t, &placements[p]);
+        if (!ns || !ns_data_allowed_or_skip(t, c, ns, false))
             return;
         struct ns_data_format f;
         ns_data_format(ns, &f);
         if (f.metadata_bytes) {
             /* A metadata buffer per command would be an allocation inside the timed loop. */
-            suite_skip(id, t->device, "format %s needs a separate metadata buffer per read",
+            report_skip(t, "format %s needs a separate metadata buffer per read",
                        nvme_format_describe(&ns->identity, format, sizeof(format)));
             return;
         }
         nvme_format_describe(&ns->identity, format, sizeof(format));
         uint64_t *latency = malloc(BENCH_READS * sizeof(uint64_t));
         bool failed = !latency;
-        uint32_t per_read = PAGE_SIZE / f.block_bytes ? PAGE_SIZE / f.block_bytes : 1;
+        /* 4 KiB: PRP1 alone; 16 KiB: a PRP list, in the command slot's own list page. */
+        static const uint32_t sizes[] = {PAGE_SIZE, BENCH_MAX_READ};
+        uint32_t most = ns_blocks_fitting(c, &f, BENCH_MAX_READ);
         for (unsigned b = 0; b < BENCH_MAX_DEPTH && !failed; b++)
-            failed = nvme_alloc(c, NVME_MEMORY_HOST, (uint64_t)per_read * f.block_bytes,
+            failed = nvme_alloc(c, NVME_MEMORY_HOST, (uint64_t)most * f.block_bytes,
                                 &buffers[b]) != 0;
-        for (unsigned d = 0; d < 2 && !failed; d++) {
+        for (unsigned k = 0; k < 2 * 2 && !failed; k++) {
+            unsigned depth = depths[k % 2];
+            uint32_t blocks = ns_blocks_fitting(c, &f, sizes[k / 2]);
+            unsigned kib = blocks * f.block_bytes / 1024;
             uint64_t elapsed;
-            if (run_reads(c, ns, depths[d], buffers, latency, &elapsed) != 0) {
+            if (run_reads(c, ns, depth, blocks, buffers, latency, &elapsed) != 0) {
                 failed = true;
                 break;
             }
@@ -118,55 +120,56 @@ static void read_iops(const char *id, struct nvme_fixture *fx, struct nvme_targe
             unsigned long long p99 = tsc_to_ns(latency[BENCH_READS * 99 / 100], hz);
             /* make bench reads the diagnostic lines; the same figures go in the point's YAML
              * for TAP consumers (never on its line: they differ on every run). */
-            tap_diag("bench %s format=\"%s\" prinfo=0x%x read_4k_qd%u_sq_%s_iops=%llu", t->device,
-                     format, f.prinfo, depths[d], sq, iops);
-            tap_diag("bench %s read_4k_qd%u_sq_%s_median_ns=%llu", t->device, depths[d], sq, median);
-            tap_diag("bench %s read_4k_qd%u_sq_%s_p99_ns=%llu", t->device, depths[d], sq, p99);
-            /* YAML keys are snake_case: "cmb", not the diagnostic's "CMB". */
+            tap_diag("bench %s format=\"%s\" prinfo=0x%x read_%uk_qd%u_sq_%s_iops=%llu",
+                     report_prefix(t), format, f.prinfo, kib, depth, sq, iops);
+            tap_diag("bench %s read_%uk_qd%u_sq_%s_median_ns=%llu", report_prefix(t), kib, depth,
+                     sq, median);
+            tap_diag("bench %s read_%uk_qd%u_sq_%s_p99_ns=%llu", report_prefix(t), kib, depth, sq,
+                     p99);
+            /* YAML keys are snake_case: "cmb", not the diagnostic's "CMB"; 4 KiB keeps the
+             * keys it had before the 16 KiB rows came. */
             const char *where = placements[p].io_sq == NVME_MEMORY_CMB ? "cmb" : "host";
-            char key[48];
-            snprintf(key, sizeof(key), "qd%u_sq_%s_iops", depths[d], where);
-            tap_yaml_add(&r, key, "%llu", iops);
-            snprintf(key, sizeof(key), "qd%u_sq_%s_median_ns", depths[d], where);
-            tap_yaml_add(&r, key, "%llu", median);
-            snprintf(key, sizeof(key), "qd%u_sq_%s_p99_ns", depths[d], where);
-            tap_yaml_add(&r, key, "%llu", p99);
+            char size[8] = "", key[48];
+            if (k / 2)
+                snprintf(size, sizeof(size), "_%uk", kib);
+            snprintf(key, sizeof(key), "qd%u_sq_%s%s_iops", depth, where, size);
+            report_yaml(t, key, "%llu", iops);
+            snprintf(key, sizeof(key), "qd%u_sq_%s%s_median_ns", depth, where, size);
+            report_yaml(t, key, "%llu", median);
+            snprintf(key, sizeof(key), "qd%u_sq_%s%s_p99_ns", depth, where, size);
+            report_yaml(t, key, "%llu", p99);
         }
         for (unsigned b = 0; b < BENCH_MAX_DEPTH; b++)
             nvme_free(c, &buffers[b]);
         free(latency);
         if (failed) {
-            nvme_target_fail(id, t, &r, "a benchmark read failed");
+            report_fail(t, "a benchmark read failed");
             return;
         }
     }
-    suite_pass_with(id, t->device, &r, "%u reads of %s blocks at QD 1 and %u per SQ placement "
-                    "(figures above and in the YAML)", BENCH_READS, format, BENCH_MAX_DEPTH);
+    report_pass(t, "%u reads of %s blocks at QD 1 and %u, 4 KiB and 16 KiB each, per SQ "
+                "placement (figures above and in the YAML)", BENCH_READS, format, BENCH_MAX_DEPTH);
 }
 
 /* Write then read 1 MiB of the PMR with each access width; flushes count as part of the write. */
-static void pmr_bandwidth(const char *id, struct nvme_fixture *fx, struct nvme_controller *c)
+static void pmr_bandwidth(struct suite_case *t)
 {
-    if (!fx->config->bench) {
-        suite_skip(id, c->name, "bench = no in the config");
+    struct nvme_controller *c = t->c;
+    if (!t->ctx->config->bench) {
+        report_skip(t, "bench = no in the config");
         return;
     }
     if (!c->pmr.present || c->pmr.region.bytes < 2 * PMR_BENCH_BYTES) {
-        suite_skip(id, c->name, "no PMR of at least 2 MiB");
+        report_skip(t, "no PMR of at least 2 MiB");
         return;
     }
-    struct nvme_placement p = nvme_fixture_default_placement(fx, c);
-    if (!nvme_started_or_fail(id, c, &p))
+    struct nvme_placement p = placement_default(t->ctx, c);
+    if (!case_start(t, c, &p))
         return;
-    if (!nvme_fixture_write_allowed(fx, c)) {
-        suite_skip(id, c->name, "allow_write does not name serial %s: no PMR writes",
-                   c->identity.serial);
+    if (!case_write_allowed(t, c, "PMR writes"))
         return;
-    }
     if (nvme_pmr_enable(c) != 0) {
-        struct tap_result r;
-        tap_result_init(&r);
-        nvme_fail(id, c, &r, "PMR did not become ready");
+        report_fail(t, "PMR did not become ready");
         return;
     }
     /* The second MiB: clear of the record and the scratch area the PMR cases use. */
@@ -174,8 +177,6 @@ static void pmr_bandwidth(const char *id, struct nvme_fixture *fx, struct nvme_c
     static const unsigned widths[] = {1, 2, 4, 8};
     uint64_t hz = timer_tsc_hz();
     uint64_t sink = 0;
-    struct tap_result r;
-    tap_result_init(&r);
     for (unsigned w = 0; w < 4; w++) {
         unsigned width = widths[w];
         uint64_t start = rdtsc();
@@ -193,20 +194,17 @@ static void pmr_bandwidth(const char *id, struct nvme_fixture *fx, struct nvme_c
         tap_diag("bench %s pmr_read_%ub_mib_s=%llu", c->name, width, read_mib_s);
         char key[32];
         snprintf(key, sizeof(key), "write_%ub_mib_per_s", width);
-        tap_yaml_add(&r, key, "%llu", write_mib_s);
+        report_yaml(t, key, "%llu", write_mib_s);
         snprintf(key, sizeof(key), "read_%ub_mib_per_s", width);
-        tap_yaml_add(&r, key, "%llu", read_mib_s);
+        report_yaml(t, key, "%llu", read_mib_s);
     }
     (void)sink;
-    suite_pass_with(id, c->name, &r, "1 MiB written (with flush) and read at each access width "
+    report_pass(t, "1 MiB written (with flush) and read at each access width "
                     "(figures above and in the YAML)");
 }
 
-NVME_CASE_FOR_EACH_NAMESPACE(run_read_iops, read_iops)
-NVME_CASE_FOR_EACH_CONTROLLER(run_pmr_bandwidth, pmr_bandwidth)
-
 const struct test_case nvme_bench_test_cases[] = {
-    {"nvme.bench.read_4k", run_read_iops},
-    {"nvme.bench.pmr_bandwidth", run_pmr_bandwidth},
+    {"nvme.bench.read_4k", read_iops, CASE_PER_NAMESPACE | CASE_NVME},
+    {"nvme.bench.pmr_bandwidth", pmr_bandwidth, CASE_PER_CONTROLLER | CASE_NVME},
 };
 const unsigned nvme_bench_test_case_count = sizeof(nvme_bench_test_cases) / sizeof(nvme_bench_test_cases[0]);

@@ -155,21 +155,21 @@ int64_t region_compare(const struct nvme_region *a, const struct nvme_region *b,
     return -1;
 }
 
-void yaml_add_mismatch(struct tap_result *r, const struct pattern_mismatch *m)
+void yaml_add_mismatch(struct suite_case *t, const struct pattern_mismatch *m)
 {
-    tap_yaml_add(r, "first_mismatch_lba", "%llu", (unsigned long long)m->lba);
-    tap_yaml_add(r, "offset_in_block", "%u", m->offset);
-    tap_yaml_add(r, "expected", "0x%016llx", (unsigned long long)m->expected);
-    tap_yaml_add(r, "got", "0x%016llx", (unsigned long long)m->got);
+    report_yaml(t, "first_mismatch_lba", "%llu", (unsigned long long)m->lba);
+    report_yaml(t, "offset_in_block", "%u", m->offset);
+    report_yaml(t, "expected", "0x%016llx", (unsigned long long)m->expected);
+    report_yaml(t, "got", "0x%016llx", (unsigned long long)m->got);
 }
 
-void yaml_add_format(struct tap_result *r, const struct nvme_namespace *ns)
+void yaml_add_format(struct suite_case *t, const struct nvme_namespace *ns)
 {
     const struct nvme_namespace_identity *id = &ns->identity;
-    tap_yaml_add(r, "lba_format", "%u", id->lba_format);
-    tap_yaml_add(r, "block_bytes", "%u", id->block_bytes);
-    tap_yaml_add(r, "metadata_bytes", "%u", id->metadata_bytes);
-    tap_yaml_add(r, "extended_lba", "%s", id->extended_lba ? "true" : "false");
-    tap_yaml_add(r, "pi_type", "%u", id->pi_type);
-    tap_yaml_add(r, "csi", "0x%02x", ns->csi);
+    report_yaml(t, "lba_format", "%u", id->lba_format);
+    report_yaml(t, "block_bytes", "%u", id->block_bytes);
+    report_yaml(t, "metadata_bytes", "%u", id->metadata_bytes);
+    report_yaml(t, "extended_lba", "%s", id->extended_lba ? "true" : "false");
+    report_yaml(t, "pi_type", "%u", id->pi_type);
+    report_yaml(t, "csi", "0x%02x", ns->csi);
 }

@@ -30,25 +30,22 @@ struct ns_data_format {
  * multiple of 8 bytes. `writes`: also a zoned namespace (written only at its write pointer,
  * by the nvme.zns cases), one whose controller allow_write does not name, and one where the
  * data guard found a partition table or filesystem (tests/suite/nvme_data_guard.h). */
-const char *ns_data_refusal(const struct nvme_fixture *fx, struct nvme_controller *c,
+const char *ns_data_refusal(const struct suite_context *ctx, struct nvme_controller *c,
                             const struct nvme_namespace *ns, bool writes, char *why, size_t len);
-/* ns_data_refusal, reported as a SKIP of test point `id` on `device`; true when it may run. */
-bool ns_data_allowed_or_skip(const char *id, const char *device, const struct nvme_fixture *fx,
-                             struct nvme_controller *c, const struct nvme_namespace *ns,
-                             bool writes);
+/* ns_data_refusal, reported as a SKIP of the current point; true when it may run. */
+bool ns_data_allowed_or_skip(struct suite_case *t, struct nvme_controller *c,
+                             const struct nvme_namespace *ns, bool writes);
 void ns_data_format(const struct nvme_namespace *ns, struct ns_data_format *out);
 /* The format as one opcode sees it (Compare carries PI-only metadata itself; see the .c). */
 void ns_data_format_for(const struct nvme_namespace *ns, uint8_t opcode,
                         struct ns_data_format *out);
 /* The first namespace the data cases can read (writes: and write) on c, for the cases that
  * test a controller feature (CMB, PMR, VT-d) rather than a namespace; NULL when none. */
-const struct nvme_namespace *nvme_test_namespace(const struct nvme_fixture *fx,
+const struct nvme_namespace *nvme_test_namespace(const struct suite_context *ctx,
                                                  struct nvme_controller *c, bool writes);
-/* The same, reporting a SKIP for test point `id` when there is none. */
-const struct nvme_namespace *nvme_test_namespace_or_skip(const char *id,
-                                                         const struct nvme_fixture *fx,
-                                                         struct nvme_controller *c,
-                                                         bool writes);
+/* The same, reporting a SKIP of the current point when there is none. */
+const struct nvme_namespace *nvme_test_namespace_or_skip(struct suite_case *t,
+                                                         struct nvme_controller *c, bool writes);
 /* Blocks of `f` that fit in `bytes` and in one command (MDTS); at least 1 when one block fits. */
 uint32_t ns_blocks_fitting(const struct nvme_controller *c, const struct ns_data_format *f,
                            uint64_t bytes);
@@ -76,9 +73,9 @@ int region_check_pattern(const struct nvme_region *region, uint64_t lba, uint32_
 int64_t region_compare(const struct nvme_region *a, const struct nvme_region *b, uint64_t bytes);
 
 /* Adds "first mismatch" keys to a YAML block. */
-void yaml_add_mismatch(struct tap_result *r, const struct pattern_mismatch *m);
+void yaml_add_mismatch(struct suite_case *t, const struct pattern_mismatch *m);
 /* Adds the namespace's format keys (lba_format, block_bytes, metadata_bytes, extended_lba,
  * pi_type, csi) to a YAML block. */
-void yaml_add_format(struct tap_result *r, const struct nvme_namespace *ns);
+void yaml_add_format(struct suite_case *t, const struct nvme_namespace *ns);
 
 #endif

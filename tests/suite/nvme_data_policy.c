@@ -6,7 +6,7 @@
 #include "tests/suite/nvme_data_guard.h"
 #include "tests/suite/suite.h"
 
-const char *ns_data_refusal(const struct nvme_fixture *fx, struct nvme_controller *c,
+const char *ns_data_refusal(const struct suite_context *ctx, struct nvme_controller *c,
                             const struct nvme_namespace *ns, bool writes, char *why, size_t len)
 {
     char format[64];
@@ -21,55 +21,52 @@ const char *ns_data_refusal(const struct nvme_fixture *fx, struct nvme_controlle
     else if (writes && ns->csi == NVME_CSI_ZONED)
         snprintf(why, len, "zoned namespace (CSI 02h): written only at a write pointer, by the "
                  "nvme.zns cases");
-    else if (writes && !nvme_fixture_write_allowed(fx, c))
+    else if (writes && !write_allowed(ctx, c))
         snprintf(why, len, "allow_write does not name serial %s: no namespace writes",
                  c->identity.serial);
     /* Last: it reads the namespace, and only where every other reason let the write go. */
-    else if (writes && nvme_data_guard(c, ns, fx->config->allow_write_over_data, why, len))
+    else if (writes && nvme_data_guard(c, ns, ctx->config->allow_write_over_data, why, len))
         return why;
     else
         return NULL;
     return why;
 }
 
-bool ns_data_allowed_or_skip(const char *id, const char *device, const struct nvme_fixture *fx,
-                             struct nvme_controller *c, const struct nvme_namespace *ns,
-                             bool writes)
+bool ns_data_allowed_or_skip(struct suite_case *t, struct nvme_controller *c,
+                             const struct nvme_namespace *ns, bool writes)
 {
     char why[160];
-    if (!ns_data_refusal(fx, c, ns, writes, why, sizeof(why)))
+    if (!ns_data_refusal(t->ctx, c, ns, writes, why, sizeof(why)))
         return true;
-    suite_skip(id, device, "%s", why);
+    report_skip(t, "%s", why);
     return false;
 }
 
-const struct nvme_namespace *nvme_test_namespace(const struct nvme_fixture *fx,
+const struct nvme_namespace *nvme_test_namespace(const struct suite_context *ctx,
                                                  struct nvme_controller *c, bool writes)
 {
     char why[160];
     for (unsigned i = 0; i < c->namespace_count; i++)
         if (c->namespaces[i].csi == NVME_CSI_NVM &&
-            !ns_data_refusal(fx, c, &c->namespaces[i], writes, why, sizeof(why)))
+            !ns_data_refusal(ctx, c, &c->namespaces[i], writes, why, sizeof(why)))
             return &c->namespaces[i];
     return NULL;
 }
 
-const struct nvme_namespace *nvme_test_namespace_or_skip(const char *id,
-                                                         const struct nvme_fixture *fx,
-                                                         struct nvme_controller *c,
-                                                         bool writes)
+const struct nvme_namespace *nvme_test_namespace_or_skip(struct suite_case *t,
+                                                         struct nvme_controller *c, bool writes)
 {
-    const struct nvme_namespace *ns = nvme_test_namespace(fx, c, writes);
+    const struct nvme_namespace *ns = nvme_test_namespace(t->ctx, c, writes);
     if (ns)
         return ns;
     char why[160];
     if (!c->namespace_count)
-        suite_skip(id, c->name, "no active namespace");
-    else if (!ns_data_refusal(fx, c, &c->namespaces[0], writes, why, sizeof(why)))
-        suite_skip(id, c->name, "no conventional (NVM command set) namespace to %s",
-                   writes ? "write" : "read");
+        report_skip(t, "no active namespace");
+    else if (!ns_data_refusal(t->ctx, c, &c->namespaces[0], writes, why, sizeof(why)))
+        report_skip(t, "no conventional (NVM command set) namespace to %s",
+                    writes ? "write" : "read");
     else
-        suite_skip(id, c->name, "no namespace the data cases can %s; nsid %u: %s",
-                   writes ? "write" : "read", c->namespaces[0].nsid, why);
+        report_skip(t, "no namespace the data cases can %s; nsid %u: %s",
+                    writes ? "write" : "read", c->namespaces[0].nsid, why);
     return NULL;
 }

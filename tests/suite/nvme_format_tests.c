@@ -102,40 +102,38 @@ static int check_blocks(const struct transfer *t, uint64_t lba, uint64_t seed, b
     return 0;
 }
 
-static bool allowed_for_writes(const char *id, struct nvme_fixture *fx, struct nvme_target *t,
-                               const struct nvme_namespace **ns)
+static bool allowed_for_writes(struct suite_case *t, const struct nvme_namespace **ns)
 {
-    struct nvme_placement p = nvme_fixture_host_placement();
-    *ns = nvme_target_start(id, t, &p);
-    return *ns && ns_data_allowed_or_skip(id, t->device, fx, t->c, *ns, true);
+    struct nvme_placement p = placement_host();
+    *ns = case_start_namespace(t, &p);
+    return *ns && ns_data_allowed_or_skip(t, t->c, *ns, true);
 }
 
 /* Host-carried metadata (separate buffer or extended LBA) survives a write and a read. */
-static void io_metadata(const char *id, struct nvme_fixture *fx, struct nvme_target *t)
+static void io_metadata(struct suite_case *t)
 {
+    const struct nvme_fixture *fx = t->ctx->nvme;
     const struct nvme_namespace *ns;
-    if (!allowed_for_writes(id, fx, t, &ns))
+    if (!allowed_for_writes(t, &ns))
         return;
     char format[64];
     nvme_format_describe(&ns->identity, format, sizeof(format));
     if (!ns->identity.metadata_bytes) {
-        suite_skip(id, t->device, "format %s has no metadata", format);
+        report_skip(t, "format %s has no metadata", format);
         return;
     }
-    struct tap_result r;
-    tap_result_init(&r);
-    yaml_add_format(&r, ns);
+    yaml_add_format(t, ns);
     uint64_t lba = slot_lba(0), seed = t->c->identity.controller_id ^ fx->run_seed ^ 0x3d7a;
     struct transfer out, in;
     char why[96];
     /* PRINFO 0: even on a PI namespace the metadata is then the host's, unchecked. */
     if (transfer_alloc(t->c, ns, 0, CASE_BLOCKS, &out, why) != 0) {
-        nvme_target_fail(id, t, &r, "no DMA memory");
+        report_fail(t, "no DMA memory");
         return;
     }
     if (transfer_alloc(t->c, ns, 0, CASE_BLOCKS, &in, why) != 0) {
         transfer_free(t->c, &out);
-        nvme_target_fail(id, t, &r, "no DMA memory");
+        report_fail(t, "no DMA memory");
         return;
     }
     fill_blocks(&out, lba, seed);
@@ -147,18 +145,18 @@ static void io_metadata(const char *id, struct nvme_fixture *fx, struct nvme_tar
     uint64_t metadata_at = in.metadata.bus;
     transfer_free(t->c, &out);
     transfer_free(t->c, &in);
-    tap_yaml_add(&r, "lbas", "%llu-%llu", (unsigned long long)lba,
+    report_yaml(t, "lbas", "%llu-%llu", (unsigned long long)lba,
                  (unsigned long long)(lba + CASE_BLOCKS));
     if (status != 0 || bad) {
         if (bad)
-            yaml_add_mismatch(&r, &m);
-        nvme_target_fail(id, t, &r, status ? "write or read with metadata failed"
+            yaml_add_mismatch(t, &m);
+        report_fail(t, status ? "write or read with metadata failed"
                                     : bad == -1 ? "data read back wrong"
                                                 : "metadata read back wrong");
         return;
     }
-    tap_yaml_add(&r, "metadata_buffer", "%s", metadata_at ? "separate (MPTR)" : "interleaved");
-    suite_pass_with(id, t->device, &r, "%u blocks of %s: data and metadata read back "
+    report_yaml(t, "metadata_buffer", "%s", metadata_at ? "separate (MPTR)" : "interleaved");
+    report_pass(t, "%u blocks of %s: data and metadata read back "
              "as written", CASE_BLOCKS, format);
 }
 
@@ -221,22 +219,21 @@ static int read_checked(struct nvme_controller *c, const struct nvme_namespace *
 /* The three sides of end-to-end protection on a PI namespace: the controller generates PI
  * (PRACT) that the host can verify; host-generated PI passes the controller's checks; a
  * deliberately wrong tag and a wrong guard are caught with their own status codes. */
-static void io_protection(const char *id, struct nvme_fixture *fx, struct nvme_target *t)
+static void io_protection(struct suite_case *t)
 {
+    const struct nvme_fixture *fx = t->ctx->nvme;
     const struct nvme_namespace *ns;
-    if (!allowed_for_writes(id, fx, t, &ns))
+    if (!allowed_for_writes(t, &ns))
         return;
     char format[64], why[96];
     nvme_format_describe(&ns->identity, format, sizeof(format));
     unsigned type = ns->identity.pi_type;
     if (!type) {
-        suite_skip(id, t->device, "format %s has no protection information", format);
+        report_skip(t, "format %s has no protection information", format);
         return;
     }
     struct nvme_controller *c = t->c;
-    struct tap_result r;
-    tap_result_init(&r);
-    yaml_add_format(&r, ns);
+    yaml_add_format(t, ns);
     uint8_t all_checks = NVME_PRINFO_CHECK_GUARD | NVME_PRINFO_CHECK_APP |
                          (type != 3 ? NVME_PRINFO_CHECK_REF : 0);
     uint64_t generated = slot_lba(1), host = generated + CASE_BLOCKS,
@@ -246,7 +243,7 @@ static void io_protection(const char *id, struct nvme_fixture *fx, struct nvme_t
      * nothing but data moves; with more, the host's metadata goes along and PI is inserted. */
     if (transfer_alloc(c, ns, NVME_PRINFO_PRACT | all_checks, CASE_BLOCKS, &plain, why) != 0 ||
         transfer_alloc(c, ns, all_checks, CASE_BLOCKS, &carried, why) != 0) {
-        nvme_target_fail(id, t, &r, "no DMA memory");
+        report_fail(t, "no DMA memory");
         return;
     }
     fill_blocks(&plain, generated, seed);
@@ -260,11 +257,11 @@ static void io_protection(const char *id, struct nvme_fixture *fx, struct nvme_t
     }
     struct pattern_mismatch m;
     if (status == 0 && check_blocks(&carried, generated, seed, false, &m) != 0) {
-        yaml_add_mismatch(&r, &m);
+        yaml_add_mismatch(t, &m);
         status = -1;
         step = "data of the PRACT write read back";
     }
-    if (status == 0 && check_pi(&carried, ns, generated, &r) != 0) {
+    if (status == 0 && check_pi(&carried, ns, generated, &t->point) != 0) {
         status = -1;
         step = "PI the controller generated, checked by the host (T10 CRC-16 guard)";
     }
@@ -284,7 +281,7 @@ static void io_protection(const char *id, struct nvme_fixture *fx, struct nvme_t
         status = transfer_run(c, ns, NVME_IO_READ, host, all_checks, &carried);
     }
     if (status == 0 && (check_blocks(&carried, host, seed, false, &m) != 0 ||
-                        check_pi(&carried, ns, host, &r) != 0)) {
+                        check_pi(&carried, ns, host, &t->point) != 0)) {
         status = -1;
         step = "host-generated PI read back";
     }
@@ -314,9 +311,9 @@ static void io_protection(const char *id, struct nvme_fixture *fx, struct nvme_t
         if (nvme_status_without_flags((uint16_t)tag_status) != want_tag_status ||
             nvme_status_without_flags((uint16_t)guard_status) != NVME_STATUS_GUARD_CHECK) {
             char a[80], b[80];
-            tap_yaml_add(&r, "tag_read", "%s, want 0x%04x", tag_status < 0 ? c->error :
+            report_yaml(t, "tag_read", "%s, want 0x%04x", tag_status < 0 ? c->error :
                          nvme_status_describe((uint16_t)tag_status, a, sizeof(a)), want_tag_status);
-            tap_yaml_add(&r, "guard_read", "%s, want 0x%04x", guard_status < 0 ? c->error :
+            report_yaml(t, "guard_read", "%s, want 0x%04x", guard_status < 0 ? c->error :
                          nvme_status_describe((uint16_t)guard_status, b, sizeof(b)),
                          NVME_STATUS_GUARD_CHECK);
             status = -1;
@@ -325,25 +322,25 @@ static void io_protection(const char *id, struct nvme_fixture *fx, struct nvme_t
     }
     transfer_free(c, &plain);
     transfer_free(c, &carried);
-    tap_yaml_add(&r, "generated_lbas", "%llu-%llu", (unsigned long long)generated,
+    report_yaml(t, "generated_lbas", "%llu-%llu", (unsigned long long)generated,
                  (unsigned long long)(generated + CASE_BLOCKS));
-    tap_yaml_add(&r, "host_pi_lbas", "%llu-%llu", (unsigned long long)host,
+    report_yaml(t, "host_pi_lbas", "%llu-%llu", (unsigned long long)host,
                  (unsigned long long)(host + CASE_BLOCKS));
-    tap_yaml_add(&r, "wrong_tag_lba", "%llu", (unsigned long long)wrong);
-    tap_yaml_add(&r, "wrong_guard_lba", "%llu", (unsigned long long)(wrong + 1));
+    report_yaml(t, "wrong_tag_lba", "%llu", (unsigned long long)wrong);
+    report_yaml(t, "wrong_guard_lba", "%llu", (unsigned long long)(wrong + 1));
     if (status != 0) {
-        tap_yaml_add(&r, "step", "%s", step);
+        report_yaml(t, "step", "%s", step);
         if (status > 0) {
             char text[80];
-            tap_yaml_add(&r, "status", "%s", nvme_status_describe((uint16_t)status, text,
+            report_yaml(t, "status", "%s", nvme_status_describe((uint16_t)status, text,
                                                                   sizeof(text)));
         }
-        nvme_target_fail(id, t, &r, "end-to-end protection did not hold");
+        report_fail(t, "end-to-end protection did not hold");
         return;
     }
-    tap_yaml_add(&r, "tag_status", "0x%04x", nvme_status_without_flags((uint16_t)tag_status));
-    tap_yaml_add(&r, "guard_status", "0x%04x", nvme_status_without_flags((uint16_t)guard_status));
-    suite_pass_with(id, t->device, &r, "type %u: controller PI verified by the host, "
+    report_yaml(t, "tag_status", "0x%04x", nvme_status_without_flags((uint16_t)tag_status));
+    report_yaml(t, "guard_status", "0x%04x", nvme_status_without_flags((uint16_t)guard_status));
+    report_pass(t, "type %u: controller PI verified by the host, "
              "host PI passed the checks, wrong %s tag and guard caught", type,
              type != 3 ? "reference" : "application");
 }
@@ -361,10 +358,10 @@ static bool data_is_zero(const struct nvme_region *region, const struct ns_data_
 }
 
 /* Writes a pattern, then (Write Zeroes or deallocate) over it, then reads it. */
-static int write_then(struct nvme_fixture *fx, struct nvme_target *t,
-                      const struct nvme_namespace *ns, uint64_t lba, uint32_t blocks,
+static int write_then(struct suite_case *t, const struct nvme_namespace *ns, uint64_t lba, uint32_t blocks,
                       bool zeroes, struct nvme_region *back, int *read_status)
 {
+    const struct nvme_fixture *fx = t->ctx->nvme;
     struct nvme_controller *c = t->c;
     struct ns_data_format f;
     ns_data_format(ns, &f);
@@ -383,13 +380,13 @@ static int write_then(struct nvme_fixture *fx, struct nvme_target *t,
     return 0;
 }
 
-static void io_write_zeroes(const char *id, struct nvme_fixture *fx, struct nvme_target *t)
+static void io_write_zeroes(struct suite_case *t)
 {
     const struct nvme_namespace *ns;
-    if (!allowed_for_writes(id, fx, t, &ns))
+    if (!allowed_for_writes(t, &ns))
         return;
     if (!(t->c->identity.oncs & NVME_ONCS_WRITE_ZEROES)) {
-        suite_skip(id, t->device, "ONCS.WZS=0: no Write Zeroes (ONCS 0x%04x)", t->c->identity.oncs);
+        report_skip(t, "ONCS.WZS=0: no Write Zeroes (ONCS 0x%04x)", t->c->identity.oncs);
         return;
     }
     struct ns_data_format f;
@@ -398,21 +395,19 @@ static void io_write_zeroes(const char *id, struct nvme_fixture *fx, struct nvme
     uint64_t lba = slot_lba(2);
     struct nvme_region back;
     int read_status = -1;
-    struct tap_result r;
-    tap_result_init(&r);
-    tap_yaml_add(&r, "lbas", "%llu-%llu", (unsigned long long)lba,
+    report_yaml(t, "lbas", "%llu-%llu", (unsigned long long)lba,
                  (unsigned long long)(lba + blocks));
-    int status = write_then(fx, t, ns, lba, blocks, true, &back, &read_status);
+    int status = write_then(t, ns, lba, blocks, true, &back, &read_status);
     bool zero = status == 0 && read_status == 0 && data_is_zero(&back, &f, ns, blocks);
     nvme_free(t->c, &back);
     if (status != 0 || read_status != 0 || !zero) {
-        tap_yaml_add(&r, "read_status", "%d", read_status);
-        nvme_target_fail(id, t, &r, status ? "write or Write Zeroes failed" : read_status
+        report_yaml(t, "read_status", "%d", read_status);
+        report_fail(t, status ? "write or Write Zeroes failed" : read_status
                          ? "read after Write Zeroes failed" : "blocks read back non-zero after "
                          "Write Zeroes");
         return;
     }
-    suite_pass_with(id, t->device, &r, "%u patterned blocks read back as zeros after "
+    report_pass(t, "%u patterned blocks read back as zeros after "
              "Write Zeroes", blocks);
 }
 
@@ -420,30 +415,29 @@ static void io_write_zeroes(const char *id, struct nvme_fixture *fx, struct nvme
  * either the blocks stay (old data) or they read back as deallocated (0x0287); anything else
  * (other data, another error) fails. The outcome is a YAML key the scenarios hold against
  * the namespace image. */
-static void io_deallocate(const char *id, struct nvme_fixture *fx, struct nvme_target *t)
+static void io_deallocate(struct suite_case *t)
 {
+    const struct nvme_fixture *fx = t->ctx->nvme;
     const struct nvme_namespace *ns;
-    if (!allowed_for_writes(id, fx, t, &ns))
+    if (!allowed_for_writes(t, &ns))
         return;
     struct nvme_controller *c = t->c;
     if (!(c->identity.oncs & NVME_ONCS_DSM)) {
-        suite_skip(id, t->device, "ONCS.DSMS=0: no Dataset Management (ONCS 0x%04x)",
+        report_skip(t, "ONCS.DSMS=0: no Dataset Management (ONCS 0x%04x)",
                    c->identity.oncs);
         return;
     }
     if (!(ns->identity.features & NVME_NSFEAT_DAE)) {
-        suite_skip(id, t->device, "NSFEAT.DAE=0: the namespace cannot report deallocated blocks");
+        report_skip(t, "NSFEAT.DAE=0: the namespace cannot report deallocated blocks");
         return;
     }
-    struct tap_result r;
-    tap_result_init(&r);
     uint32_t previous = 0;
     int status = nvme_get_feature(c, NVME_FEATURE_ERROR_RECOVERY, ns->nsid, &previous);
     if (status == 0)
         status = nvme_set_feature(c, NVME_FEATURE_ERROR_RECOVERY, ns->nsid,
                                   previous | NVME_ERROR_RECOVERY_DULBE, NULL);
     if (status != 0) {
-        nvme_target_fail(id, t, &r, "Error Recovery feature (DULBE) could not be set");
+        report_fail(t, "Error Recovery feature (DULBE) could not be set");
         return;
     }
     struct ns_data_format f;
@@ -452,7 +446,7 @@ static void io_deallocate(const char *id, struct nvme_fixture *fx, struct nvme_t
     uint64_t lba = slot_lba(3);
     struct nvme_region back;
     int read_status = -1;
-    status = write_then(fx, t, ns, lba, blocks, false, &back, &read_status);
+    status = write_then(t, ns, lba, blocks, false, &back, &read_status);
     struct pattern_mismatch m;
     bool kept = status == 0 && read_status == 0 &&
                 region_check_pattern(&back, lba, f.block_bytes, blocks, fx->run_seed, &m) == 0;
@@ -461,35 +455,30 @@ static void io_deallocate(const char *id, struct nvme_fixture *fx, struct nvme_t
     nvme_free(c, &back);
     /* Back as it was, so no later read of an unwritten block fails. */
     int restored = nvme_set_feature(c, NVME_FEATURE_ERROR_RECOVERY, ns->nsid, previous, NULL);
-    tap_yaml_add(&r, "lbas", "%llu-%llu", (unsigned long long)lba,
+    report_yaml(t, "lbas", "%llu-%llu", (unsigned long long)lba,
                  (unsigned long long)(lba + blocks));
-    tap_yaml_add(&r, "read_status", "0x%04x", read_status < 0 ? 0xffff : read_status);
+    report_yaml(t, "read_status", "0x%04x", read_status < 0 ? 0xffff : read_status);
     if (status != 0 || restored != 0 || (!kept && !deallocated)) {
         char text[80];
-        tap_yaml_add(&r, "expected", "the old pattern, or %s",
+        report_yaml(t, "expected", "the old pattern, or %s",
                      nvme_status_describe(NVME_STATUS_DEALLOCATED, text, sizeof(text)));
-        nvme_target_fail(id, t, &r, status ? "write or Dataset Management failed"
+        report_fail(t, status ? "write or Dataset Management failed"
                                     : restored ? "DULBE could not be turned off again"
                                                : "a deallocated range read back neither kept "
                                                  "nor reported deallocated");
         return;
     }
-    tap_yaml_add(&r, "outcome", "%s", deallocated ? "deallocated" : "kept");
-    suite_pass_with(id, t->device, &r, "%u blocks deallocated with DULBE on: %s",
+    report_yaml(t, "outcome", "%s", deallocated ? "deallocated" : "kept");
+    report_pass(t, "%u blocks deallocated with DULBE on: %s",
              blocks, deallocated ? "the read reported Deallocated or Unwritten Logical Block"
                                  : "the controller kept them (deallocation is advisory)");
 }
 
-NVME_CASE_FOR_EACH_NAMESPACE(run_io_metadata, io_metadata)
-NVME_CASE_FOR_EACH_NAMESPACE(run_io_protection, io_protection)
-NVME_CASE_FOR_EACH_NAMESPACE(run_io_write_zeroes, io_write_zeroes)
-NVME_CASE_FOR_EACH_NAMESPACE(run_io_deallocate, io_deallocate)
-
 const struct test_case nvme_format_test_cases[] = {
-    {"nvme.io.metadata", run_io_metadata},
-    {"nvme.io.protection", run_io_protection},
-    {"nvme.io.write_zeroes", run_io_write_zeroes},
-    {"nvme.io.deallocate", run_io_deallocate},
+    {"nvme.io.metadata", io_metadata, CASE_PER_NAMESPACE | CASE_NVME},
+    {"nvme.io.protection", io_protection, CASE_PER_NAMESPACE | CASE_NVME},
+    {"nvme.io.write_zeroes", io_write_zeroes, CASE_PER_NAMESPACE | CASE_NVME},
+    {"nvme.io.deallocate", io_deallocate, CASE_PER_NAMESPACE | CASE_NVME},
 };
 const unsigned nvme_format_test_case_count =
     sizeof(nvme_format_test_cases) / sizeof(nvme_format_test_cases[0]);

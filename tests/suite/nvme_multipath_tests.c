@@ -13,8 +13,9 @@ struct path {
 };
 
 /* Finds A (writable) and B: one subsystem, different controller IDs, one shared NSID. */
-static bool find_paths(struct nvme_fixture *fx, struct path *a, struct path *b)
+static bool find_paths(const struct suite_context *ctx, struct path *a, struct path *b)
 {
+    const struct nvme_fixture *fx = ctx->nvme;
     for (unsigned i = 0; i < fx->count; i++) {
         struct nvme_controller *ci = fx->controllers[i];
         if (!fx->attached[i] || !ci->started || !ci->identity.subsystem_nqn[0])
@@ -23,7 +24,7 @@ static bool find_paths(struct nvme_fixture *fx, struct path *a, struct path *b)
             const struct nvme_namespace *ns = &ci->namespaces[k];
             char why[160];
             if (!(ns->identity.multipath & 1) || ns->csi != NVME_CSI_NVM ||
-                ns_data_refusal(fx, ci, ns, true, why, sizeof(why)))
+                ns_data_refusal(ctx, ci, ns, true, why, sizeof(why)))
                 continue;
             for (unsigned j = 0; j < fx->count; j++) {
                 struct nvme_controller *cj = fx->controllers[j];
@@ -32,7 +33,7 @@ static bool find_paths(struct nvme_fixture *fx, struct path *a, struct path *b)
                     cj->identity.controller_id == ci->identity.controller_id)
                     continue;
                 const struct nvme_namespace *other = nvme_namespace_by_nsid(cj, ns->nsid);
-                if (other && other->usable && ns_data_refusal(fx, cj, other, false, why, sizeof(why)) == NULL) {
+                if (other && other->usable && ns_data_refusal(ctx, cj, other, false, why, sizeof(why)) == NULL) {
                     *a = (struct path){ci, ns};
                     *b = (struct path){cj, other};
                     return true;
@@ -43,34 +44,30 @@ static bool find_paths(struct nvme_fixture *fx, struct path *a, struct path *b)
     return false;
 }
 
-static void shared_namespace(const struct suite_context *ctx, const char *id)
+static void shared_namespace(struct suite_case *t)
 {
-    (void)ctx;
-    struct nvme_fixture *fx = nvme_fixture();
-    for (unsigned i = 0; fx && i < fx->count; i++) {
-        struct nvme_placement p = nvme_fixture_host_placement();
+        const struct nvme_fixture *fx = t->ctx->nvme;
+    for (unsigned i = 0; i < fx->count; i++) {
+        struct nvme_placement p = placement_host();
         if (fx->attached[i])
-            nvme_fixture_start(fx->controllers[i], &p);
+            controller_start(fx->controllers[i], &p);
     }
     struct path a, b;
-    if (!fx || !find_paths(fx, &a, &b)) {
-        suite_skip(id, NULL, "no namespace with NMIC bit 0 that two controllers of one subsystem "
+    if (!find_paths(t->ctx, &a, &b)) {
+        report_skip(t, "no namespace with NMIC bit 0 that two controllers of one subsystem "
                    "(same SUBNQN, different CNTLID) both show, writable through one of them");
         return;
     }
-    struct nvme_target ta = {.c = a.c, .nsid = a.ns->nsid};
-    snprintf(ta.device, sizeof(ta.device), "%s nsid %u", a.c->name, a.ns->nsid);
-    struct tap_result r;
-    tap_result_init(&r);
-    tap_yaml_add(&r, "subnqn", "%s", a.c->identity.subsystem_nqn);
-    tap_yaml_add(&r, "writer", "%s", a.c->name);
-    tap_yaml_add(&r, "writer_cntlid", "%u", a.c->identity.controller_id);
-    tap_yaml_add(&r, "reader", "%s", b.c->name);
-    tap_yaml_add(&r, "reader_cntlid", "%u", b.c->identity.controller_id);
-    tap_yaml_add(&r, "nmic", "0x%02x", a.ns->identity.multipath);
+    report_subject(t, a.c, a.ns->nsid); /* the points are the writer's */
+    report_yaml(t, "subnqn", "%s", a.c->identity.subsystem_nqn);
+    report_yaml(t, "writer", "%s", a.c->name);
+    report_yaml(t, "writer_cntlid", "%u", a.c->identity.controller_id);
+    report_yaml(t, "reader", "%s", b.c->name);
+    report_yaml(t, "reader_cntlid", "%u", b.c->identity.controller_id);
+    report_yaml(t, "nmic", "0x%02x", a.ns->identity.multipath);
     if (a.ns->identity.size_blocks != b.ns->identity.size_blocks ||
         a.ns->identity.block_bytes != b.ns->identity.block_bytes) {
-        nvme_target_fail(id, &ta, &r, "the two controllers describe nsid %u differently",
+        report_fail(t, "the two controllers describe nsid %u differently",
                          a.ns->nsid);
         return;
     }
@@ -83,12 +80,12 @@ static void shared_namespace(const struct suite_context *ctx, const char *id)
     uint64_t seed = fx->run_seed ^ 0x5a5;
     struct nvme_region out, in;
     if (nvme_alloc(a.c, NVME_MEMORY_HOST, (uint64_t)blocks * f.block_bytes, &out) != 0) {
-        nvme_target_fail(id, &ta, &r, "no DMA memory");
+        report_fail(t, "no DMA memory");
         return;
     }
     if (nvme_alloc(b.c, NVME_MEMORY_HOST, (uint64_t)blocks * f.block_bytes, &in) != 0) {
         nvme_free(a.c, &out);
-        nvme_target_fail(id, &ta, &r, "no DMA memory");
+        report_fail(t, "no DMA memory");
         return;
     }
     region_fill_pattern(&out, lba, f.block_bytes, blocks, seed);
@@ -101,24 +98,24 @@ static void shared_namespace(const struct suite_context *ctx, const char *id)
     bool bad = read_status == 0 && region_check_pattern(&in, lba, f.block_bytes, blocks, seed, &m);
     nvme_free(a.c, &out);
     nvme_free(b.c, &in);
-    tap_yaml_add(&r, "lbas", "%llu-%llu", (unsigned long long)lba,
+    report_yaml(t, "lbas", "%llu-%llu", (unsigned long long)lba,
                  (unsigned long long)(lba + blocks));
     if (status != 0 || read_status != 0 || bad) {
         if (bad)
-            yaml_add_mismatch(&r, &m);
-        nvme_target_fail(id, &ta, &r, status ? "write through %s failed"
+            yaml_add_mismatch(t, &m);
+        report_fail(t, status ? "write through %s failed"
                                       : read_status ? "read through %s failed"
                                                     : "%s read other data than was written",
                          status ? a.c->name : b.c->name);
         return;
     }
-    suite_pass_with(id, ta.device, &r, "%u blocks written through %s (CNTLID %u), "
+    report_pass(t, "%u blocks written through %s (CNTLID %u), "
              "read back through %s (CNTLID %u)", blocks, a.c->name, a.c->identity.controller_id,
              b.c->name, b.c->identity.controller_id);
 }
 
 const struct test_case nvme_multipath_test_cases[] = {
-    {"nvme.multipath.shared_namespace", shared_namespace},
+    {"nvme.multipath.shared_namespace", shared_namespace, CASE_NVME},
 };
 const unsigned nvme_multipath_test_case_count =
     sizeof(nvme_multipath_test_cases) / sizeof(nvme_multipath_test_cases[0]);

@@ -9,31 +9,29 @@
 #define ZONES_REPORTED 8u
 #define ZONE_UNDER_TEST 1u /* zone 0 may hold what others left; zone 1 is this case's */
 
-static const struct nvme_namespace *zoned_or_skip(const char *id, struct nvme_target *t)
+static const struct nvme_namespace *zoned_or_skip(struct suite_case *t)
 {
-    struct nvme_placement p = nvme_fixture_host_placement();
-    const struct nvme_namespace *ns = nvme_target_start(id, t, &p);
+    struct nvme_placement p = placement_host();
+    const struct nvme_namespace *ns = case_start_namespace(t, &p);
     if (!ns)
         return NULL;
     if (ns->csi != NVME_CSI_ZONED) {
-        suite_skip(id, t->device, "not a zoned namespace (CSI 0x%02x)", ns->csi);
+        report_skip(t, "not a zoned namespace (CSI 0x%02x)", ns->csi);
         return NULL;
     }
     return ns;
 }
 
-static void zone_report(const char *id, struct nvme_fixture *fx, struct nvme_target *t)
+static void zone_report(struct suite_case *t)
 {
-    const struct nvme_namespace *ns = zoned_or_skip(id, t);
+    const struct nvme_namespace *ns = zoned_or_skip(t);
     if (!ns)
         return;
     struct nvme_zone zones[ZONES_REPORTED];
     int n = nvme_zone_report(t->c, ns->nsid, 0, zones, ZONES_REPORTED);
-    struct tap_result r;
-    tap_result_init(&r);
-    tap_yaml_add(&r, "zone_size_blocks", "%llu", (unsigned long long)ns->zoned.zone_size_blocks);
+    report_yaml(t, "zone_size_blocks", "%llu", (unsigned long long)ns->zoned.zone_size_blocks);
     if (n <= 0) {
-        nvme_target_fail(id, t, &r, "Zone Management Receive returned no zone");
+        report_fail(t, "Zone Management Receive returned no zone");
         return;
     }
     for (int i = 0; i < n; i++) {
@@ -41,17 +39,17 @@ static void zone_report(const char *id, struct nvme_fixture *fx, struct nvme_tar
         if (zones[i].start != start || zones[i].capacity > ns->zoned.zone_size_blocks ||
             zones[i].type != NVME_ZONE_TYPE_SEQUENTIAL ||
             zones[i].write_pointer < start || zones[i].write_pointer > start + zones[i].capacity) {
-            tap_yaml_add(&r, "zone", "%d: type %u state 0x%x start %llu capacity %llu wp %llu", i,
+            report_yaml(t, "zone", "%d: type %u state 0x%x start %llu capacity %llu wp %llu", i,
                          zones[i].type, zones[i].state, (unsigned long long)zones[i].start,
                          (unsigned long long)zones[i].capacity,
                          (unsigned long long)zones[i].write_pointer);
-            nvme_target_fail(id, t, &r, "zone %d contradicts the zone size or itself", i);
+            report_fail(t, "zone %d contradicts the zone size or itself", i);
             return;
         }
     }
-    tap_yaml_add(&r, "zones_checked", "%d", n);
-    tap_yaml_add(&r, "zone_capacity_blocks", "%llu", (unsigned long long)zones[0].capacity);
-    suite_pass_with(id, t->device, &r, "%d zones reported, sequential, each starting "
+    report_yaml(t, "zones_checked", "%d", n);
+    report_yaml(t, "zone_capacity_blocks", "%llu", (unsigned long long)zones[0].capacity);
+    report_pass(t, "%d zones reported, sequential, each starting "
              "at its zone boundary with its write pointer inside", n);
 }
 
@@ -61,43 +59,39 @@ static int report_one(struct nvme_controller *c, uint32_t nsid, uint64_t start,
     return nvme_zone_report(c, nsid, start, zone, 1) == 1 ? 0 : -1;
 }
 
-static void zone_cycle(const char *id, struct nvme_fixture *fx, struct nvme_target *t)
+static void zone_cycle(struct suite_case *t)
 {
-    const struct nvme_namespace *ns = zoned_or_skip(id, t);
+    const struct nvme_fixture *fx = t->ctx->nvme;
+    const struct nvme_namespace *ns = zoned_or_skip(t);
     if (!ns)
         return;
     struct nvme_controller *c = t->c;
-    if (!nvme_fixture_write_allowed(fx, c)) {
-        suite_skip(id, t->device, "allow_write does not name serial %s: no zone writes",
-                   c->identity.serial);
+    if (!case_write_allowed(t, c, "zone writes"))
         return;
-    }
     char guard_why[200];
-    if (nvme_data_guard(c, ns, fx->config->allow_write_over_data, guard_why, sizeof(guard_why))) {
-        suite_skip(id, t->device, "%s", guard_why);
+    if (nvme_data_guard(c, ns, t->ctx->config->allow_write_over_data, guard_why, sizeof(guard_why))) {
+        report_skip(t, "%s", guard_why);
         return;
     }
     struct ns_data_format f;
     ns_data_format(ns, &f);
     uint64_t start = ZONE_UNDER_TEST * ns->zoned.zone_size_blocks;
     uint32_t blocks = ns_blocks_fitting(c, &f, 16u * 1024);
-    struct tap_result r;
-    tap_result_init(&r);
     if (start + 2 * (uint64_t)blocks + 1 > start + ns->zoned.zone_size_blocks ||
         start + ns->zoned.zone_size_blocks > ns->identity.size_blocks || f.metadata_bytes) {
-        suite_skip(id, t->device, "zone %u cannot hold the case (zone size %llu blocks, %u per "
+        report_skip(t, "zone %u cannot hold the case (zone size %llu blocks, %u per "
                    "write, separate metadata %u)", ZONE_UNDER_TEST,
                    (unsigned long long)ns->zoned.zone_size_blocks, blocks, f.metadata_bytes);
         return;
     }
     struct nvme_region out, in;
     if (nvme_alloc(c, NVME_MEMORY_HOST, (uint64_t)2 * blocks * f.block_bytes, &out) != 0) {
-        nvme_target_fail(id, t, &r, "no DMA memory");
+        report_fail(t, "no DMA memory");
         return;
     }
     if (nvme_alloc(c, NVME_MEMORY_HOST, (uint64_t)2 * blocks * f.block_bytes, &in) != 0) {
         nvme_free(c, &out);
-        nvme_target_fail(id, t, &r, "no DMA memory");
+        report_fail(t, "no DMA memory");
         return;
     }
     struct nvme_region first = nvme_region_slice(&out, 0, (uint64_t)blocks * f.block_bytes);
@@ -149,35 +143,32 @@ static void zone_cycle(const char *id, struct nvme_fixture *fx, struct nvme_targ
         status = ns_data_io(c, ns, NVME_IO_READ, start, 2 * blocks, &in, NULL, fx->run_seed);
         if (status == 0 && region_check_pattern(&in, start, f.block_bytes, 2 * blocks,
                                                 fx->run_seed, &m) != 0) {
-            yaml_add_mismatch(&r, &m);
+            yaml_add_mismatch(t, &m);
             status = -1;
         }
     }
     nvme_free(c, &out);
     nvme_free(c, &in);
-    tap_yaml_add(&r, "zone_start", "%llu", (unsigned long long)start);
-    tap_yaml_add(&r, "blocks_per_write", "%u", blocks);
-    tap_yaml_add(&r, "appended_lba", "%llu", (unsigned long long)appended_at);
-    tap_yaml_add(&r, "write_pointer", "%llu", (unsigned long long)zone.write_pointer);
-    tap_yaml_add(&r, "misplaced_write_status", "0x%04x", misplaced < 0 ? 0xffff : misplaced);
+    report_yaml(t, "zone_start", "%llu", (unsigned long long)start);
+    report_yaml(t, "blocks_per_write", "%u", blocks);
+    report_yaml(t, "appended_lba", "%llu", (unsigned long long)appended_at);
+    report_yaml(t, "write_pointer", "%llu", (unsigned long long)zone.write_pointer);
+    report_yaml(t, "misplaced_write_status", "0x%04x", misplaced < 0 ? 0xffff : misplaced);
     if (status != 0) {
-        tap_yaml_add(&r, "step", "%s", step);
-        tap_yaml_add(&r, "zone_state", "0x%x", zone.state);
-        nvme_target_fail(id, t, &r, "zone %u did not behave as the zoned command set says",
+        report_yaml(t, "step", "%s", step);
+        report_yaml(t, "zone_state", "0x%x", zone.state);
+        report_fail(t, "zone %u did not behave as the zoned command set says",
                          ZONE_UNDER_TEST);
         return;
     }
-    suite_pass_with(id, t->device, &r, "zone %u: reset, %u blocks at the write "
+    report_pass(t, "zone %u: reset, %u blocks at the write "
              "pointer, %u by Zone Append, misplaced write refused, read back", ZONE_UNDER_TEST,
              blocks, blocks);
 }
 
-NVME_CASE_FOR_EACH_NAMESPACE(run_zone_report, zone_report)
-NVME_CASE_FOR_EACH_NAMESPACE(run_zone_cycle, zone_cycle)
-
 const struct test_case nvme_zns_test_cases[] = {
-    {"nvme.zns.report", run_zone_report},
-    {"nvme.zns.zone_cycle", run_zone_cycle},
+    {"nvme.zns.report", zone_report, CASE_PER_NAMESPACE | CASE_NVME},
+    {"nvme.zns.zone_cycle", zone_cycle, CASE_PER_NAMESPACE | CASE_NVME},
 };
 const unsigned nvme_zns_test_case_count =
     sizeof(nvme_zns_test_cases) / sizeof(nvme_zns_test_cases[0]);

@@ -20,27 +20,30 @@ static unsigned count_nvme(const struct pci_inventory *inv)
     return n;
 }
 
-static void enumerate(const struct suite_context *ctx, const char *id)
+static void enumerate(struct suite_case *t)
 {
+    const struct suite_context *ctx = t->ctx;
     const struct pci_inventory *inv = ctx->pci;
     unsigned bridges = count_bridges(inv), nvme = count_nvme(inv);
     if (inv->count == 0 || inv->truncated || inv->bridges_skipped) {
-        struct tap_result r;
-        tap_result_init(&r);
-        tap_yaml_add(&r, "functions", "%u%s", inv->count, inv->truncated ? " (table full)" : "");
-        tap_yaml_add(&r, "bridges_not_followed", "%u", inv->bridges_skipped);
+        report_yaml(t, "functions", "%u%s", inv->count, inv->truncated ? " (table full)" : "");
+        report_yaml(t, "bridges_not_followed", "%u", inv->bridges_skipped);
         if (inv->problem[0])
-            tap_yaml_add(&r, "problem", "%s", inv->problem);
-        suite_fail(id, NULL, &r, "enumeration incomplete");
+            report_yaml(t, "problem", "%s", inv->problem);
+        report_fail(t, "enumeration incomplete");
         return;
     }
-    suite_pass(id, NULL, "%u functions, %u bridge%s, %u NVMe controller%s", inv->count, bridges,
+    report_yaml(t, "functions", "%u", inv->count);
+    report_yaml(t, "bridges", "%u", bridges);
+    report_yaml(t, "nvme_controllers", "%u", nvme);
+    report_pass(t, "%u functions, %u bridge%s, %u NVMe controller%s", inv->count, bridges,
                bridges == 1 ? "" : "s", nvme, nvme == 1 ? "" : "s");
 }
 
 /* ECAM and CF8/CFC are two roads to the same registers: they must agree. */
-static void ecam_matches_legacy(const struct suite_context *ctx, const char *id)
+static void ecam_matches_legacy(struct suite_case *t)
 {
+    const struct suite_context *ctx = t->ctx;
     const struct pci_inventory *inv = ctx->pci;
     unsigned compared = 0;
     for (unsigned i = 0; i < inv->count; i++) {
@@ -54,22 +57,22 @@ static void ecam_matches_legacy(const struct suite_context *ctx, const char *id)
             if (ecam != legacy) {
                 char where[16];
                 pci_address_format(a, where, sizeof(where));
-                struct tap_result r;
-                tap_result_init(&r);
-                tap_yaml_add(&r, "offset", "0x%02x", offsets[k]);
-                tap_yaml_add(&r, "ecam", "0x%08x", ecam);
-                tap_yaml_add(&r, "cf8", "0x%08x", legacy);
-                suite_fail(id, where, &r, "ECAM and CF8/CFC disagree");
+                report_prefix_push(t, "%s", where);
+                report_yaml(t, "offset", "0x%02x", offsets[k]);
+                report_yaml(t, "ecam", "0x%08x", ecam);
+                report_yaml(t, "cf8", "0x%08x", legacy);
+                report_fail(t, "ECAM and CF8/CFC disagree");
+                report_prefix_pop(t);
                 return;
             }
         }
         compared++;
     }
     if (!compared) {
-        suite_skip(id, NULL, "no function reachable through ECAM on segment 0");
+        report_skip(t, "no function reachable through ECAM on segment 0");
         return;
     }
-    suite_pass(id, NULL, "%u functions read the same through ECAM and CF8/CFC", compared);
+    report_pass(t, "%u functions read the same through ECAM and CF8/CFC", compared);
 }
 
 static bool bar_misaligned(const struct pci_bar *bar)
@@ -78,8 +81,9 @@ static bool bar_misaligned(const struct pci_bar *bar)
            (bar->address & (bar->size - 1));
 }
 
-static void bars_decoded(const struct suite_context *ctx, const char *id)
+static void bars_decoded(struct suite_case *t)
 {
+    const struct suite_context *ctx = t->ctx;
     const struct pci_inventory *inv = ctx->pci;
     unsigned bars = 0;
     for (unsigned i = 0; i < inv->count; i++) {
@@ -90,41 +94,41 @@ static void bars_decoded(const struct suite_context *ctx, const char *id)
             if (invalid || bar_misaligned(bar)) {
                 char where[16];
                 pci_address_format(f->address, where, sizeof(where));
-                struct tap_result r;
-                tap_result_init(&r);
-                tap_yaml_add(&r, "bar", "%u", slot);
-                tap_yaml_add(&r, "raw", "0x%08x", f->bar_raw[slot]);
-                tap_yaml_add(&r, "address", "0x%llx", (unsigned long long)bar->address);
-                tap_yaml_add(&r, "size", "0x%llx", (unsigned long long)bar->size);
-                suite_fail(id, where, &r, invalid ? "BAR readings are not a valid BAR"
+                report_prefix_push(t, "%s", where);
+                report_yaml(t, "bar", "%u", slot);
+                report_yaml(t, "raw", "0x%08x", f->bar_raw[slot]);
+                report_yaml(t, "address", "0x%llx", (unsigned long long)bar->address);
+                report_yaml(t, "size", "0x%llx", (unsigned long long)bar->size);
+                report_fail(t, invalid ? "BAR readings are not a valid BAR"
                                                   : "BAR not aligned to its size");
+                report_prefix_pop(t);
                 return;
             }
             bars += bar->kind != PCI_BAR_UNUSED;
         }
     }
-    suite_pass(id, NULL, "%u BARs decoded, every assigned one aligned to its size", bars);
+    report_pass(t, "%u BARs decoded, every assigned one aligned to its size", bars);
 }
 
-static void bars_restored(const struct suite_context *ctx, const char *id)
+static void bars_restored(struct suite_case *t)
 {
+    const struct suite_context *ctx = t->ctx;
     char why[120];
     unsigned changed = pci_verify_unchanged(ctx->pci, why, sizeof(why));
     if (changed) {
-        struct tap_result r;
-        tap_result_init(&r);
-        tap_yaml_add(&r, "functions_changed", "%u", changed);
-        tap_yaml_add(&r, "first", "%s", why);
-        suite_fail(id, NULL, &r, "sizing left registers changed");
+        report_yaml(t, "functions_changed", "%u", changed);
+        report_yaml(t, "first", "%s", why);
+        report_fail(t, "sizing left registers changed");
         return;
     }
-    suite_pass(id, NULL, "command and BAR registers of %u functions read as before sizing",
+    report_pass(t, "command and BAR registers of %u functions read as before sizing",
                ctx->pci->count);
 }
 
 /* Every function is on a root bus or inside the bus range of a bridge above it. */
-static void bridges_contain_children(const struct suite_context *ctx, const char *id)
+static void bridges_contain_children(struct suite_case *t)
 {
+    const struct suite_context *ctx = t->ctx;
     const struct pci_inventory *inv = ctx->pci;
     for (unsigned i = 0; i < inv->count; i++) {
         const struct pci_function *f = &inv->functions[i];
@@ -143,23 +147,25 @@ static void bridges_contain_children(const struct suite_context *ctx, const char
         if (!on_root && !contained) {
             char where[16];
             pci_address_format(f->address, where, sizeof(where));
-            struct tap_result r;
-            tap_result_init(&r);
-            suite_fail(id, where, &r, "function outside every bridge's bus range");
+            report_prefix_push(t, "%s", where);
+            report_fail(t, "function outside every bridge's bus range");
+            report_prefix_pop(t);
             return;
         }
     }
     unsigned bridges = count_bridges(inv);
     if (!bridges) {
-        suite_skip(id, NULL, "no PCI bridges on this machine");
+        report_skip(t, "no PCI bridges on this machine");
         return;
     }
-    suite_pass(id, NULL, "%u bridge%s, every function below one lies in its bus range", bridges,
+    report_yaml(t, "bridges", "%u", bridges);
+    report_pass(t, "%u bridge%s, every function below one lies in its bus range", bridges,
                bridges == 1 ? "" : "s");
 }
 
-static void capability_lists(const struct suite_context *ctx, const char *id)
+static void capability_lists(struct suite_case *t)
 {
+    const struct suite_context *ctx = t->ctx;
     const struct pci_inventory *inv = ctx->pci;
     unsigned caps = 0;
     for (unsigned i = 0; i < inv->count; i++) {
@@ -167,23 +173,23 @@ static void capability_lists(const struct suite_context *ctx, const char *id)
         if (f->cap_problem[0]) {
             char where[16];
             pci_address_format(f->address, where, sizeof(where));
-            struct tap_result r;
-            tap_result_init(&r);
-            tap_yaml_add(&r, "problem", "%s", f->cap_problem);
-            suite_fail(id, where, &r, "capability list malformed");
+            report_prefix_push(t, "%s", where);
+            report_yaml(t, "problem", "%s", f->cap_problem);
+            report_fail(t, "capability list malformed");
+            report_prefix_pop(t);
             return;
         }
         caps += f->cap_count;
     }
-    suite_pass(id, NULL, "%u capabilities walked, every list well formed", caps);
+    report_pass(t, "%u capabilities walked, every list well formed", caps);
 }
 
 const struct test_case pci_test_cases[] = {
-    {"pci.enumerate", enumerate},
-    {"pci.config.ecam_matches_cf8", ecam_matches_legacy},
-    {"pci.bars.decoded", bars_decoded},
-    {"pci.bars.restored", bars_restored},
-    {"pci.bridges.bus_ranges", bridges_contain_children},
-    {"pci.caps.well_formed", capability_lists},
+    {"pci.enumerate", enumerate, 0},
+    {"pci.config.ecam_matches_cf8", ecam_matches_legacy, 0},
+    {"pci.bars.decoded", bars_decoded, 0},
+    {"pci.bars.restored", bars_restored, 0},
+    {"pci.bridges.bus_ranges", bridges_contain_children, 0},
+    {"pci.caps.well_formed", capability_lists, 0},
 };
 const unsigned pci_test_case_count = sizeof(pci_test_cases) / sizeof(pci_test_cases[0]);

@@ -8,26 +8,23 @@
 /* 16 signatures, 80 characters: one diagnostic line of a long root table's list. */
 #define ROOT_SIGNATURES_PER_LINE 16
 
-static void acpi_rsdp(const struct suite_context *ctx, const char *id)
+static void acpi_rsdp(struct suite_case *t)
 {
+    const struct suite_context *ctx = t->ctx;
     const struct acpi_platform *a = ctx->acpi;
     if (a->rsdp_why[0]) {
-        struct tap_result r;
-        tap_result_init(&r);
-        tap_yaml_add(&r, "rsdp_address", "0x%llx", (unsigned long long)a->rsdp_address);
-        tap_yaml_add(&r, "reason", "%s", a->rsdp_why);
-        suite_fail(id, NULL, &r, "RSDP unusable");
+        report_yaml(t, "rsdp_address", "0x%llx", (unsigned long long)a->rsdp_address);
+        report_yaml(t, "reason", "%s", a->rsdp_why);
+        report_fail(t, "RSDP unusable");
         return;
     }
     /* Where the firmware put its tables is its allocation, not a property of the test:
      * the address goes in the YAML, so the point's line is the same on every boot. */
-    struct tap_result r;
-    tap_result_init(&r);
-    tap_yaml_add(&r, "rsdp_address", "0x%llx", (unsigned long long)a->rsdp_address);
-    tap_yaml_add(&r, "root_table_address", "0x%llx",
+    report_yaml(t, "rsdp_address", "0x%llx", (unsigned long long)a->rsdp_address);
+    report_yaml(t, "root_table_address", "0x%llx",
                  (unsigned long long)(a->rsdp.xsdt_address ? a->rsdp.xsdt_address
                                                            : a->rsdp.rsdt_address));
-    suite_pass_with(id, NULL, &r, "revision %u, OEM \"%s\", root table %s", a->rsdp.revision,
+    report_pass(t, "revision %u, OEM \"%s\", root table %s", a->rsdp.revision,
                     a->rsdp.oem_id, a->rsdp.xsdt_address ? "XSDT" : "RSDT");
 }
 
@@ -42,16 +39,15 @@ static void join_signatures(const struct acpi_platform *a, unsigned first, unsig
                                  a->table_signatures[i]);
 }
 
-static void acpi_root_table(const struct suite_context *ctx, const char *id)
+static void acpi_root_table(struct suite_case *t)
 {
+    const struct suite_context *ctx = t->ctx;
     const struct acpi_platform *a = ctx->acpi;
     const char *name = a->using_xsdt ? "XSDT" : "RSDT";
     if (a->root_why[0]) {
-        struct tap_result r;
-        tap_result_init(&r);
-        tap_yaml_add(&r, "table", "%s at 0x%llx", name, (unsigned long long)a->root_address);
-        tap_yaml_add(&r, "reason", "%s", a->root_why);
-        suite_fail(id, NULL, &r, "%s unusable", name);
+        report_yaml(t, "table", "%s at 0x%llx", name, (unsigned long long)a->root_address);
+        report_yaml(t, "reason", "%s", a->root_why);
+        report_fail(t, "%s unusable", name);
         return;
     }
     /* The signatures on the point's line while they fit it; a server's 60-100 do not, and
@@ -60,7 +56,7 @@ static void acpi_root_table(const struct suite_context *ctx, const char *id)
     snprintf(head, sizeof(head), "%s lists %u tables: ", name, a->table_count);
     if (strlen(head) + 5 * (size_t)a->table_count <= sizeof(list)) {
         join_signatures(a, 0, a->table_count, list, sizeof(list));
-        suite_pass(id, NULL, "%s%s", head, list);
+        report_pass(t, "%s%s", head, list);
         return;
     }
     unsigned lines = 0;
@@ -70,27 +66,28 @@ static void acpi_root_table(const struct suite_context *ctx, const char *id)
         join_signatures(a, first, end, list, sizeof(list));
         tap_diag("acpi: %s entries %u..%u: %s", name, first, end - 1, list);
     }
-    suite_pass(id, NULL, "%s lists %u tables, every signature in the %u lines above", name,
+    report_yaml(t, "root_table", "%s", name);
+    report_yaml(t, "tables", "%u", a->table_count);
+    report_pass(t, "%s lists %u tables, every signature in the %u lines above", name,
                a->table_count, lines);
 }
 
-static void acpi_mcfg(const struct suite_context *ctx, const char *id)
+static void acpi_mcfg(struct suite_case *t)
 {
+    const struct suite_context *ctx = t->ctx;
     const struct acpi_platform *a = ctx->acpi;
     if (!a->has_mcfg) {
-        suite_skip(id, NULL, "%s: PCI uses CF8/CFC, extended config space unreachable",
+        report_skip(t, "%s: PCI uses CF8/CFC, extended config space unreachable",
                    a->mcfg_why);
         return;
     }
     if (a->mcfg_why[0]) {
-        struct tap_result r;
-        tap_result_init(&r);
-        tap_yaml_add(&r, "reason", "%s", a->mcfg_why);
-        suite_fail(id, NULL, &r, "MCFG rejected; PCI falls back to CF8/CFC");
+        report_yaml(t, "reason", "%s", a->mcfg_why);
+        report_fail(t, "MCFG rejected; PCI falls back to CF8/CFC");
         return;
     }
     const struct acpi_mcfg_allocation *m = &a->mcfg[0];
-    suite_pass(id, NULL, "%u ECAM region%s, first: segment %u buses %02x-%02x at 0x%llx",
+    report_pass(t, "%u ECAM region%s, first: segment %u buses %02x-%02x at 0x%llx",
                a->mcfg_count, a->mcfg_count == 1 ? "" : "s", m->segment, m->bus_start,
                m->bus_end, (unsigned long long)m->base);
 }
@@ -107,66 +104,63 @@ static int containing_region(const struct boot_info *b, uint64_t base, uint64_t 
     return -1;
 }
 
-static void check_reservation(const struct suite_context *ctx, const char *id, const char *what,
-                              uint64_t base, uint64_t bytes)
+static void check_reservation(struct suite_case *t, const char *what, uint64_t base,
+                              uint64_t bytes)
 {
-    const struct boot_info *b = ctx->boot;
+    const struct boot_info *b = t->ctx->boot;
+    report_prefix_push(t, "%s", what);
     int region = containing_region(b, base, bytes);
-    struct tap_result r;
-    tap_result_init(&r);
     if (region >= 0 && b->memory_map[region].type == BOOT_MEMORY_LOADER_DATA) {
         /* The firmware picks the addresses (they move with the image's size): YAML only. */
-        tap_yaml_add(&r, "range", "0x%llx..0x%llx", (unsigned long long)base,
+        report_yaml(t, "range", "0x%llx..0x%llx", (unsigned long long)base,
                      (unsigned long long)(base + bytes - 1));
-        tap_yaml_add(&r, "map_region", "%d", region);
-        suite_pass_with(id, what, &r, "lies in EfiLoaderData of the final memory map");
+        report_yaml(t, "map_region", "%d", region);
+        report_pass(t, "lies in EfiLoaderData of the final memory map");
+        report_prefix_pop(t);
         return;
     }
-    tap_yaml_add(&r, "expected", "an EfiLoaderData region holding 0x%llx..0x%llx",
+    report_yaml(t, "expected", "an EfiLoaderData region holding 0x%llx..0x%llx",
                  (unsigned long long)base, (unsigned long long)(base + bytes - 1));
     if (region >= 0)
-        tap_yaml_add(&r, "got", "region %d of type %u", region, b->memory_map[region].type);
+        report_yaml(t, "got", "region %d of type %u", region, b->memory_map[region].type);
     else
-        tap_yaml_add(&r, "got", "no single region of %u holds it", b->memory_map_count);
-    suite_fail(id, what, &r, "reservation not where the firmware said it would be");
+        report_yaml(t, "got", "no single region of %u holds it", b->memory_map_count);
+    report_fail(t, "reservation not where the firmware said it would be");
+    report_prefix_pop(t);
 }
 
-static void memory_reservations(const struct suite_context *ctx, const char *id)
+static void memory_reservations(struct suite_case *t)
 {
+    const struct suite_context *ctx = t->ctx;
     const struct boot_info *b = ctx->boot;
     if (b->memory_map_count == 0) {
-        struct tap_result r;
-        tap_result_init(&r);
-        suite_fail(id, NULL, &r, "no memory map was captured");
+        report_fail(t, "no memory map was captured");
         return;
     }
-    check_reservation(ctx, id, "dma-pool", b->dma_pool_base, b->dma_pool_bytes);
-    check_reservation(ctx, id, "heap", b->heap_base, b->heap_bytes);
+    check_reservation(t, "dma-pool", b->dma_pool_base, b->dma_pool_bytes);
+    check_reservation(t, "heap", b->heap_base, b->heap_bytes);
 }
 
-static void exit_boot_services(const struct suite_context *ctx, const char *id)
+static void exit_boot_services(struct suite_case *t)
 {
+    const struct suite_context *ctx = t->ctx;
     const struct boot_info *b = ctx->boot;
     if (!ctx->config->exit_boot_services) {
-        suite_skip(id, NULL, "exit_boot_services = no: firmware keeps the machine");
+        report_skip(t, "exit_boot_services = no: firmware keeps the machine");
         return;
     }
     /* main bails out before the suite when the exit failed, so reaching here
      * with the flag clear would be a bookkeeping bug worth failing on. */
     if (!b->boot_services_exited) {
-        struct tap_result r;
-        tap_result_init(&r);
-        tap_yaml_add(&r, "boot_error", "%s", b->boot_error);
-        suite_fail(id, NULL, &r, "boot services still active");
+        report_yaml(t, "boot_error", "%s", b->boot_error);
+        report_fail(t, "boot services still active");
         return;
     }
     /* How many tries the exit took depends on firmware events racing it, and the map's size
      * on the firmware's allocations: both are measurements, kept out of the point's line. */
-    struct tap_result r;
-    tap_result_init(&r);
-    tap_yaml_add(&r, "get_memory_map_attempts", "%u", b->exit_boot_services_attempts);
-    tap_yaml_add(&r, "memory_map_regions", "%u", b->memory_map_count);
-    suite_pass_with(id, NULL, &r, "firmware released the machine; the final memory map was kept");
+    report_yaml(t, "get_memory_map_attempts", "%u", b->exit_boot_services_attempts);
+    report_yaml(t, "memory_map_regions", "%u", b->memory_map_count);
+    report_pass(t, "firmware released the machine; the final memory map was kept");
 }
 
 /* The largest alignment (2 MiB at most) at which a run of `pages` fits inside the pool at
@@ -181,31 +175,30 @@ static uint64_t run_alignment(const struct page_pool *pool, size_t pages)
 }
 
 /* The allocator hands out aligned, disjoint, writable runs inside the pool and takes them back. */
-static void dma_pool_pages(const struct suite_context *ctx, const char *id)
+static void dma_pool_pages(struct suite_case *t)
 {
+    report_prefix_push(t, "dma-pool");
     struct page_pool *pool = dma_pool();
     const size_t big_pages = 16;
     const uint64_t big_align = run_alignment(pool, big_pages);
     size_t free_before = pool->free_pages;
     uint64_t pool_end = pool->base + (uint64_t)pool->pages * PAGE_SIZE;
-    struct tap_result r;
-    tap_result_init(&r);
-    tap_yaml_add(&r, "pool", "0x%llx..0x%llx", (unsigned long long)pool->base,
+    report_yaml(t, "pool", "0x%llx..0x%llx", (unsigned long long)pool->base,
                  (unsigned long long)pool_end - 1);
-    tap_yaml_add(&r, "pool_pages", "%zu", pool->pages);
-    tap_yaml_add(&r, "free_pages_before", "%zu", free_before);
-    tap_yaml_add(&r, "run", "%zu pages aligned to %llu KiB", big_pages,
+    report_yaml(t, "pool_pages", "%zu", pool->pages);
+    report_yaml(t, "free_pages_before", "%zu", free_before);
+    report_yaml(t, "run", "%zu pages aligned to %llu KiB", big_pages,
                  (unsigned long long)(big_align >> 10));
     if (free_before < big_pages + 1) {
-        tap_yaml_add(&r, "pages_needed", "%zu", big_pages + 1);
-        suite_fail(id, "dma-pool", &r, "the pool has too few free pages for the case "
+        report_yaml(t, "pages_needed", "%zu", big_pages + 1);
+        report_fail(t, "the pool has too few free pages for the case "
                    "(dma_pool_mb is too small for what already runs)");
         return;
     }
     uint64_t one = page_alloc(pool, 1, 0);
     uint64_t big = page_alloc(pool, big_pages, big_align);
-    tap_yaml_add(&r, "one_page", "0x%llx", (unsigned long long)one);
-    tap_yaml_add(&r, "aligned_run", "0x%llx", (unsigned long long)big);
+    report_yaml(t, "one_page", "0x%llx", (unsigned long long)one);
+    report_yaml(t, "aligned_run", "0x%llx", (unsigned long long)big);
     const char *problem = NULL;
     if (!one || !big)
         problem = "the allocator returned no page or no aligned run although enough pages were free";
@@ -217,7 +210,7 @@ static void dma_pool_pages(const struct suite_context *ctx, const char *id)
     else if (one >= big && one < big + big_pages * PAGE_SIZE)
         problem = "the page and the run overlap";
     if (problem) {
-        suite_fail(id, "dma-pool", &r, "%s", problem);
+        report_fail(t, "%s", problem);
         return;
     }
     /* Plain RAM: the pattern must read back before the pages go back. */
@@ -226,29 +219,29 @@ static void dma_pool_pages(const struct suite_context *ctx, const char *id)
         words[i] = big + i * 8;
     for (size_t i = 0; i < big_pages * PAGE_SIZE / 8; i++) {
         if (words[i] != big + i * 8) {
-            tap_yaml_add(&r, "mismatch_at", "0x%llx", (unsigned long long)(big + i * 8));
-            suite_fail(id, "dma-pool", &r, "pool memory did not hold a pattern");
+            report_yaml(t, "mismatch_at", "0x%llx", (unsigned long long)(big + i * 8));
+            report_fail(t, "pool memory did not hold a pattern");
             return;
         }
     }
     if (page_free(pool, one, 1) != 0 || page_free(pool, big, big_pages) != 0 ||
         pool->free_pages != free_before) {
-        tap_yaml_add(&r, "free_pages", "%zu, was %zu", pool->free_pages, free_before);
-        suite_fail(id, "dma-pool", &r, "pages did not all come back");
+        report_yaml(t, "free_pages", "%zu, was %zu", pool->free_pages, free_before);
+        report_fail(t, "pages did not all come back");
         return;
     }
     /* The base (and with a small pool the alignment it allows) is the firmware's choice: the
      * YAML has both (pool, run); the line keeps only what the config decides. */
-    suite_pass_with(id, "dma-pool", &r, "%zu pages; an aligned %zu-page run held a pattern "
+    report_pass(t, "%zu pages; an aligned %zu-page run held a pattern "
                     "and every page came back", pool->pages, big_pages);
 }
 
 const struct test_case platform_test_cases[] = {
-    {"platform.acpi.rsdp", acpi_rsdp},
-    {"platform.acpi.root_table", acpi_root_table},
-    {"platform.acpi.mcfg", acpi_mcfg},
-    {"platform.boot.exit_boot_services", exit_boot_services},
-    {"platform.memory.reservations", memory_reservations},
-    {"platform.memory.dma_pool", dma_pool_pages},
+    {"platform.acpi.rsdp", acpi_rsdp, 0},
+    {"platform.acpi.root_table", acpi_root_table, 0},
+    {"platform.acpi.mcfg", acpi_mcfg, 0},
+    {"platform.boot.exit_boot_services", exit_boot_services, 0},
+    {"platform.memory.reservations", memory_reservations, 0},
+    {"platform.memory.dma_pool", dma_pool_pages, 0},
 };
 const unsigned platform_test_case_count = sizeof(platform_test_cases) / sizeof(platform_test_cases[0]);

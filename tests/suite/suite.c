@@ -1,8 +1,10 @@
-/* Suite runner: picks cases by the `tests` globs and turns helper calls into TAP test points. */
+/* Suite runner: picks cases by the `tests` globs and gives each what its flags ask for (a subject per controller or namespace, VT-d on). */
 #include "tests/suite/suite.h"
 
-#include <stdarg.h>
 #include <stdio.h>
+
+#include "tests/suite/nvme_fixture.h"
+#include "tests/suite/vtd_fixture.h"
 
 struct case_table {
     const struct test_case *cases;
@@ -19,7 +21,11 @@ static const struct case_table tables[] = {
     {nvme_cmb_test_cases, &nvme_cmb_test_case_count},
     {nvme_pmr_test_cases, &nvme_pmr_test_case_count},
     {nvme_bench_test_cases, &nvme_bench_test_case_count},
-    {vtd_test_cases, &vtd_test_case_count},
+    {vtd_unit_test_cases, &vtd_unit_test_case_count},
+    {vtd_translated_test_cases, &vtd_translated_test_case_count},
+    {vtd_isolation_test_cases, &vtd_isolation_test_case_count},
+    {vtd_p2p_test_cases, &vtd_p2p_test_case_count},
+    {vtd_bench_test_cases, &vtd_bench_test_case_count},
     {nvme_shutdown_test_cases, &nvme_shutdown_test_case_count},
 };
 
@@ -40,67 +46,44 @@ int suite_check_selection(const struct config *cfg, char *why, size_t len)
     return 0;
 }
 
-unsigned suite_run(const struct suite_context *ctx)
+/* One case: the runner gives it what its flags ask for, or reports why it cannot. */
+static void run_case(struct suite_context *ctx, const struct test_case *tc)
+{
+    /* One per case (4 KiB of YAML), not static: the translated pass runs cases inside one. */
+    struct suite_case t;
+    report_begin(&t, ctx, tc->id);
+    if ((tc->flags & CASE_NEEDS_VTD) && !vtd_enabled_or_report(&t))
+        return;
+    if (tc->flags & CASE_PER_NAMESPACE)
+        nvme_fixture_each_namespace(&t, tc->run, tc->flags & CASE_UNUSABLE_TOO);
+    else if (tc->flags & CASE_PER_CONTROLLER)
+        nvme_fixture_each_controller(&t, tc->run);
+    else
+        tc->run(&t);
+}
+
+static unsigned run_matching(struct suite_context *ctx, unsigned want, unsigned leave_out)
 {
     unsigned ran = 0;
     for (unsigned t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
         for (unsigned i = 0; i < *tables[t].count; i++) {
             const struct test_case *c = &tables[t].cases[i];
-            if (!pattern_list_matches(&ctx->config->tests, c->id))
+            if ((c->flags & want) != want || (c->flags & leave_out) ||
+                !pattern_list_matches(&ctx->config->tests, c->id))
                 continue;
-            c->run(ctx, c->id);
+            run_case(ctx, c);
             ran++;
         }
     }
     return ran;
 }
 
-static void report(const char *id, const char *device, struct tap_result *r,
-                   enum tap_outcome outcome, const char *fmt, va_list args)
+unsigned suite_run(struct suite_context *ctx)
 {
-    r->outcome = outcome;
-    vsnprintf(r->description, sizeof(r->description), fmt, args);
-    tap_report(id, device, r);
+    return run_matching(ctx, 0, 0);
 }
 
-/* Pass and skip points carry no YAML; one result buffer serves both (the suite
- * runs one case at a time), kept static because it is 4 KiB. */
-static struct tap_result plain_result;
-
-void suite_pass(const char *id, const char *device, const char *fmt, ...)
+unsigned suite_run_nvme_again(struct suite_context *ctx)
 {
-    struct tap_result *r = &plain_result;
-    tap_result_init(r);
-    va_list args;
-    va_start(args, fmt);
-    report(id, device, r, TAP_PASS, fmt, args);
-    va_end(args);
-}
-
-void suite_skip(const char *id, const char *device, const char *fmt, ...)
-{
-    struct tap_result *r = &plain_result;
-    tap_result_init(r);
-    va_list args;
-    va_start(args, fmt);
-    report(id, device, r, TAP_SKIP, fmt, args);
-    va_end(args);
-}
-
-void suite_pass_with(const char *id, const char *device, struct tap_result *details,
-                     const char *fmt, ...)
-{
-    va_list args;
-    va_start(args, fmt);
-    report(id, device, details, TAP_PASS, fmt, args);
-    va_end(args);
-}
-
-void suite_fail(const char *id, const char *device, struct tap_result *details, const char *fmt,
-                ...)
-{
-    va_list args;
-    va_start(args, fmt);
-    report(id, device, details, TAP_FAIL, fmt, args);
-    va_end(args);
+    return run_matching(ctx, CASE_NVME, CASE_ONCE_PER_BOOT);
 }

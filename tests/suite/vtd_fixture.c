@@ -11,11 +11,6 @@
 #include "boot/boot_info.h"
 
 
-/* From the heap, not static: .bss lives in the image file (see linker.ld). */
-static struct vtd_state *current;
-#define state (*current)
-static bool attempted;
-
 static uint64_t map_for_controller(void *ctx, uint64_t physical, uint64_t bytes)
 {
     struct vtd_binding *b = ctx;
@@ -68,15 +63,15 @@ static bool unit_covers(const struct dmar_unit *u, const struct pci_inventory *i
     return false;
 }
 
-static struct vtd_binding *binding_for_rid(uint16_t rid)
+static struct vtd_binding *binding_for_rid(struct vtd_state *s, uint16_t rid)
 {
-    for (unsigned i = 0; i < state.binding_count; i++)
-        if (state.bindings[i].requester_id == rid)
-            return &state.bindings[i];
+    for (unsigned i = 0; i < s->binding_count; i++)
+        if (s->bindings[i].requester_id == rid)
+            return &s->bindings[i];
     return NULL;
 }
 
-static bool find_dmar(const struct suite_context *ctx, const void **table, size_t *bytes)
+static bool find_dmar(struct suite_context *ctx, const void **table, size_t *bytes)
 {
     const struct acpi_platform *a = ctx->acpi;
     for (unsigned i = 0; i < a->table_count; i++) {
@@ -90,9 +85,9 @@ static bool find_dmar(const struct suite_context *ctx, const void **table, size_
     return false;
 }
 
-static int fail_setup(const char *what, const char *detail)
+static int fail_setup(struct vtd_state *s, const char *what, const char *detail)
 {
-    snprintf(state.why_not, sizeof(state.why_not), "%s: %s", what, detail);
+    snprintf(s->why_not, sizeof(s->why_not), "%s: %s", what, detail);
     return -1;
 }
 
@@ -127,11 +122,11 @@ static uint64_t map_identity_pages(struct vtd_domain *d, uint64_t base, uint64_t
 }
 
 /* RMRRs: memory a device keeps using behind the OS's back; its domain must keep it mapped 1:1. */
-static void map_rmrrs_for(struct vtd_domain *d, const struct pci_inventory *inv, uint16_t rid,
+static void map_rmrrs_for(struct vtd_state *s, struct vtd_domain *d, const struct pci_inventory *inv, uint16_t rid,
                           bool every_device)
 {
-    for (unsigned i = 0; i < state.dmar.rmrr_count; i++) {
-        const struct dmar_rmrr *m = &state.dmar.rmrrs[i];
+    for (unsigned i = 0; i < s->dmar.rmrr_count; i++) {
+        const struct dmar_rmrr *m = &s->dmar.rmrrs[i];
         bool applies = every_device;
         for (unsigned k = 0; k < m->scopes.count && !applies; k++)
             applies = dmar_scope_source_id(&m->scopes.scopes[k], secondary_bus_of, (void *)inv) == rid;
@@ -141,12 +136,13 @@ static void map_rmrrs_for(struct vtd_domain *d, const struct pci_inventory *inv,
 }
 
 /* The fallback for units without ECAP.PT: one 1:1 domain over RAM and every RMRR. */
-static int build_identity_domain(const struct suite_context *ctx)
+static int build_identity_domain(struct suite_context *ctx)
 {
-    struct vtd_unit *u = &state.unit;
-    state.identity = vtd_domain_create(u);
-    if (!state.identity)
-        return fail_setup("identity domain", u->error);
+    struct vtd_state *s = ctx->vtd;
+    struct vtd_unit *u = &s->unit;
+    s->identity = vtd_domain_create(u);
+    if (!s->identity)
+        return fail_setup(s, "identity domain", u->error);
     uint64_t reach = 1ull << (12 + 9 * u->levels);
     const struct boot_info *b = ctx->boot;
     for (unsigned i = 0; i < b->memory_map_count; i++) {
@@ -160,24 +156,25 @@ static int build_identity_domain(const struct suite_context *ctx)
                      (unsigned long long)(r->physical_start + bytes - 1), u->levels);
             continue;
         }
-        if (vtd_map_at(state.identity, r->physical_start, r->physical_start, bytes,
+        if (vtd_map_at(s->identity, r->physical_start, r->physical_start, bytes,
                        VTD_PTE_READ | VTD_PTE_WRITE) != 0)
-            return fail_setup("identity map of RAM", u->error);
-        state.identity_bytes += bytes;
+            return fail_setup(s, "identity map of RAM", u->error);
+        s->identity_bytes += bytes;
     }
-    map_rmrrs_for(state.identity, ctx->pci, 0, true);
+    map_rmrrs_for(s, s->identity, ctx->pci, 0, true);
     return 0;
 }
 
 /* Domains for NVMe controllers; pass-through, or the identity domain, for everything else in scope. */
-static int build_contexts(const struct suite_context *ctx)
+static int build_contexts(struct suite_context *ctx)
 {
-    struct vtd_unit *u = &state.unit;
-    struct nvme_fixture *fx = nvme_fixture();
+    struct vtd_state *s = ctx->vtd;
+    struct vtd_unit *u = &s->unit;
+    struct nvme_fixture *fx = ctx->nvme;
     const struct pci_inventory *inv = ctx->pci;
     /* At most one binding per controller: sized from the fixture, never a fixed table. */
-    if (fx && fx->count && !(state.bindings = calloc(fx->count, sizeof(*state.bindings))))
-        return fail_setup("no heap", "for the NVMe domains' bindings");
+    if (fx && fx->count && !(s->bindings = calloc(fx->count, sizeof(*s->bindings))))
+        return fail_setup(s, "no heap", "for the NVMe domains' bindings");
     for (unsigned i = 0; fx && i < fx->count; i++) {
         struct nvme_controller *c = fx->controllers[i];
         if (!fx->attached[i])
@@ -185,35 +182,35 @@ static int build_contexts(const struct suite_context *ctx)
         uint16_t rid = pci_requester_id(inv, c->pci);
         if (!unit_covers(u->dmar, inv, rid))
             continue;
-        struct vtd_binding *b = binding_for_rid(rid);
+        struct vtd_binding *b = binding_for_rid(s, rid);
         if (!b) {
             /* Controllers behind one PCIe-to-PCI bridge share a source ID, so a domain. */
-            b = &state.bindings[state.binding_count];
+            b = &s->bindings[s->binding_count];
             b->domain = vtd_domain_create(u);
             if (!b->domain)
-                return fail_setup("no domain", u->error);
+                return fail_setup(s, "no domain", u->error);
             b->requester_id = rid;
-            state.binding_count++;
-            map_rmrrs_for(b->domain, inv, rid, false);
+            s->binding_count++;
+            map_rmrrs_for(s, b->domain, inv, rid, false);
             if (vtd_set_context(u, rid, b->domain) != 0)
-                return fail_setup("context entry", u->error);
+                return fail_setup(s, "context entry", u->error);
         }
     }
     for (unsigned i = 0; i < inv->count; i++) {
         uint16_t rid = pci_requester_id(inv, &inv->functions[i]);
-        if (binding_for_rid(rid) || !unit_covers(u->dmar, inv, rid))
+        if (binding_for_rid(s, rid) || !unit_covers(u->dmar, inv, rid))
             continue;
         if (vtd_ECAP_PT(u->ecap)) {
             if (vtd_set_context(u, rid, NULL) != 0)
-                return fail_setup("pass-through context", u->error);
-            state.pass_through++;
+                return fail_setup(s, "pass-through context", u->error);
+            s->pass_through++;
             continue;
         }
-        if (!state.identity && build_identity_domain(ctx) != 0)
+        if (!s->identity && build_identity_domain(ctx) != 0)
             return -1;
-        if (vtd_set_context(u, rid, state.identity) != 0)
-            return fail_setup("identity context", u->error);
-        state.identity_mapped++;
+        if (vtd_set_context(u, rid, s->identity) != 0)
+            return fail_setup(s, "identity context", u->error);
+        s->identity_mapped++;
     }
     /* IOVAs must never land where a controller serves addresses itself (the domain allocator
      * keeps them off the interrupt window on its own: drivers/vtd/vtd_domain.c). */
@@ -221,119 +218,172 @@ static int build_contexts(const struct suite_context *ctx)
         struct nvme_controller *c = fx->controllers[i];
         if ((c->cmb.present && vtd_exclude(u, c->cmb.window.bus, c->cmb.window.bytes) != 0) ||
             (c->pmr.present && vtd_exclude(u, c->pmr.region.bus, c->pmr.region.bytes) != 0))
-            return fail_setup("IOVA exclusions", u->error);
+            return fail_setup(s, "IOVA exclusions", u->error);
     }
     return 0;
 }
 
 /* Each step runs once, in order, and only as far as a case asks: a case prints
  * its result before the next step touches the hardware. */
-static int step_parse(const struct suite_context *ctx)
+static int step_parse(struct suite_context *ctx)
 {
+    struct vtd_state *s = ctx->vtd;
     const void *table;
     size_t bytes;
     if (ctx->config->iommu == FEATURE_OFF)
-        return fail_setup("iommu = off", "VT-d left untouched by request");
+        return fail_setup(s, "iommu = off", "VT-d left untouched by request");
     if (!find_dmar(ctx, &table, &bytes))
-        return fail_setup("no DMAR table",
+        return fail_setup(s, "no DMAR table",
                           "the platform has no Intel VT-d (QEMU: no -device intel-iommu)");
-    state.dmar_found = true;
-    if (dmar_parse(table, bytes, &state.dmar, state.dmar_why) != 0)
-        return fail_setup("DMAR rejected", state.dmar_why);
+    s->dmar_found = true;
+    if (dmar_parse(table, bytes, &s->dmar, s->dmar_why) != 0)
+        return fail_setup(s, "DMAR rejected", s->dmar_why);
     char why_none[ACPI_WHY_LEN];
-    switch (dmar_unit_verdict(&state.dmar, why_none, sizeof(why_none))) {
+    switch (dmar_unit_verdict(&s->dmar, why_none, sizeof(why_none))) {
     case DMAR_UNITS_USABLE:
         return 0;
     case DMAR_UNITS_ALL_ZERO_BASE:
-        state.no_usable_unit = true;
-        snprintf(state.why_not, sizeof(state.why_not), "%s", why_none);
+        s->no_usable_unit = true;
+        snprintf(s->why_not, sizeof(s->why_not), "%s", why_none);
         return -1;
     default:
-        return fail_setup("DMAR", why_none);
+        return fail_setup(s, "DMAR", why_none);
     }
 }
 
-static int step_take_over(const struct suite_context *ctx)
+static int step_take_over(struct suite_context *ctx)
 {
-    (void)ctx;
-    if (vtd_attach(&state.unit, &state.dmar.units[0]) != 0)
-        return fail_setup("DRHD unit", state.unit.error);
-    state.attached = true;
-    if (vtd_takeover(&state.unit, state.takeover_notes, sizeof(state.takeover_notes)) != 0)
-        return fail_setup("takeover", state.unit.error);
-    state.taken_over = true;
+    struct vtd_state *s = ctx->vtd;
+    if (vtd_attach(&s->unit, &s->dmar.units[0]) != 0)
+        return fail_setup(s, "DRHD unit", s->unit.error);
+    s->attached = true;
+    if (vtd_takeover(&s->unit, s->takeover_notes, sizeof(s->takeover_notes)) != 0)
+        return fail_setup(s, "takeover", s->unit.error);
+    s->taken_over = true;
     return 0;
 }
 
-static int step_enable(const struct suite_context *ctx)
+static int step_enable(struct suite_context *ctx)
 {
+    struct vtd_state *s = ctx->vtd;
     /* A unit without a single supported address width translates no DMA by design
      * (QEMU: intel-iommu,dma-translation=off). That is what it is, not a failure. */
-    if (vtd_CAP_SAGAW(state.unit.cap) == 0) {
-        state.cannot_translate = true;
-        return fail_setup("CAP.SAGAW=0", "the unit supports no second-level address width: it "
+    if (vtd_CAP_SAGAW(s->unit.cap) == 0) {
+        s->cannot_translate = true;
+        return fail_setup(s, "CAP.SAGAW=0", "the unit supports no second-level address width: it "
                           "remaps interrupts only and cannot translate DMA");
     }
-    if (vtd_prepare(&state.unit) != 0 || build_contexts(ctx) != 0) {
-        if (!state.why_not[0])
-            fail_setup("tables", state.unit.error);
+    if (vtd_prepare(&s->unit) != 0 || build_contexts(ctx) != 0) {
+        if (!s->why_not[0])
+            fail_setup(s, "tables", s->unit.error);
         return -1;
     }
     /* Controllers about to be translated stop now, while their queues are still
      * reachable: deleting them after TE=1 would post completions to addresses
      * the new domains do not map, and the controllers would go fatal. */
-    struct nvme_fixture *fx = nvme_fixture();
+    struct nvme_fixture *fx = ctx->nvme;
     for (unsigned k = 0; fx && k < fx->count; k++) {
         struct nvme_controller *c = fx->controllers[k];
-        if (fx->attached[k] && binding_for_rid(pci_requester_id(ctx->pci, c->pci)) &&
+        if (fx->attached[k] && binding_for_rid(s, pci_requester_id(ctx->pci, c->pci)) &&
             nvme_shutdown(c) != 0)
             tap_diag("nvme %s did not stop before translation: %s", c->name, c->error);
     }
-    if (vtd_enable(&state.unit) != 0)
-        return fail_setup("enable", state.unit.error);
-    state.enabled = true;
-    for (unsigned i = 0; i < state.binding_count; i++) {
-        struct vtd_binding *b = &state.bindings[i];
+    if (vtd_enable(&s->unit) != 0)
+        return fail_setup(s, "enable", s->unit.error);
+    s->enabled = true;
+    for (unsigned i = 0; i < s->binding_count; i++) {
+        struct vtd_binding *b = &s->bindings[i];
         b->mapper = (struct nvme_dma_mapper){map_for_controller, unmap_for_controller, b};
     }
     return 0;
 }
 
-struct vtd_state *vtd_reach(const struct suite_context *ctx, enum vtd_stage stage)
+struct vtd_state *vtd_reach(struct suite_context *ctx, enum vtd_stage stage)
 {
-    static int (*const steps[])(const struct suite_context *) = {
+    static int (*const steps[])(struct suite_context *) = {
         [VTD_STAGE_PARSED] = step_parse,
         [VTD_STAGE_TAKEN_OVER] = step_take_over,
         [VTD_STAGE_ENABLED] = step_enable,
     };
-    static enum vtd_stage reached = VTD_STAGE_NONE;
-    static bool failed;
-    if (!attempted) {
-        attempted = true;
-        current = calloc(1, sizeof(*current));
+    /* From the heap, not static: .bss lives in the image file (see linker.ld). */
+    if (!ctx->vtd && !ctx->vtd_attempted) {
+        ctx->vtd_attempted = true;
+        ctx->vtd = calloc(1, sizeof(*ctx->vtd));
     }
-    if (!current)
+    struct vtd_state *s = ctx->vtd;
+    if (!s)
         return NULL;
-    while (!failed && reached < stage) {
-        if (steps[reached + 1](ctx) != 0)
-            failed = true;
+    while (!s->failed && s->reached < (unsigned)stage) {
+        if (steps[s->reached + 1](ctx) != 0)
+            s->failed = true;
         else
-            reached++;
+            s->reached++;
     }
-    return current;
+    return s;
 }
 
-void vtd_teardown(void (*report)(const char *line))
+struct vtd_state *vtd_ready_or_fail(struct suite_case *t, enum vtd_stage stage)
 {
-    if (!current || !state.enabled)
+    struct vtd_state *s = vtd_reach(t->ctx, stage);
+    if (!s)
+        report_fail(t, "no heap for the VT-d state");
+    return s;
+}
+
+void vtd_yaml_add_unit(struct suite_case *t, const struct vtd_unit *u)
+{
+    static char dump[1200];
+    if (u->error[0])
+        report_yaml(t, "error", "%s", u->error);
+    vtd_format_registers(u, dump, sizeof(dump));
+    report_yaml(t, "registers", "%s", dump);
+}
+
+bool vtd_enabled_or_report(struct suite_case *t)
+{
+    const struct config *cfg = t->ctx->config;
+    struct vtd_state *s = vtd_ready_or_fail(t, VTD_STAGE_ENABLED);
+    if (!s || s->enabled)
+        return s != NULL;
+    if ((!s->dmar_found || s->cannot_translate || s->no_usable_unit) &&
+        cfg->iommu != FEATURE_REQUIRE) {
+        report_skip(t, "%s", s->why_not);
+        return false;
+    }
+    if (s->attached)
+        vtd_yaml_add_unit(t, &s->unit);
+    report_fail(t, "translation not enabled%s: %s",
+                cfg->iommu == FEATURE_REQUIRE ? " (iommu = require)" : "", s->why_not);
+    return false;
+}
+
+struct vtd_binding *vtd_binding_of(struct suite_context *ctx, const struct nvme_controller *c)
+{
+    return ctx->vtd ? binding_for_rid(ctx->vtd, pci_requester_id(ctx->pci, c->pci)) : NULL;
+}
+
+int vtd_translate(struct nvme_controller *c, struct vtd_binding *b)
+{
+    if (c->mapper == &b->mapper)
+        return 0;
+    size_t len = strlen(c->name);
+    if (len < 4 || strcmp(c->name + len - 4, "/vtd") != 0)
+        snprintf(c->name + len, sizeof(c->name) - len, "/vtd");
+    return nvme_set_dma_mapper(c, &b->mapper);
+}
+
+void vtd_teardown(struct suite_context *ctx, void (*report_line)(const char *line))
+{
+    struct vtd_state *s = ctx->vtd;
+    if (!s || !s->enabled)
         return;
     char line[240];
-    if (vtd_disable(&state.unit) != 0)
-        snprintf(line, sizeof(line), "vtd: could not turn translation off: %s", state.unit.error);
+    if (vtd_disable(&s->unit) != 0)
+        snprintf(line, sizeof(line), "vtd: could not turn translation off: %s", s->unit.error);
     else
         snprintf(line, sizeof(line), "vtd: translation turned off (GSTS.TES=0) before exit; "
                  "tables left in memory");
-    state.enabled = false;
-    if (report)
-        report(line);
+    s->enabled = false;
+    if (report_line)
+        report_line(line);
 }

@@ -32,16 +32,30 @@ struct vtd_state {
     struct vtd_binding *bindings; /* one per NVMe source ID, for every controller in scope */
     unsigned binding_count;
     char why_not[200]; /* why translation is not on, for SKIPs and failures */
+    unsigned reached;  /* enum vtd_stage: how far the steps got */
+    bool failed;       /* a step failed: later calls stop where it stopped */
 };
 
 enum vtd_stage { VTD_STAGE_NONE, VTD_STAGE_PARSED, VTD_STAGE_TAKEN_OVER, VTD_STAGE_ENABLED };
 
 /* Brings VT-d as far as `stage` (parse the DMAR, take the unit over, build the
- * tables and enable translation), each step once and in order. The state says
- * how far it got (dmar_found, taken_over, enabled) and why_not explains a stop.
- * NULL only when the heap cannot hold the state. */
-struct vtd_state *vtd_reach(const struct suite_context *ctx, enum vtd_stage stage);
+ * tables and enable translation), each step once and in order, keeping the state in
+ * ctx->vtd. The state says how far it got (dmar_found, taken_over, enabled) and why_not
+ * explains a stop. NULL only when the heap cannot hold the state. */
+struct vtd_state *vtd_reach(struct suite_context *ctx, enum vtd_stage stage);
+/* vtd_reach, or a failed point when the heap cannot hold the state. */
+struct vtd_state *vtd_ready_or_fail(struct suite_case *t, enum vtd_stage stage);
+/* Translation is on; else a SKIP where the platform cannot translate (no DMAR, SAGAW = 0,
+ * no usable unit) unless iommu = require, and a failure with the unit's registers otherwise.
+ * The runner calls it for CASE_NEEDS_VTD. */
+bool vtd_enabled_or_report(struct suite_case *t);
+/* The unit's error and decoded registers, as YAML of the next point. */
+void vtd_yaml_add_unit(struct suite_case *t, const struct vtd_unit *u);
+/* The binding of c's source ID; NULL when c is in no domain (or VT-d never came up). */
+struct vtd_binding *vtd_binding_of(struct suite_context *ctx, const struct nvme_controller *c);
+/* Points c's host memory at its domain; its name gains "/vtd" for the points that follow. */
+int vtd_translate(struct nvme_controller *c, struct vtd_binding *b);
 /* Turns translation off (after the NVMe controllers are shut down). */
-void vtd_teardown(void (*report)(const char *line));
+void vtd_teardown(struct suite_context *ctx, void (*report_line)(const char *line));
 
 #endif
