@@ -95,6 +95,25 @@ static void result_shapes(void)
                   "1..5");
 }
 
+/* A SKIP with keys (its code, a value it names) keeps its line and carries the block. */
+static void skip_with_keys(void)
+{
+    start();
+    struct tap_result r = result(TAP_SKIP, "CMBSZ.CQS=0");
+    tap_yaml_add(&r, "field", "CQS");
+    tap_yaml_add(&r, "skip", "cmbsz_field_zero");
+    tap_report("nvme.cmb.cq", "00:04.0", &r);
+    tap_end();
+    CHECK_LINES("TAP version 13",
+                  "ok 1 - nvme.cmb.cq: 00:04.0 # SKIP CMBSZ.CQS=0",
+                  "  ---",
+                  "  field: CQS",
+                  "  skip: cmbsz_field_zero",
+                  "  ...",
+                  "# nvmetal: 0 passed, 0 failed, 1 skipped",
+                  "1..1");
+}
+
 static void description_escaping(void)
 {
     start();
@@ -303,6 +322,7 @@ static const struct check_case cases[] = {
     CHECK_CASE(design_example),
     CHECK_CASE(begin_resets_counts),
     CHECK_CASE(result_shapes),
+    CHECK_CASE(skip_with_keys),
     CHECK_CASE(description_escaping),
     CHECK_CASE(yaml_block_scalar),
     CHECK_CASE(yaml_quoting),

@@ -72,7 +72,7 @@ static void read_iops(struct suite_case *t)
 {
     struct nvme_controller *c = t->c;
     if (!t->ctx->config->bench) {
-        report_skip(t, "bench = no in the config");
+        report_skip(t, "bench_off", "bench = no in the config");
         return;
     }
     struct nvme_placement placements[2] = {placement_host(),
@@ -90,7 +90,8 @@ static void read_iops(struct suite_case *t)
         ns_data_format(ns, &f);
         if (f.metadata_bytes) {
             /* A metadata buffer per command would be an allocation inside the timed loop. */
-            report_skip(t, "format %s needs a separate metadata buffer per read",
+            report_skip(t, "separate_metadata",
+                        "format %s needs a separate metadata buffer per read",
                        nvme_format_describe(&ns->identity, format, sizeof(format)));
             return;
         }
@@ -156,11 +157,11 @@ static void pmr_bandwidth(struct suite_case *t)
 {
     struct nvme_controller *c = t->c;
     if (!t->ctx->config->bench) {
-        report_skip(t, "bench = no in the config");
+        report_skip(t, "bench_off", "bench = no in the config");
         return;
     }
     if (!c->pmr.present || c->pmr.region.bytes < 2 * PMR_BENCH_BYTES) {
-        report_skip(t, "no PMR of at least 2 MiB");
+        report_skip(t, c->pmr.present ? "pmr_small" : "pmrs_zero", "no PMR of at least 2 MiB");
         return;
     }
     struct nvme_placement p = placement_default(t->ctx, c);

@@ -26,7 +26,7 @@ static bool has_cmb(struct suite_case *t)
     if (wanted == FEATURE_REQUIRE || c->cmb.problem[0]) {
         report_fail(t, "no usable CMB: %s", why);
     } else {
-        report_skip(t, "%s", why);
+        report_skip(t, wanted == FEATURE_OFF ? "cmb_off" : "cmbs_zero", "%s", why);
     }
     return false;
 }
@@ -36,7 +36,8 @@ static bool cmb_allows(struct suite_case *t, uint32_t bit, const char *name)
 {
     if (t->c->cmb.cmbsz & bit)
         return true;
-    report_skip(t, "CMBSZ.%s=0", name);
+    report_yaml(t, "field", "%s", name);
+    report_skip(t, "cmbsz_field_zero", "CMBSZ.%s=0", name);
     return false;
 }
 
@@ -461,19 +462,22 @@ static void copy_between_controllers(struct suite_case *t)
             b = c;
     }
     if (!a) {
-        report_skip(t, "no controller has a CMB that takes read data (CAP.CMBS=0 or "
+        report_skip(t, "no_cmb_reader",
+                    "no controller has a CMB that takes read data (CAP.CMBS=0 or "
                     "CMBSZ.WDS=0 everywhere) and a namespace to read");
         return;
     }
     report_subject(t, a, 0);
     if (!b) {
-        report_skip(t, "no second controller with a conventional namespace whose "
+        report_skip(t, "no_writable_peer",
+                    "no second controller with a conventional namespace whose "
                    "serial allow_write names");
         return;
     }
     if (b->mapper) {
         /* B's DMA goes through its IOMMU domain, where A's raw BAR address means nothing. */
-        report_skip(t, "%s's DMA is translated: the IOMMU version is vtd.p2p.cmb_copy",
+        report_skip(t, "translated",
+                    "%s's DMA is translated: the IOMMU version is vtd.p2p.cmb_copy",
                    b->name);
         return;
     }
@@ -483,7 +487,7 @@ static void copy_between_controllers(struct suite_case *t)
     char fa[64], fb[64];
     if (ta.f.block_bytes != tb.f.block_bytes || ta.f.metadata_bytes || tb.f.metadata_bytes ||
         ta.blocks != tb.blocks) {
-        report_skip(t, "formats differ or carry separate metadata (%s and %s)",
+        report_skip(t, "formats_differ", "formats differ or carry separate metadata (%s and %s)",
                    nvme_format_describe(&ns_a->identity, fa, sizeof(fa)),
                    nvme_format_describe(&ns_b->identity, fb, sizeof(fb)));
         return;

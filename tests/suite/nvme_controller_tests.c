@@ -379,9 +379,13 @@ static void left_alone(struct suite_case *t)
         }
         report_prefix_pop(t);
     }
-    if (!found)
-        report_skip(t, nvme ? "config devices selects all %u NVMe controllers found"
-                                  : "no NVMe controller (class 01:08:02) found", nvme);
+    if (!found && nvme) {
+        report_yaml(t, "found_count", "%u", nvme);
+        report_skip(t, "devices_all_selected",
+                    "config devices selects all %u NVMe controllers found", nvme);
+    } else if (!found) {
+        report_skip(t, "no_nvme", "no NVMe controller (class 01:08:02) found");
+    }
 }
 
 /* Runs last, after the CMB and PMR cases. */

@@ -25,13 +25,17 @@ struct ns_data_format {
     uint32_t metadata_bytes; /* per block in a separate metadata buffer; 0 = none */
 };
 
-/* Policy (tests/suite/nvme_data_policy.c). Why the data cases cannot run on a namespace (a
- * SKIP reason), or NULL when they can: unusable, too small for the LBA map, metadata not a
- * multiple of 8 bytes. `writes`: also a zoned namespace (written only at its write pointer,
- * by the nvme.zns cases), one whose controller allow_write does not name, and one where the
- * data guard found a partition table or filesystem (tests/suite/nvme_data_guard.h). */
+/* Policy (tests/suite/nvme_data_policy.c). Why the data cases cannot run on a namespace: the
+ * SKIP code (tests/suite/suite.h) with the reason in why[], or NULL when they can: unusable,
+ * too small for the LBA map, metadata not a multiple of 8 bytes. `writes`: also a zoned
+ * namespace (written only at its write pointer, by the nvme.zns cases), one whose controller
+ * allow_write does not name, and one where the data guard found a partition table or
+ * filesystem (tests/suite/nvme_data_guard.h). */
 const char *ns_data_refusal(const struct suite_context *ctx, struct nvme_controller *c,
                             const struct nvme_namespace *ns, bool writes, char *why, size_t len);
+/* The value keys of a refusal's SKIP (problem; serial, denied; found) on the next point. */
+void ns_refusal_keys(struct suite_case *t, struct nvme_controller *c,
+                     const struct nvme_namespace *ns, const char *code);
 /* ns_data_refusal, reported as a SKIP of the current point; true when it may run. */
 bool ns_data_allowed_or_skip(struct suite_case *t, struct nvme_controller *c,
                              const struct nvme_namespace *ns, bool writes);

@@ -255,11 +255,11 @@ const char *nvme_data_guard(struct nvme_controller *c, const struct nvme_namespa
     struct guard_verdict *v = looked_at(c, ns);
     if (!v) {
         snprintf(why, len, "cannot look for data: no heap for the data guard's verdicts");
-        return why;
+        return "guard_no_heap";
     }
     if (v->seen.unreadable) {
         snprintf(why, len, "%s", v->seen.what);
-        return why;
+        return "guard_unreadable";
     }
     if (!v->seen.found)
         return NULL;
@@ -271,5 +271,5 @@ const char *nvme_data_guard(struct nvme_controller *c, const struct nvme_namespa
         return NULL;
     }
     snprintf(why, len, "data found (allow_write_over_data = no): %s", v->seen.what);
-    return why;
+    return "data_found";
 }

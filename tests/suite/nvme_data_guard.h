@@ -26,7 +26,8 @@ const struct nvme_data_verdict *nvme_data_guard_look(struct nvme_controller *c,
 
 /* NULL when the data cases may write `ns`: nothing found, or `over_data` (config
  * allow_write_over_data) says to write over what was found (said once on the console).
- * Otherwise why[] names what was found, or the read that failed; over_data never writes a
+ * Otherwise the SKIP code (data_found, guard_unreadable, guard_no_heap: tests/suite/suite.h)
+ * and why[] naming what was found, or the read that failed; over_data never writes a
  * namespace the guard could not read. */
 const char *nvme_data_guard(struct nvme_controller *c, const struct nvme_namespace *ns,
                             bool over_data, char *why, size_t len);

@@ -136,11 +136,19 @@ bool write_allowed(const struct suite_context *ctx, const struct nvme_controller
     return c->identity.serial[0] && pattern_list_matches(&ctx->config->allow_write, c->identity.serial);
 }
 
+void write_refusal_keys(struct suite_case *t, const struct nvme_controller *c, const char *what)
+{
+    report_yaml(t, "serial", "%s", c->identity.serial);
+    report_yaml(t, "denied", "%s", what);
+}
+
 bool case_write_allowed(struct suite_case *t, const struct nvme_controller *c, const char *what)
 {
     if (write_allowed(t->ctx, c))
         return true;
-    report_skip(t, "allow_write does not name serial %s: no %s", c->identity.serial, what);
+    write_refusal_keys(t, c, what);
+    report_skip(t, "allow_write", "allow_write does not name serial %s: no %s",
+                c->identity.serial, what);
     return false;
 }
 
@@ -150,11 +158,13 @@ static bool controllers_or_skip(struct suite_case *t)
     const struct nvme_fixture *fx = t->ctx->nvme;
     if (fx->count)
         return true;
-    if (fx->left_alone)
-        report_skip(t, "config devices selects none of the %u NVMe controllers found",
-                    fx->left_alone);
-    else
-        report_skip(t, "no NVMe controller (class 01:08:02) found");
+    if (fx->left_alone) {
+        report_yaml(t, "found_count", "%u", fx->left_alone);
+        report_skip(t, "devices_none_selected",
+                    "config devices selects none of the %u NVMe controllers found", fx->left_alone);
+    } else {
+        report_skip(t, "no_nvme", "no NVMe controller (class 01:08:02) found");
+    }
     return false;
 }
 
@@ -215,7 +225,8 @@ static bool start_or_report(struct suite_case *t, struct nvme_controller *c,
     bool same = earlier && earlier->failed &&
                 memcmp(&earlier->placement, placement, sizeof(*placement)) == 0;
     if (same && !(c->started && memcmp(&c->placement, placement, sizeof(*placement)) == 0)) {
-        report_skip(t, "the controller failed to start with this placement earlier: %s",
+        report_skip(t, "start_failed_earlier",
+                    "the controller failed to start with this placement earlier: %s",
                     earlier->reason);
         return false;
     }
@@ -258,7 +269,7 @@ void nvme_fixture_each_namespace(struct suite_case *t, void (*run)(struct suite_
         struct nvme_placement p = placement_default(t->ctx, c);
         bool started = case_start(t, c, &p);
         if (started && !c->namespace_count)
-            report_skip(t, "no active namespace");
+            report_skip(t, "no_namespace", "no active namespace");
         report_subject_end(t);
         if (!started || !c->namespace_count)
             continue;
@@ -276,10 +287,12 @@ void nvme_fixture_each_namespace(struct suite_case *t, void (*run)(struct suite_
         for (unsigned k = 0; k < count; k++) {
             report_subject(t, c, nsids[k]);
             const struct nvme_namespace *ns = nvme_namespace_by_nsid(c, nsids[k]);
-            if (ns && !ns->usable && !with_unusable)
-                report_skip(t, "namespace unusable: %s", ns->problem);
-            else
+            if (ns && !ns->usable && !with_unusable) {
+                report_yaml(t, "problem", "%s", ns->problem);
+                report_skip(t, "namespace_unusable", "namespace unusable: %s", ns->problem);
+            } else {
                 run(t);
+            }
             report_reset(t);
         }
         free(nsids);

@@ -62,7 +62,9 @@ const struct nvme_namespace *case_start_namespace(struct suite_case *t,
 
 /* The serial number matches config allow_write (and Identify has run). */
 bool write_allowed(const struct suite_context *ctx, const struct nvme_controller *c);
-/* The same, or a SKIP "allow_write does not name serial S: no <what> writes". */
+/* The same, or a SKIP allow_write "allow_write does not name serial S: no <what>". */
 bool case_write_allowed(struct suite_case *t, const struct nvme_controller *c, const char *what);
+/* The value keys of that SKIP: serial, and denied (what it would have written). */
+void write_refusal_keys(struct suite_case *t, const struct nvme_controller *c, const char *what);
 
 #endif

@@ -119,7 +119,8 @@ static void io_metadata(struct suite_case *t)
     char format[64];
     nvme_format_describe(&ns->identity, format, sizeof(format));
     if (!ns->identity.metadata_bytes) {
-        report_skip(t, "format %s has no metadata", format);
+        report_yaml(t, "format", "%s", format);
+        report_skip(t, "no_metadata", "format %s has no metadata", format);
         return;
     }
     yaml_add_format(t, ns);
@@ -229,7 +230,8 @@ static void io_protection(struct suite_case *t)
     nvme_format_describe(&ns->identity, format, sizeof(format));
     unsigned type = ns->identity.pi_type;
     if (!type) {
-        report_skip(t, "format %s has no protection information", format);
+        report_yaml(t, "format", "%s", format);
+        report_skip(t, "no_pi", "format %s has no protection information", format);
         return;
     }
     struct nvme_controller *c = t->c;
@@ -386,7 +388,9 @@ static void io_write_zeroes(struct suite_case *t)
     if (!allowed_for_writes(t, &ns))
         return;
     if (!(t->c->identity.oncs & NVME_ONCS_WRITE_ZEROES)) {
-        report_skip(t, "ONCS.WZS=0: no Write Zeroes (ONCS 0x%04x)", t->c->identity.oncs);
+        report_yaml(t, "oncs", "0x%04x", t->c->identity.oncs);
+        report_skip(t, "no_write_zeroes", "ONCS.WZS=0: no Write Zeroes (ONCS 0x%04x)",
+                    t->c->identity.oncs);
         return;
     }
     struct ns_data_format f;
@@ -423,12 +427,13 @@ static void io_deallocate(struct suite_case *t)
         return;
     struct nvme_controller *c = t->c;
     if (!(c->identity.oncs & NVME_ONCS_DSM)) {
-        report_skip(t, "ONCS.DSMS=0: no Dataset Management (ONCS 0x%04x)",
+        report_yaml(t, "oncs", "0x%04x", c->identity.oncs);
+        report_skip(t, "no_dsm", "ONCS.DSMS=0: no Dataset Management (ONCS 0x%04x)",
                    c->identity.oncs);
         return;
     }
     if (!(ns->identity.features & NVME_NSFEAT_DAE)) {
-        report_skip(t, "NSFEAT.DAE=0: the namespace cannot report deallocated blocks");
+        report_skip(t, "no_dae", "NSFEAT.DAE=0: the namespace cannot report deallocated blocks");
         return;
     }
     uint32_t previous = 0;

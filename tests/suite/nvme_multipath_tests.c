@@ -54,7 +54,8 @@ static void shared_namespace(struct suite_case *t)
     }
     struct path a, b;
     if (!find_paths(t->ctx, &a, &b)) {
-        report_skip(t, "no namespace with NMIC bit 0 that two controllers of one subsystem "
+        report_skip(t, "no_shared_namespace",
+                    "no namespace with NMIC bit 0 that two controllers of one subsystem "
                    "(same SUBNQN, different CNTLID) both show, writable through one of them");
         return;
     }

@@ -27,6 +27,9 @@ static bool has_pmr(struct suite_case *t)
     enum feature_choice wanted = t->ctx->config->pmr;
     if (c->pmr.present && c->pmr.region.bytes >= PMR_MIN_BYTES)
         return true;
+    const char *code = wanted == FEATURE_OFF ? "pmr_off"
+                       : c->pmr.present      ? "pmr_small"
+                                             : "pmrs_zero";
     const char *why = c->pmr.problem[0]        ? c->pmr.problem
                       : wanted == FEATURE_OFF ? "pmr = off in the config"
                       : c->pmr.present             ? "PMR smaller than the 80 KiB the cases use"
@@ -34,7 +37,7 @@ static bool has_pmr(struct suite_case *t)
     if (wanted == FEATURE_REQUIRE || c->pmr.problem[0]) {
         report_fail(t, "no usable PMR: %s", why);
     } else {
-        report_skip(t, "%s", why);
+        report_skip(t, code, "%s", why);
     }
     return false;
 }
@@ -276,7 +279,7 @@ static void survives_flr(struct suite_case *t)
         return;
     }
     if (pci_function_level_reset(c->pci, why) != 0) {
-        report_skip(t, "FLR not possible: %s", why);
+        report_skip(t, "flr_impossible", "FLR not possible: %s", why);
         return;
     }
     /* FLR resets the controller: the CMB window and queues are set up again. */
@@ -312,7 +315,7 @@ static void dma_target(struct suite_case *t)
     char format[64];
     if (f.metadata_bytes) {
         /* The metadata would have to live in the PMR too, outside the scratch area. */
-        report_skip(t, "nsid %u format %s carries separate metadata", ns->nsid,
+        report_skip(t, "separate_metadata", "nsid %u format %s carries separate metadata", ns->nsid,
                    nvme_format_describe(&ns->identity, format, sizeof(format)));
         return;
     }

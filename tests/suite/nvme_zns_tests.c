@@ -16,7 +16,8 @@ static const struct nvme_namespace *zoned_or_skip(struct suite_case *t)
     if (!ns)
         return NULL;
     if (ns->csi != NVME_CSI_ZONED) {
-        report_skip(t, "not a zoned namespace (CSI 0x%02x)", ns->csi);
+        report_yaml(t, "csi", "0x%02x", ns->csi);
+        report_skip(t, "not_zoned", "not a zoned namespace (CSI 0x%02x)", ns->csi);
         return NULL;
     }
     return ns;
@@ -69,8 +70,11 @@ static void zone_cycle(struct suite_case *t)
     if (!case_write_allowed(t, c, "zone writes"))
         return;
     char guard_why[200];
-    if (nvme_data_guard(c, ns, t->ctx->config->allow_write_over_data, guard_why, sizeof(guard_why))) {
-        report_skip(t, "%s", guard_why);
+    const char *refused = nvme_data_guard(c, ns, t->ctx->config->allow_write_over_data, guard_why,
+                                          sizeof(guard_why));
+    if (refused) {
+        ns_refusal_keys(t, c, ns, refused);
+        report_skip(t, refused, "%s", guard_why);
         return;
     }
     struct ns_data_format f;
@@ -79,7 +83,7 @@ static void zone_cycle(struct suite_case *t)
     uint32_t blocks = ns_blocks_fitting(c, &f, 16u * 1024);
     if (start + 2 * (uint64_t)blocks + 1 > start + ns->zoned.zone_size_blocks ||
         start + ns->zoned.zone_size_blocks > ns->identity.size_blocks || f.metadata_bytes) {
-        report_skip(t, "zone %u cannot hold the case (zone size %llu blocks, %u per "
+        report_skip(t, "zone_small", "zone %u cannot hold the case (zone size %llu blocks, %u per "
                    "write, separate metadata %u)", ZONE_UNDER_TEST,
                    (unsigned long long)ns->zoned.zone_size_blocks, blocks, f.metadata_bytes);
         return;

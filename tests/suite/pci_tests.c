@@ -69,7 +69,7 @@ static void ecam_matches_legacy(struct suite_case *t)
         compared++;
     }
     if (!compared) {
-        report_skip(t, "no function reachable through ECAM on segment 0");
+        report_skip(t, "no_ecam_function", "no function reachable through ECAM on segment 0");
         return;
     }
     report_pass(t, "%u functions read the same through ECAM and CF8/CFC", compared);
@@ -155,7 +155,7 @@ static void bridges_contain_children(struct suite_case *t)
     }
     unsigned bridges = count_bridges(inv);
     if (!bridges) {
-        report_skip(t, "no PCI bridges on this machine");
+        report_skip(t, "no_bridges", "no PCI bridges on this machine");
         return;
     }
     report_yaml(t, "bridges", "%u", bridges);

@@ -77,7 +77,7 @@ static void acpi_mcfg(struct suite_case *t)
     const struct suite_context *ctx = t->ctx;
     const struct acpi_platform *a = ctx->acpi;
     if (!a->has_mcfg) {
-        report_skip(t, "%s: PCI uses CF8/CFC, extended config space unreachable",
+        report_skip(t, "no_mcfg", "%s: PCI uses CF8/CFC, extended config space unreachable",
                    a->mcfg_why);
         return;
     }
@@ -146,7 +146,8 @@ static void exit_boot_services(struct suite_case *t)
     const struct suite_context *ctx = t->ctx;
     const struct boot_info *b = ctx->boot;
     if (!ctx->config->exit_boot_services) {
-        report_skip(t, "exit_boot_services = no: firmware keeps the machine");
+        report_skip(t, "exit_boot_services_off",
+                    "exit_boot_services = no: firmware keeps the machine");
         return;
     }
     /* main bails out before the suite when the exit failed, so reaching here

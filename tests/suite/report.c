@@ -119,8 +119,9 @@ void report_fail(struct suite_case *t, const char *fmt, ...)
     va_end(args);
 }
 
-void report_skip(struct suite_case *t, const char *fmt, ...)
+void report_skip(struct suite_case *t, const char *code, const char *fmt, ...)
 {
+    tap_yaml_add(&t->point, "skip", "%s", code);
     va_list args;
     va_start(args, fmt);
     emit(t, TAP_SKIP, fmt, args);

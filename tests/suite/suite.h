@@ -92,8 +92,68 @@ void report(struct suite_case *t, bool pass, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void report_pass(struct suite_case *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void report_fail(struct suite_case *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* A SKIP: the description is its reason; the keys added so far go with it. */
-void report_skip(struct suite_case *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A SKIP: the description is its reason for people, `code` (the YAML key `skip`, one of the
+ * table below) the same for scripts; the keys added so far go with it. A value the reason
+ * names that a script may check (a field, a count, what was found) is a key of its own. A
+ * case that finds no namespace to use on its controller (nvme_test_namespace_or_skip) SKIPs
+ * with the first namespace's refusal (namespace_unusable ... data_found) and its nsid.
+ *
+ *   code (key skip)         cause; [the value keys it adds]
+ *   exit_boot_services_off  exit_boot_services = no in the config
+ *   no_mcfg                 no MCFG: PCI uses CF8/CFC
+ *   no_ecam_function        no function reachable through ECAM on segment 0
+ *   no_bridges              no PCI bridge on the machine
+ *   no_nvme                 no NVMe controller (class 01:08:02) found
+ *   devices_none_selected   config devices selects none of the controllers; [found_count]
+ *   devices_all_selected    config devices leaves no controller alone; [found_count]
+ *   start_failed_earlier    the controller failed to start with this placement
+ *   no_namespace            the controller has no active namespace
+ *   not_conventional        no NVM command-set namespace to read or write
+ *   namespace_unusable      the namespace is unusable; [problem]
+ *   namespace_small         fewer blocks than the test LBA map
+ *   metadata_unaligned      metadata not a multiple of 8 bytes
+ *   zoned                   a zoned namespace: written only by nvme.zns.*
+ *   allow_write             allow_write does not name the serial; [serial, denied]
+ *   data_found              the data guard found a partition table or a filesystem
+ *                           (allow_write_over_data = no); [found]
+ *   guard_unreadable        the data guard could not read the namespace
+ *   guard_no_heap           no heap for the data guard's verdicts
+ *   not_zoned               not a zoned namespace; [csi]
+ *   zone_small              the zone under test cannot hold the case
+ *   no_metadata             the format has no metadata; [format]
+ *   no_pi                   the format has no protection information; [format]
+ *   separate_metadata       the format carries separate metadata
+ *   no_write_zeroes         ONCS.WZS=0; [oncs]
+ *   no_dsm                  ONCS.DSMS=0; [oncs]
+ *   no_dae                  NSFEAT.DAE=0
+ *   no_shared_namespace     no namespace two controllers of one subsystem share
+ *   cmb_off                 cmb = off in the config
+ *   cmbs_zero               CAP.CMBS=0: no CMB
+ *   cmbsz_field_zero        a CMBSZ support bit the case needs is 0; [field]
+ *   no_cmb_reader           no controller whose CMB takes read data
+ *   no_writable_peer        no second controller allow_write names
+ *   translated              the peer's DMA is translated (vtd.p2p.cmb_copy instead)
+ *   formats_differ          the two namespaces' formats differ or carry separate metadata
+ *   pmr_off                 pmr = off in the config
+ *   pmrs_zero               CAP.PMRS=0: no PMR
+ *   pmr_small               the PMR is smaller than the case needs
+ *   flr_impossible          no Function Level Reset
+ *   bench_off               bench = no in the config
+ *   iommu_off               iommu = off in the config
+ *   no_dmar                 no DMAR table: no Intel VT-d
+ *   base0_drhd              every DRHD has register base 0 (a firmware bug)
+ *   sagaw_zero              CAP.SAGAW=0: the unit cannot translate DMA
+ *   too_few_controllers     too few controllers in the unit's scope; [needed, have]
+ *   none_in_scope           no NVMe controller in a DRHD's scope
+ *   no_nvme_domain          no NVMe domain to map into
+ *   no_qi                   ECAP.QI=0: no queued invalidation
+ *   one_domain              all translated controllers share one domain
+ *   no_p2p_pair             no CMB reader with a writable peer in another domain
+ *   beyond_reach            the CMB BAR lies beyond the unit's address reach; [reach_bits]
+ *   no_dma_memory           no DMA memory for the case
+ */
+void report_skip(struct suite_case *t, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* The case tables, one per area. */
 extern const struct test_case platform_test_cases[];

@@ -9,14 +9,14 @@
 static void map_cost(struct suite_case *t)
 {
     if (!t->ctx->config->bench) {
-        report_skip(t, "bench = no in the config");
+        report_skip(t, "bench_off", "bench = no in the config");
         return;
     }
     if (!vtd_enabled_or_report(t))
         return;
     struct vtd_state *s = t->ctx->vtd;
     if (!s->binding_count) {
-        report_skip(t, "no NVMe domain to map into");
+        report_skip(t, "no_nvme_domain", "no NVMe domain to map into");
         return;
     }
     struct vtd_domain *d = s->bindings[0].domain;

@@ -230,11 +230,15 @@ static int step_parse(struct suite_context *ctx)
     struct vtd_state *s = ctx->vtd;
     const void *table;
     size_t bytes;
-    if (ctx->config->iommu == FEATURE_OFF)
+    if (ctx->config->iommu == FEATURE_OFF) {
+        s->skip_code = "iommu_off";
         return fail_setup(s, "iommu = off", "VT-d left untouched by request");
-    if (!find_dmar(ctx, &table, &bytes))
+    }
+    if (!find_dmar(ctx, &table, &bytes)) {
+        s->skip_code = "no_dmar";
         return fail_setup(s, "no DMAR table",
                           "the platform has no Intel VT-d (QEMU: no -device intel-iommu)");
+    }
     s->dmar_found = true;
     if (dmar_parse(table, bytes, &s->dmar, s->dmar_why) != 0)
         return fail_setup(s, "DMAR rejected", s->dmar_why);
@@ -244,6 +248,7 @@ static int step_parse(struct suite_context *ctx)
         return 0;
     case DMAR_UNITS_ALL_ZERO_BASE:
         s->no_usable_unit = true;
+        s->skip_code = "base0_drhd";
         snprintf(s->why_not, sizeof(s->why_not), "%s", why_none);
         return -1;
     default:
@@ -270,6 +275,7 @@ static int step_enable(struct suite_context *ctx)
      * (QEMU: intel-iommu,dma-translation=off). That is what it is, not a failure. */
     if (vtd_CAP_SAGAW(s->unit.cap) == 0) {
         s->cannot_translate = true;
+        s->skip_code = "sagaw_zero";
         return fail_setup(s, "CAP.SAGAW=0", "the unit supports no second-level address width: it "
                           "remaps interrupts only and cannot translate DMA");
     }
@@ -347,7 +353,7 @@ bool vtd_enabled_or_report(struct suite_case *t)
         return s != NULL;
     if ((!s->dmar_found || s->cannot_translate || s->no_usable_unit) &&
         cfg->iommu != FEATURE_REQUIRE) {
-        report_skip(t, "%s", s->why_not);
+        report_skip(t, s->skip_code, "%s", s->why_not);
         return false;
     }
     if (s->attached)

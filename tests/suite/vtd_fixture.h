@@ -32,6 +32,9 @@ struct vtd_state {
     struct vtd_binding *bindings; /* one per NVMe source ID, for every controller in scope */
     unsigned binding_count;
     char why_not[200]; /* why translation is not on, for SKIPs and failures */
+    /* why_not's SKIP code (tests/suite/suite.h) where the platform cannot translate: iommu_off,
+     * no_dmar, base0_drhd, sagaw_zero; NULL otherwise. */
+    const char *skip_code;
     unsigned reached;  /* enum vtd_stage: how far the steps got */
     bool failed;       /* a step failed: later calls stop where it stopped */
 };

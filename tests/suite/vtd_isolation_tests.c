@@ -131,7 +131,7 @@ static void stale_translation(struct suite_case *t, enum vtd_invalidation how)
     const char *mode = how == VTD_INVALIDATE_QUEUED ? "queued" : "register-based";
     if (vtd_use_invalidation(u, how) != 0) {
         if (how == VTD_INVALIDATE_QUEUED && !vtd_ECAP_QI(u->ecap)) {
-            report_skip(t, "ECAP.QI=0: the unit has no queued invalidation");
+            report_skip(t, "no_qi", "ECAP.QI=0: the unit has no queued invalidation");
             return;
         }
         vtd_yaml_add_unit(t, u);
@@ -167,7 +167,7 @@ static void other_domain(struct suite_case *t)
     while (b < subjects.count && subjects.b[b]->domain == subjects.b[a]->domain)
         b++;
     if (b == subjects.count) {
-        report_skip(t, "all translated controllers share one domain (one source ID)");
+        report_skip(t, "one_domain", "all translated controllers share one domain (one source ID)");
         return;
     }
     struct nvme_controller *ca = subjects.c[a], *cb = subjects.c[b];

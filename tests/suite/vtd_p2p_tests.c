@@ -27,7 +27,8 @@ static void peer_to_peer(struct suite_case *t)
         if (i != a && write_allowed(t->ctx, cs[i]) && bs[i]->domain != (a < have ? bs[a]->domain : NULL))
             b = i;
     if (a == have || b == have) {
-        report_skip(t, "needs a controller whose CMB takes read data and another, in its own "
+        report_skip(t, "no_p2p_pair",
+                    "needs a controller whose CMB takes read data and another, in its own "
                    "domain, whose serial allow_write names");
         return;
     }
@@ -38,7 +39,9 @@ static void peer_to_peer(struct suite_case *t)
         bits = 12 + 9 * s->unit.levels;
     report_prefix_push(t, "%s", ca->name);
     if (ca->cmb.window.cpu + ca->cmb.window.bytes > (1ull << bits)) {
-        report_skip(t, "%s's CMB BAR at 0x%llx lies beyond the unit's %u-bit reach: a "
+        report_yaml(t, "reach_bits", "%u", bits);
+        report_skip(t, "beyond_reach",
+                    "%s's CMB BAR at 0x%llx lies beyond the unit's %u-bit reach: a "
                     "second-level entry cannot point there (QEMU: -device intel-iommu,aw-bits=48)",
                     ca->name, (unsigned long long)ca->cmb.window.cpu, bits);
         return;
@@ -54,11 +57,12 @@ static void peer_to_peer(struct suite_case *t)
     struct nvme_region reference, in_a, list_a, back;
     if (!ns_b || fb.block_bytes != block || fa.metadata_bytes || fb.metadata_bytes ||
         ns_blocks_fitting(cb, &fb, bytes) != blocks) {
-        report_skip(t, "the two namespaces' formats differ or carry separate metadata");
+        report_skip(t, "formats_differ",
+                    "the two namespaces' formats differ or carry separate metadata");
         return;
     }
     if (nvme_alloc(ca, NVME_MEMORY_HOST, bytes, &reference) != 0) {
-        report_skip(t, "no DMA memory");
+        report_skip(t, "no_dma_memory", "no DMA memory");
         return;
     }
     int status = ns_data_io(ca, ns_a, NVME_IO_READ, LBA_AREA_CMB, blocks, &reference, NULL,

@@ -152,7 +152,10 @@ bool subjects_ready(struct suite_case *t, struct subjects *out, unsigned want)
 {
     find_subjects(t->ctx, out);
     if (out->count < want) {
-        report_skip(t, "needs %u NVMe controller%s with a namespace in the unit's scope "
+        report_yaml(t, "needed", "%u", want);
+        report_yaml(t, "have", "%u", out->count);
+        report_skip(t, "too_few_controllers",
+                    "needs %u NVMe controller%s with a namespace in the unit's scope "
                     "(have %u)", want, want == 1 ? "" : "s", out->count);
         return false;
     }

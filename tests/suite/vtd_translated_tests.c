@@ -11,7 +11,7 @@ static void nvme_translated_case(struct suite_case *t)
     struct vtd_state *s = ctx->vtd;
     struct nvme_fixture *fx = ctx->nvme;
     if (!fx->count) {
-        report_skip(t, "no NVMe controller (class 01:08:02) found");
+        report_skip(t, "no_nvme", "no NVMe controller (class 01:08:02) found");
         return;
     }
     unsigned translated = 0;
@@ -25,7 +25,7 @@ static void nvme_translated_case(struct suite_case *t)
         translated++;
     }
     if (!translated) {
-        report_skip(t, "no NVMe controller lies in a DRHD's scope");
+        report_skip(t, "none_in_scope", "no NVMe controller lies in a DRHD's scope");
         return;
     }
     struct vtd_fault faults[MAX_FAULTS];

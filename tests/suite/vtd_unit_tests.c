@@ -37,7 +37,7 @@ static void dmar_parse_case(struct suite_case *t)
         return;
     }
     if (!s->dmar_found) {
-        report_skip(t, "%s", s->why_not);
+        report_skip(t, s->skip_code, "%s", s->why_not);
         return;
     }
     const struct dmar_info *d = &s->dmar;
@@ -117,7 +117,7 @@ static void takeover_case(struct suite_case *t)
     if (!s)
         return;
     if (!s->dmar_found || (s->no_usable_unit && cfg->iommu != FEATURE_REQUIRE)) {
-        report_skip(t, "%s", s->why_not);
+        report_skip(t, s->skip_code, "%s", s->why_not);
         return;
     }
     if (s->attached) /* the unit has a name once its registers were mapped */

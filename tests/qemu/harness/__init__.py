@@ -9,7 +9,8 @@ Modules:
                environment; cleanup of every QEMU by its pidfile) and Boot (its files, exit code,
                query-pci, the NVMe controllers QEMU realized, the parsed TAP)
   check        Checks: ok / not_ok / note and eq / rc / grep / no_grep / oracle, counted
-  tap          the clean TAP parsed into points: id, where, nsid, ok, SKIP and reason, YAML keys
+  tap          the clean TAP parsed into points: id, where, nsid, ok, SKIP (its code: YAML skip) and
+               reason, YAML keys
   qmp          a QMP client over the unix socket (plain sockets; no socat, no jq)
   pci          PCI inventories from the TAP and from query-pci, requester IDs, the comparison
   trace        the reduced trace (nvme_oracle.py trace, imported) and queries on it
@@ -33,6 +34,8 @@ scenario's name in SCENARIOS=, in the output and in build/qemu-tests/NAME/):
         nvme.points_pass(s.c, tap, b.bdfs, ids.NVME_BASE)
         nvme.point_keys(s.c, tap, "nvme.queues.io_pair", b.bdfs[0], {"io_sq": "host"})
 
-Checks assert on points (ID, device, directive) and their YAML keys, on QEMU's trace, QMP and
-the host files; a check is one s.c.ok / s.c.not_ok line, so every one of them can fail.
+Checks assert on points (ID, device, directive) and their YAML keys (a SKIP's cause: its key
+skip, e.g. nvme.points_skip(s.c, tap, bdfs, "cmbs_zero", ids.NVME_CMB)), on QEMU's trace, QMP
+and the host files, never on a description's words; a check is one s.c.ok / s.c.not_ok line,
+so every one of them can fail.
 """

@@ -2,19 +2,26 @@
 (reduced), the namespace images and PMR files on the host.  One function per lib.sh
 expect_* helper, the same checks, the same count."""
 
+import fnmatch
 import os
 import re
 
 from . import oracles
 from .scenario import sha256_of
+from .tap import skip_text
 
 # The SKIPs every plain namespace (512 B blocks, no metadata, conventional) and a machine
-# without a shared namespace explain, for only_skips.  TODO(yaml): SKIP reasons are prose.
-PLAIN_SKIPS = (r"nvme\.io\.metadata: [^#]* # SKIP format [0-9]+ B has no metadata|"
-               r"nvme\.io\.protection: [^#]* # SKIP format [0-9]+ B has no protection information|"
-               r"nvme\.zns\.[a-z_]+: [^#]* # SKIP not a zoned namespace \(CSI 0x00\)|"
-               r"nvme\.multipath\.shared_namespace # SKIP no namespace with NMIC bit 0 .*|"
-               r"nvme\.devices\.left_alone # SKIP config devices selects all [0-9]+ NVMe controllers found")
+# without a shared namespace explain, for only_skips: (glob of 'ID' or 'ID: WHERE', the SKIP as
+# tap.skip_want takes it: its code, or (code, {key: ERE})).
+PLAIN_SKIPS = (("nvme.io.metadata: *", ("no_metadata", {"format": r"[0-9]+ B"})),
+               ("nvme.io.protection: *", ("no_pi", {"format": r"[0-9]+ B"})),
+               ("nvme.zns.*: *", ("not_zoned", {"csi": "0x00"})),
+               ("nvme.multipath.shared_namespace", "no_shared_namespace"),
+               ("nvme.devices.left_alone", ("devices_all_selected", {"found_count": "[0-9]+"})))
+# What QEMU's CMB without CQS (its default) and controllers without CMB and PMR explain.
+CQS_ZERO = ("cmbsz_field_zero", {"field": "CQS"})
+NO_CMB_PMR_SKIPS = (("nvme.cmb.*: *", "cmbs_zero"), ("nvme.pmr.*: *", "pmrs_zero"),
+                    ("nvme.cmb.copy_between_controllers", "no_cmb_reader"), ("nvme.bench.*: *", "bench_off"))
 
 
 def words(x):
@@ -70,11 +77,10 @@ def points_pass(c, tap, bdfs, *ids):
             c.not_ok("%s passed on each of: %s" % (tid, " ".join(bdfs)), "".join(x + " | " for x in bad))
 
 
-def points_skip(c, tap, bdfs, ere, *ids):
-    """One check per ID: reported on each controller, every run a SKIP whose reason matches ERE.
-    TODO(yaml): the reason is prose; a skip_reason key would be the machine-readable form."""
+def points_skip(c, tap, bdfs, want, *ids):
+    """One check per ID: reported on each controller, every run a SKIP as WANT says (its YAML
+    skip code, or (code, {key: ERE}): tap.skip_want)."""
     bdfs = bdfs.split() if isinstance(bdfs, str) else list(bdfs)
-    r = re.compile(ere)
     for tid in _flat(ids):
         bad, runs = [], 0
         for bdf in bdfs:
@@ -83,11 +89,11 @@ def points_skip(c, tap, bdfs, ere, *ids):
                 continue
             lines = tap.on_controller(tid, bdf)
             runs += len(lines)
-            bad += [p.line[:140] for p in lines if not (p.ok and p.reason is not None and r.search(p.reason))]
+            bad += [_skip_seen(p) for p in lines if not p.skipped_as(want)]
         if not bad:
-            c.ok("%s SKIPs on each of: %s (%d runs), the reason matching /%s/" % (tid, " ".join(bdfs), runs, ere))
+            c.ok("%s SKIPs on each of: %s (%d runs), %s" % (tid, " ".join(bdfs), runs, skip_text(want)))
         else:
-            c.not_ok("%s SKIPs on each of: %s with a reason matching /%s/" % (tid, " ".join(bdfs), ere),
+            c.not_ok("%s SKIPs on each of: %s with %s" % (tid, " ".join(bdfs), skip_text(want)),
                      "".join(x + " | " for x in bad))
 
 
@@ -115,24 +121,37 @@ def points_pass_at(c, tap, wheres, *ids):
             c.not_ok(what, "".join(x + " | " for x in miss))
 
 
-def ns_skips(c, tap, bdf, nsid, ere, *ids):
-    """One check per ID: namespace NSID of BDF has ID's points (any pass), each a SKIP whose
-    reason matches ERE whole.  TODO(yaml): the reason is prose."""
-    r = re.compile("(?:%s)$" % ere)
+def ns_skips(c, tap, bdf, nsid, want, *ids):
+    """One check per ID: namespace NSID of BDF has ID's points (any pass), each a SKIP as WANT
+    says (tap.skip_want)."""
     for tid in _flat(ids):
         lines = tap.on_ns(tid, bdf, nsid)
-        if lines and all(p.reason is not None and r.fullmatch(p.reason) for p in lines):
-            c.ok("%s nsid %s: %s SKIPs (%d runs): %s" % (bdf, nsid, tid, len(lines), lines[-1].reason))
+        if lines and all(p.skipped_as(want) for p in lines):
+            c.ok("%s nsid %s: %s SKIPs (%d runs), %s: %s" % (bdf, nsid, tid, len(lines), skip_text(want), lines[-1].reason))
         else:
-            c.not_ok("%s nsid %s: %s SKIPs with a reason matching /%s/" % (bdf, nsid, tid, ere),
-                     "\n".join(p.line for p in lines) or "not reported")
+            c.not_ok("%s nsid %s: %s SKIPs with %s" % (bdf, nsid, tid, skip_text(want)),
+                     "\n".join(_skip_seen(p) for p in lines) or "not reported")
 
 
-def only_skips(c, tap, ere, why):
-    """Every nvme.* point that SKIPs matches ERE in its 'ID: WHERE' part."""
-    r = re.compile(r"^(%s)( |$)" % ere)
-    bad = [p.line for p in tap.points if p.ok and p.id.startswith("nvme.") and "# SKIP" in p.line
-           and re.match(r"^nvme\.[^ ]* .*# SKIP", p.text) and not r.match(p.text)][:3]
+def _skip_seen(p):
+    """A point's line, and its skip code when it has one, for a check's details."""
+    return p.line[:140] + (" (skip: %s)" % p.y("skip") if p.y("skip") else "")
+
+
+def skips_as(c, what, tap, tid, want, where=None):
+    """Some point of ID on WHERE (None: one naming no device) SKIPs as WANT says (tap.skip_want)."""
+    lines = [p for p in tap.at(tid) if p.where == where]
+    if any(p.skipped_as(want) for p in lines):
+        return c.ok("%s (%s)" % (what, skip_text(want)))
+    return c.not_ok("%s (%s)" % (what, skip_text(want)), "\n".join(_skip_seen(p) for p in lines) or "not reported")
+
+
+def only_skips(c, tap, allowed, why):
+    """Every nvme.* point that SKIPs is one ALLOWED explains: a (glob of its 'ID' or 'ID: WHERE',
+    the SKIP as tap.skip_want takes it) pair whose glob matches and whose SKIP it is."""
+    allowed = list(allowed)
+    bad = [_skip_seen(p) for p in tap.points if p.ok and p.skip and p.id.startswith("nvme.")
+           and not any(fnmatch.fnmatchcase(p.head(), glob) and p.skipped_as(want) for glob, want in allowed)][:3]
     if not bad:
         c.ok("no other nvme.* test point SKIPs (%s)" % why)
     else:

@@ -2,15 +2,29 @@
 
 A point keeps its raw line; `id`, `where` (the token after "ID: ": BB:DD.F,
 BB:DD.F/PASS or a name such as dma-pool), `nsid` (from "WHERE nsid N"),
-`skip`/`todo` and `reason`, and `yaml`: the keys of its YAML block (top level
-"  key: value"; a key without a value whose block goes on at a deeper indent
-holds a dict of those).  Checks assert on ids, where, directives and YAML keys.
+`skip`/`todo` and `reason` (for people), and `yaml`: the keys of its YAML block
+(top level "  key: value"; a key without a value whose block goes on at a deeper
+indent holds a dict of those).  A SKIP's cause is its YAML key `skip`, a code
+(tests/suite/suite.h lists them), with the values it names as keys of their own.
+Checks assert on ids, where, directives and YAML keys.
 """
 
+import fnmatch
 import re
 
 POINT = re.compile(r"^(not )?ok (\d+)( |$)")
 SUMMARY = re.compile(r"^# nvmetal: (\d+) passed, (\d+) failed(?:, (\d+) skipped)?")
+
+
+def skip_want(want):
+    """(code glob, {key: ERE}) of WANT: a code ('*' globs), or (code, {key: ERE})."""
+    return (want, {}) if isinstance(want, str) else (want[0], dict(want[1]))
+
+
+def skip_text(want):
+    """WANT as a check's message says it: 'skip: CODE, KEY ~ /ERE/'."""
+    code, keys = skip_want(want)
+    return ", ".join(["skip: " + code] + ["%s ~ /%s/" % kv for kv in sorted(keys.items())])
 
 
 def unquote(v):
@@ -51,6 +65,18 @@ class Point:
     def passed(self):
         """ok, not a SKIP or TODO."""
         return self.ok and not self.skip and not self.todo
+
+    def skipped_as(self, want):
+        """ok and a SKIP whose YAML `skip` code matches WANT's code glob and each key WANT
+        names has a value its ERE matches whole (skip_want)."""
+        code, keys = skip_want(want)
+        got = self.y("skip")
+        return (self.ok and self.skip and got != "" and fnmatch.fnmatchcase(got, code)
+                and all(re.fullmatch(ere, self.y(k)) is not None for k, ere in keys.items()))
+
+    def head(self):
+        """'ID' or 'ID: WHERE', as only_skips' globs name a point."""
+        return self.id + (": " + self.where if self.where else "")
 
     def y(self, key, default=""):
         """The value of a top-level YAML key, outer quotes removed (lib.sh point_yaml)."""

@@ -6,6 +6,7 @@ import re
 
 from . import ids, nvme, oracles, pci, trace
 from .scenario import VTD_TRACE_EVENTS
+from .tap import skip_text
 
 
 def boot(s, name, knobs=None, cfg=(), inspect=False, **kw):
@@ -43,29 +44,29 @@ def oracle_view(tap):
     return out
 
 
-def skip(c, tap, tid, ere):
-    """ID is reported once and SKIPs, the reason matching ERE."""
+def skip(c, tap, tid, want):
+    """ID is reported once and SKIPs as WANT says (its skip code, or (code, {key: ERE}))."""
     lines = tap.at(tid)
-    if len(lines) == 1 and lines[0].ok and lines[0].reason is not None and re.search(ere, lines[0].reason):
-        c.ok("%s SKIPs: %s" % (tid, lines[0].reason))
+    if len(lines) == 1 and lines[0].skipped_as(want):
+        c.ok("%s SKIPs, %s: %s" % (tid, skip_text(want), lines[0].reason))
     else:
-        c.not_ok("%s SKIPs once, saying /%s/" % (tid, ere), "\n".join(p.line for p in lines) or "not reported")
+        c.not_ok("%s SKIPs once, %s" % (tid, skip_text(want)), "\n".join(p.line for p in lines) or "not reported")
 
 
-def skips(c, tap, ere, why):
-    """Every vtd.* point is reported once and SKIPs with a reason matching ERE (the bench: the bench switch)."""
+def skips(c, tap, want, why):
+    """Every vtd.* point is reported once and SKIPs as WANT says (the bench: bench_off)."""
     bad = []
     for tid in ids.VTD:
         lines = tap.at(tid)
-        reason = r"bench = (off|no)" if tid.startswith("vtd.bench.") else ere
+        expected = "bench_off" if tid.startswith("vtd.bench.") else want
         if not lines:
             bad.append("%s: not reported" % tid)
-        elif len(lines) != 1 or not lines[0].ok or lines[0].reason is None or not re.search(reason, lines[0].reason):
+        elif len(lines) != 1 or not lines[0].skipped_as(expected):
             bad.append("\n".join(p.line for p in lines)[:150])
     if not bad:
-        c.ok("all %d vtd.* test points SKIP, saying /%s/ (%s)" % (len(ids.VTD), ere, why))
+        c.ok("all %d vtd.* test points SKIP, %s (%s)" % (len(ids.VTD), skip_text(want), why))
     else:
-        c.not_ok("all vtd.* test points SKIP, saying /%s/ (%s)" % (ere, why), "".join(x + " | " for x in bad))
+        c.not_ok("all vtd.* test points SKIP, %s (%s)" % (skip_text(want), why), "".join(x + " | " for x in bad))
 
 
 def no_vtd_pass(c, tap):
@@ -114,7 +115,7 @@ def translated(c, tap, sm, sid_map, levels, mgaw, aw):
         c.not_ok("vtd.isolation.other_domain passed once", "\n".join(p.line for p in lines) or "not reported")
     nvme.point_keys(c, tap, "vtd.scope.others_reach_ram", None, {"lent_context": "pass-through"})
     others_reach_ram_page(c, tap)
-    skip(c, tap, "vtd.bench.map_invalidate", r"bench = (off|no)")
+    skip(c, tap, "vtd.bench.map_invalidate", "bench_off")
     bad = ""
     for bdf in bdfs:
         for tid in ("nvme.controller.takeover", "nvme.io.verify", "nvme.cmb.read_into_cmb", "nvme.pmr.dma_target"):

@@ -20,7 +20,7 @@ def run(s):
         raise Stop()
     bdfs = b.bdfs
     nvme.points_pass(c, tap, bdfs, ids.NVME_CMB)
-    nvme.points_skip(c, tap, bdfs, r"CMBSZ\.CQS=0", "nvme.cmb.cq")
+    nvme.points_skip(c, tap, bdfs, nvme.CQS_ZERO, "nvme.cmb.cq")
     for bdf in bdfs:
         nvme.point_keys(c, tap, "nvme.cmb.discover", bdf, {"scheme": "legacy"}, what="%s: nvme.cmb.discover reports the legacy (pre-1.4) scheme" % bdf)
     copy = [p for p in tap.at("nvme.cmb.copy_between_controllers") if "# SKIP" not in p.line]

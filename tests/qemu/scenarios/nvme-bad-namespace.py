@@ -34,7 +34,7 @@ def run(s):
     nvme.yaml_is(c, "nsid 1 identified with its size", tap, "nvme.identify.namespaces", bdf + " nsid 1", "nsze", 131072)
     nvme.points_pass(c, tap, [bdf], "nvme.controller.takeover", "nvme.identify.controller", "nvme.controller.shutdown@any")
     nvme.points_pass_at(c, tap, [bdf], [i + "@1" for i in NS_IDS])
-    nvme.ns_skips(c, tap, bdf, 2, r"namespace unusable: namespace size is 0 blocks", NS_IDS)
+    nvme.ns_skips(c, tap, bdf, 2, ("namespace_unusable", {"problem": "namespace size is 0 blocks"}), NS_IDS)
     sm = tr.load(c, "", trace, os.path.join(s.work, "nvme-bad-namespace.events"))
     if sm:
         c.eq("QEMU never got an I/O command for nsid 2", sum(1 for e in sm.ev("io_cmd") if e.arg(2) == "nsid=2"), 0)

@@ -41,7 +41,7 @@ def run(s):
         ctl, nsid = spec.split(":")[:2]
         bdf = bdf_of.get(ctl, "none")
         nvme.points_pass_at(c, tap, [bdf, bdf + "/vtd"], "nvme.queues.io_pair@" + nsid, "nvme.io.flush@" + nsid)
-        nvme.ns_skips(c, tap, bdf, nsid, r"allow_write does not name serial nvmetal-[0-9]: no namespace writes",
+        nvme.ns_skips(c, tap, bdf, nsid, ("allow_write", {"serial": "nvmetal-[0-9]", "denied": "namespace writes"}),
                       "nvme.io.verify", "nvme.io.metadata", "nvme.io.write_zeroes", "nvme.io.deallocate")
     sm = tr.load(c, "", trace, os.path.join(s.work, "nvme-formats-readonly.events"))
     if sm:

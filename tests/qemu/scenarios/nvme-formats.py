@@ -99,4 +99,4 @@ def run(s):
             else:
                 c.oracle("%s: io.verify's data blocks" % name, oracles.nvme("blocks", img, 0, end, **o))
                 c.oracle("%s: io.verify's separate metadata (MPTR)" % name, oracles.nvme("metadata", img, 0, end, **o))
-            nvme.ns_skips(c, tap, bdf, nsid, r"format .* has no protection information", "nvme.io.protection")
+            nvme.ns_skips(c, tap, bdf, nsid, "no_pi", "nvme.io.protection")

@@ -88,9 +88,9 @@ def run(s):
     vtds = [x + "/vtd" for x in bdfs]
     nvme.points_pass_at(c, tap, bdfs, IDS)
     nvme.points_pass_at(c, tap, vtds, IDS, "nvme.controller.shutdown")
-    nvme.points_skip(c, tap, bdfs, r"CAP\.CMBS=0: no CMB", ids.NVME_CMB, "nvme.cmb.cq")
-    nvme.points_skip(c, tap, bdfs, r"CAP\.PMRS=0: no PMR", ids.NVME_PMR)
-    nvme.only_skips(c, tap, r"nvme\.(cmb|pmr)\.[a-z_]+: [^#]* # SKIP CAP\.(CMBS|PMRS)=0: no (CMB|PMR)|nvme\.cmb\.copy_between_controllers # SKIP no controller has a CMB .*|nvme\.bench\.[a-z0-9_]+:.*|" + nvme.PLAIN_SKIPS,
+    nvme.points_skip(c, tap, bdfs, "cmbs_zero", ids.NVME_CMB, "nvme.cmb.cq")
+    nvme.points_skip(c, tap, bdfs, "pmrs_zero", ids.NVME_PMR)
+    nvme.only_skips(c, tap, nvme.NO_CMB_PMR_SKIPS + nvme.PLAIN_SKIPS,
                     "only what a controller without CMB/PMR, a plain namespace and bench = no explain")
     # Which controller the image talked to at each address: its serial, per pass.
     errs = ""

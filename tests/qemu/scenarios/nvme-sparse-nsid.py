@@ -53,7 +53,7 @@ def run(s):
     # ---- every per-namespace case on both ----
     nvme.points_pass_at(c, tap, [bdf], "nvme.controller.takeover", "nvme.identify.controller",
                         [i + "@1" for i in NS_IDS], [i + "@3" for i in NS_IDS], "nvme.controller.shutdown")
-    nvme.only_skips(c, tap, r"nvme\.(cmb|pmr)\.[a-z_]+: [^#]* # SKIP CAP\.(CMBS|PMRS)=0: no (CMB|PMR)|nvme\.cmb\.copy_between_controllers # SKIP no controller has a CMB .*|nvme\.bench\.[a-z0-9_]+:.*|" + nvme.PLAIN_SKIPS,
+    nvme.only_skips(c, tap, nvme.NO_CMB_PMR_SKIPS + nvme.PLAIN_SKIPS,
                     "only what a controller without CMB/PMR, a plain namespace and bench = no explain (nothing for size)")
     # ---- QEMU's trace ----
     sm = tr.load(c, "", trace, os.path.join(s.work, name + ".events"))

@@ -73,7 +73,7 @@ def run(s):
     nvme.points_pass_at(c, tap, [c0, c1, c0 + "/vtd", c1 + "/vtd"], "nvme.controller.takeover", idc, [i + "@1" for i in NS_IDS])
     nvme.points_pass_at(c, tap, [c1, c1 + "/vtd"], [i + "@2" for i in NS_IDS])
     nvme.points_pass_at(c, tap, [c0 + "/vtd", c1 + "/vtd"], "nvme.controller.shutdown")
-    nvme.only_skips(c, tap, r"nvme\.(cmb|pmr)\.[a-z_]+: [^#]* # SKIP CAP\.(CMBS|PMRS)=0: no (CMB|PMR)|nvme\.cmb\.copy_between_controllers # SKIP no controller has a CMB .*|nvme\.bench\.[a-z0-9_]+:.*|nvme\.io\.(metadata|protection): [^#]* # SKIP format [0-9]+ B has no (metadata|protection information)|nvme\.zns\.[a-z_]+: [^#]* # SKIP not a zoned namespace \(CSI 0x00\)|nvme\.devices\.left_alone # SKIP config devices selects all [0-9]+ NVMe controllers found",
+    nvme.only_skips(c, tap, nvme.NO_CMB_PMR_SKIPS + tuple(e for e in nvme.PLAIN_SKIPS if not e[0].startswith("nvme.multipath.")),
                     "only what controllers without CMB/PMR, plain namespaces and bench = no explain; the multipath case never")
     n1 = sum(1 for p in tap.points if re.match(r"^[a-z0-9_.]+: %s(/vtd)? nsid 1( |$)" % re.escape(c0), p.text))
     n2 = sum(1 for p in tap.points if re.match(r"^[a-z0-9_.]+: %s(/vtd)? nsid 2( |$)" % re.escape(c0), p.text))

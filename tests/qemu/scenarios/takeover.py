@@ -31,7 +31,7 @@ def run(s):
         nvme.point_keys(c, tap, "nvme.controller.takeover", bdf, {"found_cc": en},
                         what="%s: nvme.controller.takeover found CC.EN=1 (YAML found_cc)" % bdf)
     nvme.points_pass(c, tap, bdfs, ids.NVME_BASE, ids.NVME_CMB, ids.NVME_PMR)
-    nvme.points_skip(c, tap, bdfs, r"CMBSZ\.CQS=0", "nvme.cmb.cq")
+    nvme.points_skip(c, tap, bdfs, nvme.CQS_ZERO, "nvme.cmb.cq")
     # ---- QEMU's trace ----
     sm = tr.load(c, "", trace, os.path.join(s.work, "takeover.events"))
     if sm:

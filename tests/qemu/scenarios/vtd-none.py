@@ -16,13 +16,13 @@ def run(s):
     nvme.tap_clean(c, tap)
     if not nvme.n_controllers(c, b, 2) and not b.bdfs:
         return
-    vtd.skips(c, tap, "no DMAR table", "the machine has no intel-iommu")
+    vtd.skips(c, tap, "no_dmar", "the machine has no intel-iommu")
     vtd.no_vtd_pass(c, tap)
     nvme.points_pass(c, tap, b.bdfs, ids.NVME_BASE, ids.NVME_CMB, ids.NVME_PMR)
     # Untranslated, the copy between the controllers runs (it SKIPs under VT-d).
     c.grep("nvme.cmb.copy_between_controllers passed, untranslated",
            r"^ok [0-9]+ - nvme\.cmb\.copy_between_controllers: [0-9a-f]{2}:[0-9a-f]{2}\.[0-7] [^#]*$", tap)
-    nvme.only_skips(c, tap, r"nvme\.cmb\.cq:.*|nvme\.bench\.[a-z0-9_]+:.*|" + nvme.PLAIN_SKIPS,
+    nvme.only_skips(c, tap, (("nvme.cmb.cq: *", nvme.CQS_ZERO), ("nvme.bench.*: *", "bench_off")) + nvme.PLAIN_SKIPS,
                     "only nvme.cmb.cq for CMBSZ.CQS=0, nvme.bench.*, and what a plain namespace lacks")
     # QEMU's trace: the NVMe events are there (so the trace was on), no VT-d.
     if b.sum:
