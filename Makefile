@@ -50,7 +50,7 @@ unexport CFG
 BENCH_FORMATS := 0:1:64M 0:2:65M:logical_block_size=4096,physical_block_size=4096 \
 	0:3:64M:ms=8,pi=1 0:4:65M:logical_block_size=4096,physical_block_size=4096,ms=8,pi=1
 
-.PHONY: all deps help run test test-host test-qemu fuzz usb bench clean
+.PHONY: all deps help run test test-host test-qemu fuzz usb bench clean FORCE
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/nvmetal.efi
@@ -87,6 +87,9 @@ define HELP_VARIABLES
   BENCH_WARMUP=1                make bench: untimed boots per app first (0..5)
   BENCH_DIR=build/bench         make bench: logs and state of the timed boots
   USB_SIZE_MB=64                make usb: size of the stick image in MiB
+  SIGN_KEY=                     make usb: sign BOOTX64.EFI for Secure Boot with this PEM key (sbsign)
+  SIGN_CERT=                    make usb: the PEM certificate of SIGN_KEY, checked with sbverify
+  SIGN_KEY_PASS=                make usb: passphrase of an encrypted SIGN_KEY (else sbsign asks)
 endef
 export HELP_TARGETS HELP_VARIABLES
 
@@ -138,7 +141,17 @@ $(BUILD)/noop.so: $(BUILD)/obj/tests/qemu/noop.o linker.ld
 
 usb: $(BUILD)/nvmetal-usb.img
 
-$(BUILD)/nvmetal-usb.img: $(BUILD)/nvmetal.efi image/mkusb.sh image/nvmetal.cfg
+# make usb SIGN_KEY=key.pem SIGN_CERT=cert.pem signs the stick's BOOTX64.EFI (image/mkusb.sh
+# reads them, and SIGN_KEY_PASS, from the environment: make exports command-line variables).
+# The stamp names what signed the last stick (nothing: unsigned) and changes only with it, so
+# adding, changing or dropping the key rebuilds the stick; so does a newer key or cert file.
+USB_SIGNING := $(if $(SIGN_KEY)$(SIGN_CERT),key=$(SIGN_KEY) cert=$(SIGN_CERT),unsigned)
+$(BUILD)/usb-signing.stamp: FORCE
+	@mkdir -p $(@D)
+	@[ "$$(cat $@ 2>/dev/null)" = '$(USB_SIGNING)' ] || printf '%s\n' '$(USB_SIGNING)' >$@
+
+$(BUILD)/nvmetal-usb.img: $(BUILD)/nvmetal.efi image/mkusb.sh image/nvmetal.cfg $(BUILD)/usb-signing.stamp \
+		$(wildcard $(SIGN_KEY) $(SIGN_CERT))
 	bash image/mkusb.sh $@ $< image/nvmetal.cfg
 
 # make run refuses a command-line variable that is neither a runner knob nor one of

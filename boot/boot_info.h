@@ -60,6 +60,8 @@ struct boot_info {
     char firmware_vendor[64];
     uint32_t firmware_revision;
     uint32_t uefi_revision; /* major << 16 | minor, e.g. 2.70 = 0x00020046 */
+    /* The SecureBoot and SetupMode global variables: 1, 0, or -1 when the firmware has none. */
+    int8_t secure_boot, setup_mode;
 
     /* ACPI: the RSDP as the firmware's configuration table named it (0 if none). */
     uint64_t rsdp_address;

@@ -24,6 +24,7 @@ static EFI_GUID acpi20_guid = ACPI_20_TABLE_GUID;
 static EFI_GUID acpi10_guid = ACPI_TABLE_GUID;
 static EFI_GUID gop_guid = EFI_GRAPHICS_OUTPUT_PROTOCOL_GUID;
 static EFI_GUID loaded_image_guid = EFI_LOADED_IMAGE_PROTOCOL_GUID;
+static EFI_GUID global_variable_guid = EFI_GLOBAL_VARIABLE;
 
 /* UCS-2 to ASCII; anything outside printable ASCII becomes '?'. */
 static void narrow(const CHAR16 *wide, size_t wide_chars, char *out, size_t out_len)
@@ -41,6 +42,23 @@ static void record_firmware(EFI_SYSTEM_TABLE *st)
     boot->uefi_revision = st->Hdr.Revision;
     boot->efi_system_table = st;
     boot->efi_reset_system = (void *)st->RuntimeServices->ResetSystem;
+}
+
+/* A one-byte global variable (SecureBoot, SetupMode): 0 or 1, or -1 when the firmware has none
+ * (UEFI before 2.3.1, or no Secure Boot support) or it is not one byte. */
+static int8_t global_flag(EFI_RUNTIME_SERVICES *rt, CHAR16 *name)
+{
+    UINT8 value = 0;
+    UINTN size = sizeof(value);
+    if (EFI_ERROR(rt->GetVariable(name, &global_variable_guid, NULL, &size, &value)) || size != 1)
+        return -1;
+    return value ? 1 : 0;
+}
+
+static void record_secure_boot(EFI_SYSTEM_TABLE *st)
+{
+    boot->secure_boot = global_flag(st->RuntimeServices, L"SecureBoot");
+    boot->setup_mode = global_flag(st->RuntimeServices, L"SetupMode");
 }
 
 static void record_image(EFI_BOOT_SERVICES *bs, EFI_HANDLE image)
@@ -229,6 +247,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
     memset(boot, 0, sizeof(*boot));
 
     record_firmware(st);
+    record_secure_boot(st);
     if (EFI_ERROR(bs->AllocatePool(EfiLoaderData, MEMORY_MAP_BUFFER_BYTES,
                                    (void **)&memory_map_buffer)))
         snprintf(boot->boot_error, sizeof(boot->boot_error), "AllocatePool for the memory map failed");

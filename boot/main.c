@@ -18,6 +18,7 @@
 #include "lib/dma_pool.h"
 #include "lib/heap.h"
 #include "lib/load_options.h"
+#include "lib/spcr.h"
 #include "lib/syscalls.h"
 #include "lib/tap.h"
 #include "tests/suite/nvme_fixture.h"
@@ -33,6 +34,9 @@
 
 static struct acpi_platform acpi;
 
+/* Far more than any SPCR (88 bytes and a namespace path): a larger length is read this far only. */
+#define SPCR_READ_LIMIT 4096u
+
 /* newlib's abort() and exit(): a library giving up is a bail-out, through the exit route. */
 static void exit_from_library(int status)
 {
@@ -44,20 +48,80 @@ static void emit_diag(const char *line)
     tap_diag("%s", line);
 }
 
-static void bring_up_consoles(const struct boot_info *info, bool *serial_found)
+/* The serial port the console uses, and the banner's sentence about how it was chosen. */
+struct serial_choice {
+    bool found;
+    const char *sink; /* "spcr" or "com1" */
+    char line[256];
+};
+
+/* The first SPCR the root table lists, with how much of it may be read; NULL if none. */
+static const void *find_spcr(size_t *avail)
 {
-    *serial_found = uart16550_init(COM1_PORT);
+    for (unsigned i = 0; i < acpi.table_count; i++) {
+        if (strcmp(acpi.table_signatures[i], "SPCR") != 0)
+            continue;
+        const struct acpi_header *h = (const void *)(uintptr_t)acpi.tables[i];
+        *avail = h->length < SPCR_READ_LIMIT ? h->length : SPCR_READ_LIMIT;
+        return h;
+    }
+    return NULL;
+}
+
+/* The UART SPCR names when it parses, names a 16550 and answers; otherwise COM1 as probed.
+ * ACPI is read first (silently, nothing printed), so TAP's first line is on the chosen port. */
+static void choose_serial(struct serial_choice *c)
+{
+    char why[ACPI_WHY_LEN], uart_why[96], before[ACPI_WHY_LEN + 160];
+    size_t avail = 0;
+    const void *table = find_spcr(&avail);
+    struct spcr_info spcr;
+    if (!table && acpi.root_why[0]) {
+        snprintf(before, sizeof(before), "no SPCR table (ACPI: %s)", acpi.root_why);
+    } else if (!table) {
+        snprintf(before, sizeof(before), "no SPCR table");
+    } else if (spcr_parse(table, avail, &spcr, why) != 0) {
+        const char *reason = strncmp(why, "SPCR: ", 6) == 0 ? why + 6 : why;
+        snprintf(before, sizeof(before), "SPCR rejected: %s", reason);
+    } else {
+        struct uart16550_port port = {
+            .space = spcr.space_id == ACPI_SPACE_IO ? UART16550_IO : UART16550_MMIO,
+            .base = spcr.address,
+            .stride = spcr.register_bits / 8,
+            .access_bytes = spcr.access_bits / 8,
+            .baud = spcr.baud,
+            .clock_hz = spcr.uart_clock_hz,
+            .probe_scratch = false, /* named by the firmware, not guessed */
+        };
+        char described[160];
+        spcr_describe(&spcr, described, sizeof(described));
+        if (uart16550_init(&port, uart_why, sizeof(uart_why))) {
+            *c = (struct serial_choice){.found = true, .sink = "spcr"};
+            snprintf(c->line, sizeof(c->line), "%s", described);
+            return;
+        }
+        snprintf(before, sizeof(before), "%s: not used, %s", described, uart_why);
+    }
+    struct uart16550_port com1 = UART16550_COM1;
+    *c = (struct serial_choice){.sink = "com1"};
+    c->found = uart16550_init(&com1, uart_why, sizeof(uart_why));
+    snprintf(c->line, sizeof(c->line), "%s%sCOM1 probed at 0x%x%s%s", before,
+             table ? "; " : ": ", COM1_PORT, c->found ? "" : ", absent: ", c->found ? "" : uart_why);
+}
+
+static void bring_up_consoles(const struct boot_info *info, const struct serial_choice *serial)
+{
     /* With boot services up the firmware owns the console (and on OVMF mirrors
-     * it to the serial port itself); writing COM1 too would print twice. */
+     * it to the serial port itself); writing the UART too would print twice. */
     if (!info->boot_services_exited && info->config.console == CONSOLE_AUTO) {
         efi_console_init(info->efi_system_table);
         console_add_sink("efi-conout", efi_console_write);
-    } else if (*serial_found) {
-        console_add_sink("com1", uart16550_write);
+    } else if (serial->found) {
+        console_add_sink(serial->sink, uart16550_write);
     }
 }
 
-static void print_banner(const struct boot_info *info, bool serial_found)
+static void print_banner(const struct boot_info *info, const struct serial_choice *serial)
 {
     tap_diag("nvmetal %s (%s) firmware \"%s\" 0x%x uefi %u.%u", NVMETAL_VERSION, NVMETAL_GIT,
              info->firmware_vendor, info->firmware_revision, info->uefi_revision >> 16,
@@ -66,8 +130,13 @@ static void print_banner(const struct boot_info *info, bool serial_found)
     console_describe(sinks, sizeof(sinks));
     cpu_hypervisor_vendor(vendor);
     cpu_brand_string(brand);
-    tap_diag("console %s; COM1 %s; cpu \"%s\"%s%s", sinks, serial_found ? "found" : "absent",
-             brand, vendor[0] ? " hypervisor " : "", vendor);
+    tap_diag("serial: %s", serial->line);
+    if (info->secure_boot < 0)
+        tap_diag("secure boot: not reported (the firmware has no SecureBoot variable)");
+    else
+        tap_diag("secure boot: %s (SecureBoot=%d, SetupMode=%d)", info->secure_boot ? "on" : "off",
+                 info->secure_boot, info->setup_mode);
+    tap_diag("console %s; cpu \"%s\"%s%s", sinks, brand, vendor[0] ? " hypervisor " : "", vendor);
     if (info->config_origin == CONFIG_FROM_FILE)
         tap_diag("config: \\nvmetal.cfg, %zu bytes", info->config_file_bytes);
     else
@@ -161,15 +230,17 @@ static int bail_out(const struct boot_info *info, const char *reason)
 int nvmetal_main(struct boot_info *info)
 {
     char why[160];
-    bool serial_found = false;
+    struct serial_choice serial;
     heap_init((void *)(uintptr_t)info->heap_base, info->heap_bytes);
     libc_on_exit(exit_from_library);
-    bring_up_consoles(info, &serial_found);
+    /* Before the console: SPCR may name the serial port. It prints nothing, and comes before
+     * anything can bail out: a bail-out must be able to leave the machine (configure_exit). */
+    acpi_discover(info->rsdp_address, &acpi);
+    choose_serial(&serial);
+    bring_up_consoles(info, &serial);
     /* A config that did not parse still gets the default TAP its Bail out! is read with. */
     tap_begin(console_write_line, info->config_ok ? info->config.tap_version : 13);
-    print_banner(info, serial_found);
-    /* Before anything can bail out: a bail-out must be able to leave the machine. */
-    acpi_discover(info->rsdp_address, &acpi);
+    print_banner(info, &serial);
     configure_exit(info);
 
     if (info->boot_error[0])

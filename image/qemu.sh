@@ -48,8 +48,9 @@ PIDFILE           QEMU writes its pid there (none)
 TIME_FILE         receives QEMU's wall time in seconds (none)
 EXTRA_ARGS        extra QEMU arguments, split on blanks (none)
 QEMU              the QEMU binary (qemu-system-x86_64)
-OVMF_CODE         OVMF code flash (/usr/share/OVMF/OVMF_CODE_4M.fd)
-OVMF_VARS         OVMF vars template, copied to STATE_DIR (/usr/share/OVMF/OVMF_VARS_4M.fd)
+SECURE_BOOT       snakeoil: Secure Boot on (OVMF_*_4M.snakeoil.fd, Debian's test key enrolled; SMM); off (off)
+OVMF_CODE         OVMF code flash (/usr/share/OVMF/OVMF_CODE_4M.fd; snakeoil: OVMF_CODE_4M.snakeoil.fd)
+OVMF_VARS         OVMF vars template, copied to STATE_DIR (/usr/share/OVMF/OVMF_VARS_4M.fd; snakeoil: OVMF_VARS_4M.snakeoil.fd)
 KNOBS
 }
 
@@ -97,6 +98,14 @@ In detail:
                             e.g. "rp1:pcie-root-port rp2:pcie-root-port ppb:pcie-pci-bridge@rp2"
   PMR_SIZE=8M               K, M or G suffix; the PMR BAR QEMU makes needs a
                             power of two
+  SECURE_BOOT=snakeoil      adds smm=on to -machine and -global
+                            driver=cfi.pflash01,property=secure,value=on (the
+                            SMM build needs SMM; only SMM may then write the
+                            variables, db and PK among them); the vars
+                            template's PK, KEK and db hold
+                            /usr/share/ovmf/PkKek-1-snakeoil.pem, so only an
+                            image signed with its key boots, e.g. the stick
+                            of make usb SIGN_KEY=... SIGN_CERT=...
   TIMEOUT=300               a host-side backstop for a hang the image's own
                             watchdog (timeout_s, 120 s by default) cannot end,
                             e.g. in the firmware; a config with a larger
@@ -180,8 +189,13 @@ PIDFILE=${PIDFILE:-}
 TIME_FILE=${TIME_FILE:-}
 EXTRA_ARGS=${EXTRA_ARGS:-}
 QEMU=${QEMU:-qemu-system-x86_64}
-OVMF_CODE=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
-OVMF_VARS=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
+# SECURE_BOOT=snakeoil: Debian's ovmf test pair, PK/KEK/db = /usr/share/ovmf/PkKek-1-snakeoil.pem
+# and Secure Boot on; the code is the SMM build (a link to OVMF_CODE_4M.secboot.fd).
+SECURE_BOOT=${SECURE_BOOT:-off}
+ovmf_flavour=
+[[ $SECURE_BOOT == snakeoil ]] && ovmf_flavour=.snakeoil
+OVMF_CODE=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M$ovmf_flavour.fd}
+OVMF_VARS=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M$ovmf_flavour.fd}
 # Every knob knob_list names got its value above (ESP_SIZE_MB is image/mkesp.sh's):
 # a knob renamed here but not there would be accepted by make run and then ignored.
 while read -r name _; do
@@ -232,6 +246,7 @@ one_of DEBUG_EXIT "$DEBUG_EXIT" on off
 one_of NO_REBOOT "$NO_REBOOT" on off
 one_of START_PAUSED "$START_PAUSED" yes no
 one_of SERIAL_ECHO "$SERIAL_ECHO" yes no
+one_of SECURE_BOOT "$SECURE_BOOT" off snakeoil
 whole TIMEOUT "$TIMEOUT" 0 86400
 ns_bytes=$(to_bytes "$NS_SIZE") || ns_bytes=0
 ((ns_bytes >= 1048576)) || fail_setup "NS_SIZE='$NS_SIZE' must be a size of at least 1M (e.g. 64M)"
@@ -352,9 +367,15 @@ ensure_file() {
 # opt PATH: a path as a QEMU option value (a comma is written twice).
 opt() { printf '%s' "${1//,/,,}"; }
 machine=q35
+# The Secure Boot build of OVMF needs SMM (with smm=off it hangs without a word on COM1;
+# q35 under TCG has it by default, smm=on makes QEMU refuse to start without it), and keeps
+# its variables in flash only SMM may write (secure=on): otherwise any EFI program could
+# rewrite db and PK, as libvirt's secure-boot firmware descriptors also require.
+[[ $SECURE_BOOT != off ]] && machine+=",smm=on"
 declare -a cmd=("$QEMU" -machine "$machine" -accel tcg -m "$MEM" -smp "$SMP")
 [[ -n $CPU ]] && cmd+=(-cpu "$CPU")
 cmd+=(-nodefaults -display none -monitor none)
+[[ $SECURE_BOOT != off ]] && cmd+=(-global "driver=cfi.pflash01,property=secure,value=on")
 cmd+=(-drive "if=pflash,format=raw,unit=0,file=$(opt "$OVMF_CODE"),readonly=on")
 cmd+=(-drive "if=pflash,format=raw,unit=1,file=$(opt "$vars")")
 # The IOMMU goes first so that it exists before any PCI device is realized.

@@ -4,6 +4,7 @@
 #include <sanitizer/allocator_interface.h>
 
 #include "lib/dmar.h"
+#include "lib/dmar_select.h"
 
 /* Where each structure's device scopes start (VT-d 4.1 section 8). */
 static const size_t scopes_at[] = {
@@ -238,6 +239,63 @@ static void check_info(const struct dmar_info *out, const uint8_t *t, uint32_t l
     check_no_overlap(&p);
 }
 
+/* A made-up topology for dmar_select: every function is a bridge when the salt says so,
+ * with ranges that may be empty, reversed or start at its own bus. */
+static bool fuzz_bridge(void *ctx, struct dmar_bdf at, uint8_t *secondary, uint8_t *subordinate)
+{
+    unsigned salt = *(const unsigned *)ctx;
+    unsigned mix = at.segment * 131u + at.bus * 7u + at.device * 3u + at.function + salt;
+    if (mix % 3 == 0)
+        return false;
+    *secondary = (uint8_t)(mix % 256);
+    *subordinate = (uint8_t)((mix / 3) % 256);
+    return true;
+}
+
+static void note_sink(void *ctx, const char *line)
+{
+    fuzz_check_string(line, 256, true, "dmar_select note");
+}
+
+/* Unit selection for the functions every scope names, and a few others: the unit returned
+ * is one of the table's, on the function's segment, and the reason fits it. */
+static void check_selection(const struct dmar_info *out)
+{
+    unsigned salt = out->unit_count;
+    struct dmar_topology topo = {fuzz_bridge, &salt};
+    char *text = fuzz_text_buffer(300);
+    for (unsigned k = 0; k <= out->unit_count; k++) {
+        unsigned functions = k < out->unit_count ? out->units[k].scopes.count : 3u;
+        for (unsigned i = 0; i < functions && i < 64; i++) {
+            struct dmar_bdf fn = {(uint16_t)(k < out->unit_count ? out->units[k].segment : i),
+                                  (uint8_t)(i * 37), (uint8_t)(i % 32), (uint8_t)(i % 8)};
+            if (k < out->unit_count)
+                dmar_scope_target(&out->units[k].scopes.scopes[i], fn.segment, &topo, &fn);
+            struct dmar_cover c;
+            int unit = dmar_unit_for(out, &topo, fn, &c);
+            FUZZ_CHECK(unit == c.unit && unit >= -1 && unit < (int)out->unit_count,
+                       "unit %d of %u", unit, out->unit_count);
+            FUZZ_CHECK((unit < 0) == (c.reason == DMAR_COVER_NONE), "unit %d reason %u", unit,
+                       c.reason);
+            if (unit >= 0) {
+                const struct dmar_unit *u = &out->units[unit];
+                FUZZ_CHECK(u->segment == fn.segment, "unit of segment %u for segment %u",
+                           u->segment, fn.segment);
+                FUZZ_CHECK((c.reason == DMAR_COVER_INCLUDE_PCI_ALL) == (c.scope < 0) &&
+                               c.scope < (int)u->scopes.count,
+                           "reason %u with scope %d of %u", c.reason, c.scope, u->scopes.count);
+                FUZZ_CHECK(c.reason != DMAR_COVER_INCLUDE_PCI_ALL ||
+                               (u->flags & DMAR_INCLUDE_PCI_ALL),
+                           "INCLUDE_PCI_ALL from a unit without the flag");
+            }
+            dmar_cover_describe(out, &c, text, 300);
+            fuzz_check_string(text, 300, true, "dmar_cover_describe");
+        }
+    }
+    dmar_select_notes(out, note_sink, NULL);
+    free(text);
+}
+
 static void fuzz_dmar(const uint8_t *t, size_t size)
 {
     struct dmar_info *out = malloc(sizeof *out);
@@ -252,6 +310,7 @@ static void fuzz_dmar(const uint8_t *t, size_t size)
                    "HAW %u flags 0x%x from bytes 0x%x 0x%x", out->host_address_width, out->flags,
                    t[36], t[37]);
         check_info(out, t, length);
+        check_selection(out);
     } else {
         FUZZ_CHECK(status == -1, "dmar_parse returned %d", status);
         fuzz_check_string(why, ACPI_WHY_LEN, true, "dmar_parse why");

@@ -184,6 +184,56 @@ static void acpi_seeds(void)
     write_blob("acpi", "hpet-qemu", &b);
 }
 
+/* ---- SPCR: COM1 at I/O 0x3f8 as PC firmware names it, an MMIO 16550 with 32-bit registers,
+ * revision 4 with its namespace string, and a PL011 (refused) ---- */
+
+static void spcr_body(struct blob *b, uint8_t revision, uint8_t type, uint8_t space, uint8_t bits,
+                      uint8_t access, uint64_t address, uint8_t baud_code)
+{
+    begin_sdt(b, "SPCR", revision);
+    b->bytes[36] = type;
+    b->bytes[40] = space;
+    b->bytes[41] = bits;
+    b->bytes[43] = access;
+    put_le(b->bytes + 44, address, 8);
+    b->bytes[52] = 1;   /* 8259 IRQ 4 */
+    b->bytes[53] = 4;
+    b->bytes[58] = baud_code;
+    b->bytes[60] = 1;   /* one stop bit */
+    put_le(b->bytes + 64, 0xffff, 2); /* not a PCI device */
+    put_le(b->bytes + 66, 0xffff, 2);
+    b->length = 80;
+}
+
+static void spcr_seeds(void)
+{
+    struct blob b;
+    spcr_body(&b, 2, 0x00, 1, 8, 1, 0x3f8, 7);
+    seal_sdt(&b);
+    write_blob("spcr", "spcr-com1-rev2", &b);
+    spcr_body(&b, 1, 0x00, 1, 8, 0, 0x2f8, 0);
+    seal_sdt(&b);
+    write_blob("spcr", "spcr-com2-rev1-as-is", &b);
+    spcr_body(&b, 2, 0x12, 0, 32, 3, 0xfe032000, 7);
+    seal_sdt(&b);
+    write_blob("spcr", "spcr-mmio32-rev2", &b);
+    spcr_body(&b, 3, 0x12, 0, 32, 0, 0xfe032000, 6);
+    put_le(b.bytes + 76, 48000000, 4);
+    seal_sdt(&b);
+    write_blob("spcr", "spcr-mmio32-rev3-clock", &b);
+    spcr_body(&b, 4, 0x00, 1, 8, 1, 0x3f8, 7);
+    put_le(b.bytes + 80, 115200, 4);
+    put_le(b.bytes + 84, 10, 2);
+    put_le(b.bytes + 86, 88, 2);
+    memcpy(b.bytes + 88, "\\_SB.URT0", 10);
+    b.length = 98;
+    seal_sdt(&b);
+    write_blob("spcr", "spcr-rev4-namespace", &b);
+    spcr_body(&b, 2, 0x03, 0, 32, 3, 0x9000000, 7);
+    seal_sdt(&b);
+    write_blob("spcr", "spcr-pl011", &b);
+}
+
 /* ---- DMAR ---- */
 
 static size_t begin_structure(struct blob *b, uint16_t type)
@@ -625,6 +675,7 @@ int main(int argc, char **argv)
     }
     acpi_seeds();
     dmar_seeds();
+    spcr_seeds();
     config_seeds();
     identify_seeds();
     pmr_seeds();

@@ -145,6 +145,11 @@ static void exit_boot_services(struct suite_case *t)
 {
     const struct suite_context *ctx = t->ctx;
     const struct boot_info *b = ctx->boot;
+    /* What the firmware said before it let go (read from its variables before the exit):
+     * whether it only starts signed images. */
+    static const char *const flag[] = {"absent", "0", "1"};
+    report_yaml(t, "secure_boot", "%s", flag[b->secure_boot + 1]);
+    report_yaml(t, "setup_mode", "%s", flag[b->setup_mode + 1]);
     if (!ctx->config->exit_boot_services) {
         report_skip(t, "exit_boot_services_off",
                     "exit_boot_services = no: firmware keeps the machine");
