@@ -142,6 +142,7 @@ void report_fail(struct suite_case *t, const char *fmt, ...) __attribute__((form
  *   iommu_off               iommu = off in the config
  *   no_dmar                 no DMAR table: no Intel VT-d
  *   base0_drhd              every DRHD has register base 0 (a firmware bug)
+ *   no_unit_for_nvme        no DRHD's device scope holds an NVMe controller under test
  *   sagaw_zero              CAP.SAGAW=0: the unit cannot translate DMA
  *   too_few_controllers     too few controllers in the unit's scope; [needed, have]
  *   none_in_scope           no NVMe controller in a DRHD's scope

@@ -8,6 +8,7 @@
 #include "drivers/pci/pci_path.h"
 #include "drivers/vtd/vtd_pagetable.h"
 #include "drivers/vtd/vtd_regs.h"
+#include "lib/dmar_select.h"
 #include "boot/boot_info.h"
 
 
@@ -35,32 +36,39 @@ static int secondary_bus_of(void *ctx, uint8_t bus, uint8_t dev, uint8_t fn)
     return -1;
 }
 
-/* Whether the unit's scope covers a requester ID (INCLUDE_PCI_ALL, an endpoint, or below a bridge). */
-static bool unit_covers(const struct dmar_unit *u, const struct pci_inventory *inv, uint16_t rid)
+/* The inventory's bridges, as the unit selection walks scope paths through them. */
+static bool inventory_bridge(void *ctx, struct dmar_bdf at, uint8_t *secondary,
+                             uint8_t *subordinate)
 {
-    if (u->flags & DMAR_INCLUDE_PCI_ALL)
-        return true;
-    for (unsigned i = 0; i < u->scopes.count; i++) {
-        const struct dmar_scope *s = &u->scopes.scopes[i];
-        int sid = dmar_scope_source_id(s, secondary_bus_of, (void *)inv);
-        if (sid < 0)
-            continue;
-        if (s->type == DMAR_SCOPE_ENDPOINT && sid == rid)
+    const struct pci_inventory *inv = ctx;
+    for (unsigned i = 0; i < inv->count; i++) {
+        const struct pci_function *f = &inv->functions[i];
+        if (f->header_type == PCI_HEADER_BRIDGE && f->address.segment == at.segment &&
+            f->address.bus == at.bus && f->address.device == at.device &&
+            f->address.function == at.function) {
+            *secondary = f->secondary_bus;
+            *subordinate = f->subordinate_bus;
             return true;
-        if (s->type == DMAR_SCOPE_BRIDGE && sid == rid)
-            return true; /* the bridge itself, e.g. a root port's own requests */
-        if (s->type == DMAR_SCOPE_BRIDGE) {
-            int secondary = secondary_bus_of((void *)inv, (uint8_t)(sid >> 8),
-                                             (uint8_t)((sid >> 3) & 31), (uint8_t)(sid & 7));
-            for (unsigned k = 0; secondary >= 0 && k < inv->count; k++) {
-                const struct pci_function *b = &inv->functions[k];
-                if (b->header_type == PCI_HEADER_BRIDGE && b->secondary_bus == secondary &&
-                    (rid >> 8) >= b->secondary_bus && (rid >> 8) <= b->subordinate_bus)
-                    return true;
-            }
         }
     }
     return false;
+}
+
+/* The DRHD (index in the DMAR's units) whose scope holds f, or -1 (lib/dmar_select.c). */
+static int unit_of(const struct vtd_state *s, const struct pci_inventory *inv,
+                   const struct pci_function *f, struct dmar_cover *cover)
+{
+    struct dmar_topology topology = {inventory_bridge, (void *)inv};
+    struct dmar_bdf at = {f->address.segment, f->address.bus, f->address.device, f->address.function};
+    return dmar_unit_for(&s->dmar, &topology, at, cover);
+}
+
+/* f lies in the scope of the unit taken over. */
+static bool in_scope(const struct vtd_state *s, const struct pci_inventory *inv,
+                     const struct pci_function *f)
+{
+    struct dmar_cover cover;
+    return unit_of(s, inv, f, &cover) == (int)s->unit_index;
 }
 
 static struct vtd_binding *binding_for_rid(struct vtd_state *s, uint16_t rid)
@@ -180,7 +188,7 @@ static int build_contexts(struct suite_context *ctx)
         if (!fx->attached[i])
             continue;
         uint16_t rid = pci_requester_id(inv, c->pci);
-        if (!unit_covers(u->dmar, inv, rid))
+        if (!in_scope(s, inv, c->pci))
             continue;
         struct vtd_binding *b = binding_for_rid(s, rid);
         if (!b) {
@@ -198,7 +206,7 @@ static int build_contexts(struct suite_context *ctx)
     }
     for (unsigned i = 0; i < inv->count; i++) {
         uint16_t rid = pci_requester_id(inv, &inv->functions[i]);
-        if (binding_for_rid(s, rid) || !unit_covers(u->dmar, inv, rid))
+        if (binding_for_rid(s, rid) || !in_scope(s, inv, &inv->functions[i]))
             continue;
         if (vtd_ECAP_PT(u->ecap)) {
             if (vtd_set_context(u, rid, NULL) != 0)
@@ -219,6 +227,53 @@ static int build_contexts(struct suite_context *ctx)
         if ((c->cmb.present && vtd_exclude(u, c->cmb.window.bus, c->cmb.window.bytes) != 0) ||
             (c->pmr.present && vtd_exclude(u, c->pmr.region.bus, c->pmr.region.bytes) != 0))
             return fail_setup(s, "IOVA exclusions", u->error);
+    }
+    return 0;
+}
+
+/* The unit to take over: the one whose scope holds the most NVMe controllers under test (on a
+ * laptop the first DRHD is usually the graphics unit). Every other unit is listed and left as
+ * the firmware left it. Without any controller, the first unit (its takeover is still a test). */
+static int choose_unit(struct suite_context *ctx)
+{
+    struct vtd_state *s = ctx->vtd;
+    const struct nvme_fixture *fx = ctx->nvme;
+    unsigned *holds = calloc(s->dmar.unit_count, sizeof(*holds));
+    if (!holds)
+        return fail_setup(s, "no heap", "for the unit selection");
+    unsigned controllers = 0, uncovered = 0;
+    for (unsigned i = 0; i < fx->count; i++) {
+        if (!fx->attached[i])
+            continue;
+        struct dmar_cover cover;
+        char line[200];
+        int u = unit_of(s, ctx->pci, fx->controllers[i]->pci, &cover);
+        dmar_cover_describe(&s->dmar, &cover, line, sizeof(line));
+        tap_diag("dmar: nvme %s: %s", fx->controllers[i]->name, line);
+        controllers++;
+        if (u >= 0)
+            holds[u]++;
+        else
+            uncovered++;
+    }
+    s->unit_index = 0;
+    for (unsigned u = 1; u < s->dmar.unit_count; u++)
+        if (holds[u] > holds[s->unit_index])
+            s->unit_index = u;
+    bool none = controllers && !holds[s->unit_index];
+    for (unsigned u = 0; u < s->dmar.unit_count; u++)
+        if (u != s->unit_index || none)
+            tap_diag("dmar: DRHD %u at 0x%llx holds %u of the NVMe controllers under test: left "
+                     "as the firmware left it", u,
+                     (unsigned long long)s->dmar.units[u].register_base, holds[u]);
+    if (uncovered && !none)
+        tap_diag("dmar: %u NVMe controller%s in no unit's scope: their DMA is not remapped here",
+                 uncovered, uncovered == 1 ? "" : "s");
+    free(holds);
+    if (none) {
+        s->skip_code = "no_unit_for_nvme";
+        s->no_usable_unit = true;
+        return fail_setup(s, "DRHD", "no unit's device scope holds an NVMe controller under test");
     }
     return 0;
 }
@@ -245,7 +300,7 @@ static int step_parse(struct suite_context *ctx)
     char why_none[ACPI_WHY_LEN];
     switch (dmar_unit_verdict(&s->dmar, why_none, sizeof(why_none))) {
     case DMAR_UNITS_USABLE:
-        return 0;
+        return choose_unit(ctx);
     case DMAR_UNITS_ALL_ZERO_BASE:
         s->no_usable_unit = true;
         s->skip_code = "base0_drhd";
@@ -259,7 +314,7 @@ static int step_parse(struct suite_context *ctx)
 static int step_take_over(struct suite_context *ctx)
 {
     struct vtd_state *s = ctx->vtd;
-    if (vtd_attach(&s->unit, &s->dmar.units[0]) != 0)
+    if (vtd_attach(&s->unit, &s->dmar.units[s->unit_index]) != 0)
         return fail_setup(s, "DRHD unit", s->unit.error);
     s->attached = true;
     if (vtd_takeover(&s->unit, s->takeover_notes, sizeof(s->takeover_notes)) != 0)

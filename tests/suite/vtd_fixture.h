@@ -23,7 +23,8 @@ struct vtd_state {
      * program. Like SAGAW = 0, what the platform is, so a SKIP unless iommu = require. */
     bool no_usable_unit;
     char takeover_notes[200];
-    struct vtd_unit unit; /* the first DRHD unit, which the NVMe controllers sit behind */
+    struct vtd_unit unit; /* the DRHD unit taken over: the one holding the NVMe controllers */
+    unsigned unit_index;  /* its index in dmar.units (lib/dmar_select.c chose it) */
     unsigned pass_through, identity_mapped;
     /* Without ECAP.PT every other device in scope shares this 1:1 domain
      * over RAM and the RMRRs; NULL when pass-through is used instead. */
