@@ -273,10 +273,10 @@ int nvmetal_main(struct boot_info *info)
                  timer_why);
         return bail_out(info, why);
     }
-    tap_diag("timer: TSC %llu.%03llu MHz, calibrated against the %s at 0x%llx",
-             (unsigned long long)(timer.tsc_hz / 1000000),
-             (unsigned long long)(timer.tsc_hz / 1000 % 1000), timer.reference,
-             (unsigned long long)timer.reference_base);
+    /* The method and the figure every latency and bandwidth below depends on. */
+    char timer_line[320];
+    timer_describe(&timer, timer_line, sizeof(timer_line));
+    tap_diag("%s", timer_line);
     if (info->boot_services_exited && watchdog_start(info->config.timeout_s, timer_why) != 0) {
         snprintf(why, sizeof(why), "watchdog unavailable: %s", timer_why);
         return bail_out(info, why);

@@ -1,4 +1,4 @@
-/* CPU identification through CPUID: hypervisor vendor and brand string. */
+/* CPU identification through CPUID: hypervisor vendor, brand string, the TSC leaves. */
 #include "arch/x86_64/cpu.h"
 
 #include <string.h>
@@ -36,4 +36,18 @@ void cpu_brand_string(char brand[49])
     while (*start == ' ')
         start++;
     memmove(brand, start, strlen(start) + 1);
+}
+
+void cpu_tsc_leaves(struct tsc_cpuid *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->max_leaf = cpuid(0, 0).eax;
+    if (out->max_leaf >= 0x15) {
+        struct cpuid_result r = cpuid(0x15, 0);
+        out->eax15 = r.eax;
+        out->ebx15 = r.ebx;
+        out->ecx15 = r.ecx;
+    }
+    if (out->max_leaf >= 0x16)
+        out->eax16 = cpuid(0x16, 0).eax;
 }

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lib/tsc_math.h"
+
 struct cpuid_result {
     uint32_t eax, ebx, ecx, edx;
 };
@@ -51,5 +53,8 @@ static inline void cache_line_flush(const volatile void *address)
 bool cpu_hypervisor_vendor(char vendor[13]);
 /* The CPU brand string (48 chars + NUL), or "" when the CPU has none. */
 void cpu_brand_string(char brand[49]);
+/* CPUID leaves 0, 15h (TSC/crystal ratio, crystal Hz) and 16h (base MHz) as the CPU reports them,
+ * 0 in each leaf beyond its max leaf. */
+void cpu_tsc_leaves(struct tsc_cpuid *out);
 
 #endif
