@@ -1,32 +1,12 @@
 /* Host tests for lib/acpi.c: crafted tables with correct checksums, then corrupted, truncated and short ones. */
 #include "acpi.h"
 #include "check.h"
+#include "fixtures/guard_page.h"
 #include "fixtures/table_builder.h"
 
 #include <stdlib.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #define CHECKSUM_OFFSET 9 /* in the SDT header */
-
-/* Copies a table so that it ends exactly where readable memory ends: a parser that reads one
- * byte past `avail` faults instead of quietly reading a neighbour (ASan checks only the ends
- * of an inlined memcpy, so it can miss an over-long copy). */
-static const uint8_t *at_end_of_readable_memory(const void *table, size_t len)
-{
-    static uint8_t *region;
-    size_t page = (size_t)sysconf(_SC_PAGESIZE);
-    if (!region) {
-        region = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (region == MAP_FAILED || mprotect(region + page, page, PROT_NONE) != 0) {
-            perror("test_acpi: guard page");
-            _exit(2);
-        }
-    }
-    uint8_t *copy = region + page - len;
-    memcpy(copy, table, len);
-    return copy;
-}
 
 static void put_le(uint8_t *table, size_t offset, uint64_t value, size_t width)
 {

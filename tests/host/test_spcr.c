@@ -1,30 +1,12 @@
 /* Host tests for lib/spcr.c: crafted SPCR tables of revisions 1 to 4 (I/O COM1, 32-bit MMIO, each baud code), then truncated, corrupted and out-of-range ones. */
 #include "check.h"
+#include "fixtures/guard_page.h"
 #include "lib/spcr.h"
 
 #include <stdlib.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #define CHECKSUM_OFFSET 9
 #define TABLE_ROOM      128 /* bytes of every crafted table's buffer */
-
-/* A table that ends exactly where readable memory ends: one byte read past `len` faults. */
-static const uint8_t *at_end_of_readable_memory(const void *table, size_t len)
-{
-    static uint8_t *region;
-    size_t page = (size_t)sysconf(_SC_PAGESIZE);
-    if (!region) {
-        region = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (region == MAP_FAILED || mprotect(region + page, page, PROT_NONE) != 0) {
-            perror("test_spcr: guard page");
-            _exit(2);
-        }
-    }
-    uint8_t *copy = region + page - len;
-    memcpy(copy, table, len);
-    return copy;
-}
 
 static void put_le(uint8_t *t, size_t offset, uint64_t value, size_t width)
 {
