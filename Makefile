@@ -31,7 +31,13 @@ IMAGE_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined -T li
 
 IMAGE_C_SOURCES := $(wildcard boot/*.c arch/x86_64/*.c drivers/*.c drivers/*/*.c lib/*.c tests/suite/*.c)
 IMAGE_ASM_SOURCES := $(wildcard arch/x86_64/*.asm)
-IMAGE_OBJECTS := $(IMAGE_C_SOURCES:%.c=$(BUILD)/obj/%.o) $(IMAGE_ASM_SOURCES:%.asm=$(BUILD)/obj/%.o)
+# The screen console's font, generated from a Debian PSF font (package console-setup-linux;
+# Terminus, SIL OFL 1.1) by image/font_to_c.py: not in the wildcard, since it is built.
+CONSOLE_FONT     := /usr/share/consolefonts/Lat15-Terminus16.psf.gz
+CONSOLE_FONT_C   := $(BUILD)/gen/font_console.c
+CONSOLE_FONT_OBJ := $(BUILD)/obj/gen/font_console.o
+IMAGE_OBJECTS := $(IMAGE_C_SOURCES:%.c=$(BUILD)/obj/%.o) $(IMAGE_ASM_SOURCES:%.asm=$(BUILD)/obj/%.o) \
+	$(CONSOLE_FONT_OBJ)
 
 DEPS_STAMP   := $(BUILD)/.deps-installed
 NEWLIB_LIBC  := $(NEWLIB_CACHE)/lib/libc.a
@@ -118,6 +124,19 @@ $(BUILD)/obj/%.o: %.c $(NEWLIB_LIBC) | $(DEPS_STAMP)
 	@$(CC) $(IMAGE_OPT) $(IMAGE_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/obj/lib/pattern.o $(BUILD)/obj/lib/t10_pi.o: IMAGE_OPT := -O2
+
+# The font file comes with the packages (image/packages.txt); make deps installs it.
+$(CONSOLE_FONT): | $(DEPS_STAMP)
+	@test -f $@ || { echo "$@ missing: apt-get install console-setup-linux" >&2; exit 1; }
+
+$(CONSOLE_FONT_C): image/font_to_c.py $(CONSOLE_FONT)
+	@echo "  FONT  $(notdir $(CONSOLE_FONT))"
+	@python3 image/font_to_c.py $(CONSOLE_FONT) $(basename $(basename $(notdir $(CONSOLE_FONT)))) $@
+
+$(CONSOLE_FONT_OBJ): $(CONSOLE_FONT_C) lib/fb_font.h $(NEWLIB_LIBC) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@echo "  CC    $<"
+	@$(CC) $(IMAGE_OPT) $(IMAGE_CFLAGS) -c $< -o $@
 
 $(BUILD)/obj/%.o: %.asm | $(DEPS_STAMP)
 	@mkdir -p $(@D)

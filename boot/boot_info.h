@@ -38,14 +38,29 @@ struct boot_memory_region {
     uint64_t attributes;
 };
 
+/* The GOP mode left for the screen console (drivers/framebuffer/fb_console.c). */
 struct boot_framebuffer {
-    bool present;
+    bool present;  /* a GOP was found (its format may still be BltOnly) */
     uint64_t base;
     uint64_t size;
-    uint32_t width, height, pixels_per_scan_line, pixel_format;
+    uint32_t width, height, pixels_per_scan_line, pixel_format; /* EFI_GRAPHICS_PIXEL_FORMAT */
+    uint32_t red_mask, green_mask, blue_mask, reserved_mask;  /* PixelInformation (PixelBitMask) */
 };
 
 enum config_origin { CONFIG_FROM_DEFAULTS, CONFIG_FROM_FILE };
+
+/* A previous run's results found waiting in firmware variables (boot/results_store.h), and
+ * what this boot did with them before anything else. */
+struct boot_saved_results {
+    int found;        /* enum results_waiting: none, read, unreadable */
+    bool written;     /* both files written and read back; the variables deleted */
+    bool forgotten;   /* the variables were deleted (written, or unreadable for good) */
+    bool cut;         /* the run printed more than the store could spare: a prefix was kept */
+    unsigned number;  /* N of \nvmetal\results\N.tap */
+    size_t tap_bytes, xml_bytes;
+    uint32_t run_bytes, verdict, tap_crc, packed_bytes, chunks;
+    char why[160];    /* an unreadable record's or a failed write's reason */
+};
 
 /* An NVMe controller as the firmware's NVMe driver identified it (boot/efi_nvme_identity.c). */
 struct boot_nvme_identity {
@@ -96,6 +111,10 @@ struct boot_info {
     struct boot_memory_region memory_map[BOOT_MEMORY_MAP_MAX];
     unsigned memory_map_count;
     bool memory_map_truncated;
+
+    struct boot_saved_results saved_results;
+    /* This boot wrote a previous run's files and after_save = shutdown: no run of its own. */
+    bool results_only;
 
     bool boot_services_exited;
     unsigned exit_boot_services_attempts;

@@ -1,22 +1,12 @@
 /* Reads \nvmetal.cfg from the boot volume through the Simple File System protocol. */
 #include "boot/efi_config_file.h"
 
-static EFI_GUID loaded_image_guid = EFI_LOADED_IMAGE_PROTOCOL_GUID;
-static EFI_GUID file_system_guid = EFI_SIMPLE_FILE_SYSTEM_PROTOCOL_GUID;
+#include "boot/efi_boot_volume.h"
 
 EFI_STATUS efi_read_config_file(EFI_SYSTEM_TABLE *st, EFI_HANDLE image, char *buffer, UINTN *bytes)
 {
-    EFI_BOOT_SERVICES *bs = st->BootServices;
-    EFI_LOADED_IMAGE *loaded = NULL;
-    EFI_STATUS status = bs->HandleProtocol(image, &loaded_image_guid, (void **)&loaded);
-    if (EFI_ERROR(status))
-        return status;
-    EFI_FILE_IO_INTERFACE *volume = NULL;
-    status = bs->HandleProtocol(loaded->DeviceHandle, &file_system_guid, (void **)&volume);
-    if (EFI_ERROR(status))
-        return status;
     EFI_FILE_HANDLE root = NULL;
-    status = volume->OpenVolume(volume, &root);
+    EFI_STATUS status = efi_open_boot_volume(st, image, &root);
     if (EFI_ERROR(status))
         return status;
     EFI_FILE_HANDLE file = NULL;

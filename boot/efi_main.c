@@ -6,6 +6,7 @@
 #include "boot/boot_info.h"
 #include "boot/efi_config_file.h"
 #include "boot/efi_nvme_identity.h"
+#include "boot/efi_saved_results.h"
 #include "lib/load_options.h"
 #include "lib/page_alloc.h"
 
@@ -91,13 +92,17 @@ static void record_framebuffer(EFI_BOOT_SERVICES *bs)
         return;
     EFI_GRAPHICS_OUTPUT_PROTOCOL_MODE *mode = gop->Mode;
     boot->framebuffer = (struct boot_framebuffer){
-        .present = mode->Info->PixelFormat != PixelBltOnly,
+        .present = true, /* BltOnly is the console's to refuse, in the banner */
         .base = mode->FrameBufferBase,
         .size = mode->FrameBufferSize,
         .width = mode->Info->HorizontalResolution,
         .height = mode->Info->VerticalResolution,
         .pixels_per_scan_line = mode->Info->PixelsPerScanLine,
         .pixel_format = mode->Info->PixelFormat,
+        .red_mask = mode->Info->PixelInformation.RedMask,
+        .green_mask = mode->Info->PixelInformation.GreenMask,
+        .blue_mask = mode->Info->PixelInformation.BlueMask,
+        .reserved_mask = mode->Info->PixelInformation.ReservedMask,
     };
 }
 
@@ -256,10 +261,15 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
     record_framebuffer(bs);
     efi_read_nvme_identities(bs, boot);
     read_config(st, image);
+    efi_write_waiting_results(st, image, &boot->saved_results);
+    /* The run these files hold is over: with after_save = shutdown this boot only reports them. */
+    boot->results_only = boot->saved_results.written && boot->config_ok &&
+                         boot->config.after_save == AFTER_SAVE_SHUTDOWN;
 
     if (boot->boot_error[0]) {
         /* nothing more to do before main reports it */
-    } else if (reserve_memory(bs) == EFI_SUCCESS && boot->config.exit_boot_services) {
+    } else if (reserve_memory(bs) == EFI_SUCCESS && boot->config.exit_boot_services &&
+               !boot->results_only) {
         exit_boot_services(image, bs);
     } else if (!boot->boot_error[0]) {
         UINTN map_bytes = MEMORY_MAP_BUFFER_BYTES, key = 0, descriptor_bytes = 0;

@@ -11,6 +11,9 @@
 #include "boot/boot_info.h"
 #include "boot/efi_console.h"
 #include "boot/nvme_selection.h"
+#include "boot/results_report.h"
+#include "boot/run_end.h"
+#include "drivers/framebuffer/fb_console.h"
 #include "drivers/pci/pci.h"
 #include "drivers/uart16550.h"
 #include "lib/acpi_discover.h"
@@ -18,6 +21,7 @@
 #include "lib/dma_pool.h"
 #include "lib/heap.h"
 #include "lib/load_options.h"
+#include "lib/log_capture.h"
 #include "lib/spcr.h"
 #include "lib/syscalls.h"
 #include "lib/tap.h"
@@ -33,6 +37,9 @@
 #endif
 
 static struct acpi_platform acpi;
+
+/* The run's log kept in memory for the stick: the largest scenario prints 160 KiB. */
+#define LOG_COPY_BYTES (1u << 20)
 
 /* Far more than any SPCR (88 bytes and a namespace path): a larger length is read this far only. */
 #define SPCR_READ_LIMIT 4096u
@@ -109,6 +116,50 @@ static void choose_serial(struct serial_choice *c)
              table ? "; " : ": ", COM1_PORT, c->found ? "" : ", absent: ", c->found ? "" : uart_why);
 }
 
+/* The banner's "screen:" line: the console's mode, or why there is none. */
+static char screen_line[192];
+
+/* The framebuffer console once the firmware is gone (before, GOP is the firmware's). */
+static void bring_up_screen(const struct boot_info *info)
+{
+    char why[128];
+    const struct boot_framebuffer *f = &info->framebuffer;
+    if (!info->boot_services_exited) {
+        snprintf(screen_line, sizeof(screen_line), "none (boot services kept: the firmware's console)");
+        return;
+    }
+    if (!info->config.screen) {
+        snprintf(screen_line, sizeof(screen_line), "none (screen = off)");
+        return;
+    }
+    if (!f->present) {
+        snprintf(screen_line, sizeof(screen_line), "none (no GOP framebuffer)");
+        return;
+    }
+    static char lines[3][128];
+    char vendor[13] = "", brand[49];
+    cpu_hypervisor_vendor(vendor);
+    cpu_brand_string(brand);
+    snprintf(lines[0], sizeof(lines[0]), "nvmetal %s (%s)", NVMETAL_VERSION, NVMETAL_GIT);
+    snprintf(lines[1], sizeof(lines[1]), "firmware: %s 0x%x, UEFI %u.%u", info->firmware_vendor,
+             info->firmware_revision, info->uefi_revision >> 16, info->uefi_revision & 0xffff);
+    snprintf(lines[2], sizeof(lines[2]), "machine: %s%s%s", brand, vendor[0] ? ", hypervisor " : "",
+             vendor);
+    const char *const header[] = {lines[0], lines[1], lines[2]};
+    struct fb_console_mode mode = {
+        .base = f->base, .size = f->size, .width = f->width, .height = f->height,
+        .pixels_per_scan_line = f->pixels_per_scan_line, .pixel_format = f->pixel_format,
+        .masks = {f->red_mask, f->green_mask, f->blue_mask, f->reserved_mask},
+    };
+    if (fb_console_start(&mode, header, 3, why, sizeof(why)) != 0) {
+        snprintf(screen_line, sizeof(screen_line), "none (%s)", why);
+        return;
+    }
+    fb_console_describe(screen_line, sizeof(screen_line));
+    console_add_sink("screen", fb_console_write);
+    console_add_status("screen", fb_console_status);
+}
+
 static void bring_up_consoles(const struct boot_info *info, const struct serial_choice *serial)
 {
     /* With boot services up the firmware owns the console (and on OVMF mirrors
@@ -119,6 +170,7 @@ static void bring_up_consoles(const struct boot_info *info, const struct serial_
     } else if (serial->found) {
         console_add_sink(serial->sink, uart16550_write);
     }
+    bring_up_screen(info);
 }
 
 static void print_banner(const struct boot_info *info, const struct serial_choice *serial)
@@ -137,6 +189,7 @@ static void print_banner(const struct boot_info *info, const struct serial_choic
         tap_diag("secure boot: %s (SecureBoot=%d, SetupMode=%d)", info->secure_boot ? "on" : "off",
                  info->secure_boot, info->setup_mode);
     tap_diag("console %s; cpu \"%s\"%s%s", sinks, brand, vendor[0] ? " hypervisor " : "", vendor);
+    tap_diag("screen: %s", screen_line);
     if (info->config_origin == CONFIG_FROM_FILE)
         tap_diag("config: \\nvmetal.cfg, %zu bytes", info->config_file_bytes);
     else
@@ -204,7 +257,7 @@ static int finish(const struct boot_info *info, enum verdict verdict)
     if (!info->boot_services_exited && !info->config.exit_boot_services)
         return (int)verdict;
     watchdog_stop();
-    platform_exit(verdict);
+    run_end(info, verdict);
 }
 
 /* What the cases run with; the release below needs it on every way out, bail-outs too. */
@@ -223,6 +276,7 @@ static void release_hardware(void)
 static int bail_out(const struct boot_info *info, const char *reason)
 {
     release_hardware();
+    run_end_announce(info, &acpi);
     tap_bail_out("%s", reason);
     return finish(info, VERDICT_BAIL_OUT);
 }
@@ -237,6 +291,11 @@ int nvmetal_main(struct boot_info *info)
      * anything can bail out: a bail-out must be able to leave the machine (configure_exit). */
     acpi_discover(info->rsdp_address, &acpi);
     choose_serial(&serial);
+    /* The copy of the run kept for the stick (save_results): every byte the consoles get. */
+    static char *log_copy;
+    if ((log_copy = malloc(LOG_COPY_BYTES)))
+        log_capture_start(log_copy, LOG_COPY_BYTES);
+    console_add_copy("log-copy", log_capture_write);
     bring_up_consoles(info, &serial);
     /* A config that did not parse still gets the default TAP its Bail out! is read with. */
     tap_begin(console_write_line, info->config_ok ? info->config.tap_version : 13);
@@ -251,6 +310,12 @@ int nvmetal_main(struct boot_info *info)
         return bail_out(info, why);
     }
     config_describe(&info->config, emit_config_line);
+    results_report_saved(info);
+    if (info->results_only) {
+        run_end_announce(info, &acpi);
+        tap_end();
+        return finish(info, verdict_of(tap_counts()));
+    }
     /* A selection with a glob that matches nothing (a typo) would run less than asked
      * and could end green: refuse it before touching any hardware. */
     if (suite_check_selection(&info->config, why, sizeof(why)) != 0)
@@ -307,6 +372,7 @@ int nvmetal_main(struct boot_info *info)
     };
     suite_run(&suite); /* every glob matched a case: suite_check_selection */
     release_hardware();
+    run_end_announce(info, &acpi);
     tap_end();
     return finish(info, verdict_of(tap_counts()));
 }

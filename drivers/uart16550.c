@@ -19,6 +19,7 @@
 #define LCR_DLAB           0x80
 #define FCR_ENABLE_CLEAR   0x07 /* enable FIFOs, clear both */
 #define MCR_DTR_RTS_OUT2   0x0b
+#define LSR_DATA_READY     0x01
 #define LSR_THR_EMPTY      0x20
 
 /* Each byte takes ~87 us at 115200 baud (~1 ms at 9600); this bounds a dead transmitter. */
@@ -154,4 +155,20 @@ void uart16550_write(const char *text, unsigned long len)
             transmit('\r');
         transmit((uint8_t)text[i]);
     }
+}
+
+bool uart16550_read_byte(uint8_t *byte)
+{
+    if (!uart_present)
+        return false;
+    uint8_t status = reg_read(&uart, UART_LINE_STATUS);
+    if (status == 0xff || !(status & LSR_DATA_READY))
+        return false;
+    *byte = reg_read(&uart, UART_DATA);
+    return true;
+}
+
+bool uart16550_present(void)
+{
+    return uart_present;
 }

@@ -1,4 +1,4 @@
-/* 16550 UART driver: in I/O or memory space, any register stride and access width; 8N1 at a set baud rate or as the firmware left it; polled transmit. */
+/* 16550 UART driver: in I/O or memory space, any register stride and access width; 8N1 at a set baud rate or as the firmware left it; polled transmit and receive. */
 #ifndef NVMETAL_DRIVERS_UART16550_H
 #define NVMETAL_DRIVERS_UART16550_H
 
@@ -35,5 +35,9 @@ bool uart16550_init(const struct uart16550_port *port, char *why, size_t why_len
 /* Sends bytes, turning "\n" into "\r\n"; gives up on a transmitter that never
  * empties rather than hanging (a missing cable must not stop the run). */
 void uart16550_write(const char *text, unsigned long len);
+/* A port was set up and its transmitter has not died. */
+bool uart16550_present(void);
+/* A received byte, if one waits (never blocks); false without a port or a byte. */
+bool uart16550_read_byte(uint8_t *byte);
 
 #endif

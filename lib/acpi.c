@@ -103,7 +103,9 @@ _Static_assert(offsetof(struct acpi_fadt, reset_value) == 128, "FADT RESET_VALUE
 _Static_assert(offsetof(struct acpi_fadt, x_pm_tmr_blk) == 208, "FADT X_PM_TMR_BLK at 208");
 _Static_assert(sizeof(struct acpi_fadt) == 220, "FADT prefix ends after X_PM_TMR_BLK");
 
+#define FADT_PWR_BUTTON    (1u << 4) /* set: the power button is a control method device */
 #define FADT_TMR_VAL_EXT   (1u << 8)
+#define FADT_BOOT_ARCH_8042 (1u << 1)
 #define FADT_RESET_REG_SUP (1u << 10)
 
 struct __attribute__((packed)) acpi_hpet {
@@ -346,6 +348,23 @@ int acpi_parse_fadt(const void *table, size_t avail, struct acpi_fadt_info *out,
         out->pm_timer_port = (uint32_t)x_timer.address;
     else if (FADT_HAS(length, pm_tmr_blk))
         out->pm_timer_port = fadt.pm_tmr_blk;
+
+    /* PM1 event block: status then enable registers, pm1_evt_len bytes in all (at least 4). */
+    struct acpi_gas x_event = fadt.x_pm1a_evt_blk;
+    unsigned event_len = FADT_HAS(length, pm1_evt_len) ? fadt.pm1_evt_len : 0;
+    uint64_t event_block = 0;
+    if (FADT_HAS(length, x_pm1a_evt_blk) && x_event.space_id == ACPI_SPACE_IO && x_event.address)
+        event_block = x_event.address;
+    else if (FADT_HAS(length, pm1_evt_len))
+        event_block = fadt.pm1a_evt_blk;
+    if (event_block && event_len >= 4 && event_block + event_len <= 0x10000) {
+        out->pm1a_status_port = (uint16_t)event_block;
+        out->pm1a_enable_port = (uint16_t)(event_block + event_len / 2);
+    }
+    out->power_button_fixed = FADT_HAS(length, flags) && !(flags & FADT_PWR_BUTTON);
+    /* Revision 1 tables have no IAPC_BOOT_ARCH: a PC of that age has an 8042. */
+    out->has_8042 = fadt.header.revision < 2 || !FADT_HAS(length, iapc_boot_arch) ||
+                    (fadt.iapc_boot_arch & FADT_BOOT_ARCH_8042);
 
     if (FADT_HAS(length, reset_value)) {
         out->reset_register = fadt.reset_reg;

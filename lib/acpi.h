@@ -54,6 +54,12 @@ struct acpi_fadt_info {
     bool reset_supported;    /* flags RESET_REG_SUP and a usable reset register */
     struct acpi_gas reset_register;
     uint8_t reset_value;
+    /* The PM1a event block's status register (its first half): I/O port, 0 when absent. Its
+     * PWRBTN_STS bit latches a power-button press whether or not anyone takes the SCI. */
+    uint16_t pm1a_status_port;
+    uint16_t pm1a_enable_port; /* the second half: PWRBTN_EN (QEMU latches the status only with it) */
+    bool power_button_fixed;  /* flags PWR_BUTTON clear: the button is the fixed feature */
+    bool has_8042;            /* IAPC_BOOT_ARCH 8042: the firmware says a PS/2 controller exists */
 };
 
 struct acpi_hpet_info {

@@ -28,6 +28,11 @@ enum key_id {
     KEY_PMR,
     KEY_BENCH,
     KEY_TAP_VERSION,
+    KEY_SCREEN,
+    KEY_END_WAIT,
+    KEY_END_WAIT_S,
+    KEY_SAVE_RESULTS,
+    KEY_AFTER_SAVE,
     KEY_COUNT
 };
 
@@ -55,6 +60,25 @@ static const struct choice selftest_words[] = {
     {"none", SELFTEST_NONE},
     {"exception", SELFTEST_EXCEPTION},
     {"hang", SELFTEST_HANG},
+};
+
+static const struct choice screen_words[] = {
+    {"auto", 1},
+    {"off", 0},
+};
+static const struct choice end_wait_words[] = {
+    {"auto", END_WAIT_AUTO},
+    {"key", END_WAIT_KEY},
+    {"no", END_WAIT_NO},
+};
+static const struct choice save_results_words[] = {
+    {"auto", SAVE_RESULTS_AUTO},
+    {"yes", SAVE_RESULTS_YES},
+    {"no", SAVE_RESULTS_NO},
+};
+static const struct choice after_save_words[] = {
+    {"shutdown", AFTER_SAVE_SHUTDOWN},
+    {"run", AFTER_SAVE_RUN},
 };
 
 static const struct choice feature_words[] = {
@@ -107,10 +131,21 @@ static const struct key_spec key_specs[KEY_COUNT] = {
     [KEY_BENCH] = {FIELD(bench), .name = "bench", .kind = VALUE_CHOICE, WORDS(bool_words)},
     [KEY_TAP_VERSION] = {FIELD(tap_version), .name = "tap_version", .kind = VALUE_NUMBER, .min = 13,
                          .max = 14},
+    [KEY_SCREEN] = {FIELD(screen), .name = "screen", .kind = VALUE_CHOICE, WORDS(screen_words)},
+    [KEY_END_WAIT] = {FIELD(end_wait), .name = "end_wait", .kind = VALUE_CHOICE, WORDS(end_wait_words)},
+    [KEY_END_WAIT_S] = {FIELD(end_wait_s), .name = "end_wait_s", .kind = VALUE_NUMBER, .min = 0,
+                        .max = 86400},
+    [KEY_SAVE_RESULTS] = {FIELD(save_results), .name = "save_results", .kind = VALUE_CHOICE,
+                          WORDS(save_results_words)},
+    [KEY_AFTER_SAVE] = {FIELD(after_save), .name = "after_save", .kind = VALUE_CHOICE,
+                        WORDS(after_save_words)},
 };
 
 _Static_assert(sizeof(enum feature_choice) == sizeof(unsigned), "enum fields are 4 bytes");
 _Static_assert(sizeof(enum exit_action) == sizeof(unsigned), "enum fields are 4 bytes");
+_Static_assert(sizeof(enum end_wait) == sizeof(unsigned) && sizeof(enum save_results) == sizeof(unsigned) &&
+                   sizeof(enum after_save) == sizeof(unsigned),
+               "enum fields are 4 bytes");
 
 /* Where each key's value lives in struct config, and how wide it is there. */
 static void *field_of(struct config *cfg, enum key_id key)
@@ -165,6 +200,11 @@ void config_defaults(struct config *cfg)
     cfg->pmr = FEATURE_AUTO;
     cfg->bench = false;
     cfg->tap_version = 13;
+    cfg->screen = true;
+    cfg->end_wait = END_WAIT_AUTO;
+    cfg->end_wait_s = 0;
+    cfg->save_results = SAVE_RESULTS_AUTO;
+    cfg->after_save = AFTER_SAVE_SHUTDOWN;
 }
 
 /* One parse call: settings go to a scratch copy so a bad line leaves the caller's config as it was. */

@@ -18,6 +18,14 @@ struct pattern_list {
 enum console_choice { CONSOLE_AUTO, CONSOLE_SERIAL };
 enum exit_action { EXIT_ACTION_RESET, EXIT_ACTION_SHUTDOWN, EXIT_ACTION_HALT };
 enum selftest { SELFTEST_NONE, SELFTEST_EXCEPTION, SELFTEST_HANG };
+/* At the end of a run, before leaving: auto waits for a key on a real machine only (under QEMU
+ * the verdict goes to isa-debug-exit at once); key waits everywhere; no never waits. */
+enum end_wait { END_WAIT_AUTO, END_WAIT_KEY, END_WAIT_NO };
+/* Whether the run's TAP is kept for the stick (firmware variables, written by the next boot):
+ * auto = on a real machine, not under QEMU. */
+enum save_results { SAVE_RESULTS_AUTO, SAVE_RESULTS_YES, SAVE_RESULTS_NO };
+/* What the boot that wrote a previous run's results does next. */
+enum after_save { AFTER_SAVE_SHUTDOWN, AFTER_SAVE_RUN };
 /* auto: use it where the controller has it; off: never; require: its absence fails. */
 enum feature_choice { FEATURE_AUTO, FEATURE_OFF, FEATURE_REQUIRE };
 
@@ -39,6 +47,11 @@ struct config {
     enum feature_choice pmr;         /* PMR tests; default auto */
     bool bench;                      /* print in-image figures; default off */
     unsigned tap_version;            /* 13 (what Debian 12's prove reads) or 14; default 13 */
+    bool screen;                     /* the framebuffer console; default auto (true) */
+    enum end_wait end_wait;          /* default auto */
+    unsigned end_wait_s;             /* 0 = until a key; else at most this long; default 0 */
+    enum save_results save_results;  /* default auto */
+    enum after_save after_save;      /* default shutdown */
 };
 
 /* Where a bad line came from: "nvmetal.cfg line 3" or "load option 2". */

@@ -32,9 +32,10 @@ run_part host make --no-print-directory -C "$here/host" run
 run_part layers python3 "$here/layers.py" "$(cd "$here/.." && pwd)/build/obj"
 # The parsers' libFuzzer harnesses, FUZZ_S seconds each (tests/fuzz/run.sh; about a minute).
 run_part fuzz make --no-print-directory -j2 -C "$here/fuzz" run
-run_part qemu bash "$here/qemu/run.sh" "$efi" "$usb"
+# Each scenario's checks also go to build/test-logs/qemu/<scenario>.junit.xml, for CI viewers.
+TEST_LOG_DIR=$log_dir run_part qemu bash "$here/qemu/run.sh" "$efi" "$usb"
 
 echo
-echo "logs: $log_dir"
+echo "logs: $log_dir (JUnit per scenario: ${log_dir#"$(cd "$here/.." && pwd)/"}/qemu/<scenario>.junit.xml)"
 echo "$passed passed, $failed failed"
 exit $status

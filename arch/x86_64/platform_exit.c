@@ -21,6 +21,11 @@ void platform_exit_configure(const struct platform_exit_route *r)
     route = *r;
 }
 
+void platform_exit_set_action(enum exit_action action)
+{
+    route.action = action;
+}
+
 bool platform_is_qemu(void)
 {
     /* fw_cfg lives behind port 0x510 only on QEMU; ask a hypervisor first so

@@ -27,6 +27,8 @@ struct platform_exit_route {
 
 /* Records how to leave; until called, platform_exit only tries debug-exit and halts. */
 void platform_exit_configure(const struct platform_exit_route *route);
+/* Replaces the configured action (the boot that only wrote saved results powers off). */
+void platform_exit_set_action(enum exit_action action);
 /* True when the fw_cfg I/O port answers with QEMU's signature. */
 bool platform_is_qemu(void);
 /* Reports the verdict and leaves: isa-debug-exit, else reset/shutdown/halt per config. */

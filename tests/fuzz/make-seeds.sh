@@ -15,6 +15,12 @@ for cfg in "$root"/image/*.cfg; do
   cp "$cfg" "$seeds/config/image-$(basename "$cfg")"
 done
 
+# Real TAP logs of the image (the JUnit fixtures) for the saved-results harness.
+mkdir -p "$seeds/results"
+for tap in "$root"/tests/host/fixtures/junit/*.tap; do
+  cp "$tap" "$seeds/results/tap-$(basename "$tap")"
+done
+
 # CI keeps the samples beside the clone, read-only; ACPI_SAMPLES= points elsewhere.
 samples=${ACPI_SAMPLES:-$root/../shared/acpi-samples}
 shopt -s nullglob

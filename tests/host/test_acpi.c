@@ -372,6 +372,10 @@ static void mcfg_count_rejects(void)
 
 /* FADT field offsets, from the ACPI specification. */
 enum {
+    FADT_PM1A_EVT_BLK = 56,
+    FADT_PM1_EVT_LEN = 88,
+    FADT_IAPC_BOOT_ARCH = 109,
+    FADT_X_PM1A_EVT_BLK = 148,
     FADT_PM_TMR_BLK = 76,
     FADT_FLAGS = 112,
     FADT_RESET_REG = 116,
@@ -425,6 +429,59 @@ static void fadt_revision1_short(void)
     build_fadt(t, FADT_REV1_LENGTH, 1, 0);
     CHECK_EQ_U64(acpi_parse_fadt(t, FADT_REV1_LENGTH - 1, &info, why), (uint64_t)-1);
     CHECK_STR(why, "FACP: length 116 exceeds the 115 bytes available");
+}
+
+/* The power button the end-of-run wait polls, and whether a PS/2 controller is promised. */
+static void fadt_power_button_and_8042(void)
+{
+    uint8_t t[FADT_REV6_LENGTH];
+    struct acpi_fadt_info info;
+    char why[ACPI_WHY_LEN];
+    /* QEMU q35's layout: PM1a events at 0x600 (4 bytes), fixed power button, 8042 present. */
+    build_fadt(t, FADT_REV6_LENGTH, 6, 0);
+    put_le(t, FADT_PM1A_EVT_BLK, 0x600, 4);
+    t[FADT_PM1_EVT_LEN] = 4;
+    put_le(t, FADT_IAPC_BOOT_ARCH, 1u << 1, 2);
+    seal_table(t, "FACP", FADT_REV6_LENGTH, 6);
+    CHECK_EQ_U64(acpi_parse_fadt(t, sizeof t, &info, why), 0);
+    CHECK_EQ_U64(info.pm1a_status_port, 0x600);
+    CHECK_EQ_U64(info.pm1a_enable_port, 0x602);
+    CHECK(info.power_button_fixed);
+    CHECK(info.has_8042);
+
+    /* X_PM1A_EVT_BLK in I/O space wins; PWR_BUTTON set means a control-method button. */
+    build_fadt(t, FADT_REV6_LENGTH, 6, 1u << 4);
+    put_le(t, FADT_PM1A_EVT_BLK, 0x600, 4);
+    t[FADT_PM1_EVT_LEN] = 4;
+    put_gas(t, FADT_X_PM1A_EVT_BLK, ACPI_SPACE_IO, 32, 0x1800);
+    seal_table(t, "FACP", FADT_REV6_LENGTH, 6);
+    CHECK_EQ_U64(acpi_parse_fadt(t, sizeof t, &info, why), 0);
+    CHECK_EQ_U64(info.pm1a_status_port, 0x1800);
+    CHECK_EQ_U64(info.pm1a_enable_port, 0x1802);
+    CHECK(!info.power_button_fixed);
+    CHECK(!info.has_8042); /* revision 6 with IAPC_BOOT_ARCH 0: no 8042 promised */
+
+    /* A PM1 block shorter than its two 2-byte registers is not one. */
+    build_fadt(t, FADT_REV6_LENGTH, 6, 0);
+    put_le(t, FADT_PM1A_EVT_BLK, 0x600, 4);
+    t[FADT_PM1_EVT_LEN] = 2;
+    seal_table(t, "FACP", FADT_REV6_LENGTH, 6);
+    CHECK_EQ_U64(acpi_parse_fadt(t, sizeof t, &info, why), 0);
+    CHECK_EQ_U64(info.pm1a_status_port, 0);
+    CHECK_EQ_U64(info.pm1a_enable_port, 0);
+
+    /* A block that would run past port 0xffff is not one either. */
+    build_fadt(t, FADT_REV6_LENGTH, 6, 0);
+    put_le(t, FADT_PM1A_EVT_BLK, 0xfffe, 4);
+    t[FADT_PM1_EVT_LEN] = 4;
+    seal_table(t, "FACP", FADT_REV6_LENGTH, 6);
+    CHECK_EQ_U64(acpi_parse_fadt(t, sizeof t, &info, why), 0);
+    CHECK_EQ_U64(info.pm1a_status_port, 0);
+
+    /* Revision 1 has no IAPC_BOOT_ARCH: a machine that old has an 8042. */
+    build_fadt(t, FADT_REV1_LENGTH, 1, 0);
+    CHECK_EQ_U64(acpi_parse_fadt(t, sizeof t, &info, why), 0);
+    CHECK(info.has_8042);
 }
 
 static void fadt_full(void)
@@ -523,6 +580,7 @@ static const struct check_case cases[] = {
     CHECK_CASE(mcfg_count_rejects),
     CHECK_CASE(fadt_revision1_short),
     CHECK_CASE(fadt_full),
+    CHECK_CASE(fadt_power_button_and_8042),
     CHECK_CASE(hpet),
 };
 

@@ -63,7 +63,9 @@ static void defaults_and_describe(void)
     CHECK_LINES("tests = *", "allow_write = none", "allow_write_over_data = no", "devices = *",
                 "exit_boot_services = yes", "console = auto",
                 "timeout_s = 120", "dma_pool_mb = 16", "exit_action = reset", "selftest = none",
-                "iommu = auto", "cmb = auto", "pmr = auto", "bench = no", "tap_version = 13");
+                "iommu = auto", "cmb = auto", "pmr = auto", "bench = no", "tap_version = 13",
+                "screen = auto", "end_wait = auto", "end_wait_s = 0", "save_results = auto",
+                "after_save = shutdown");
 }
 
 static void every_key_valid(void)
@@ -85,7 +87,12 @@ static void every_key_valid(void)
                        "cmb = require\n"
                        "pmr = off\n"
                        "bench = on\n"
-                       "tap_version = 14\n";
+                       "tap_version = 14\n"
+                       "screen = off\n"
+                       "end_wait = key\n"
+                       "end_wait_s = 86400\n"
+                       "save_results = yes\n"
+                       "after_save = run\n";
     CHECK_EQ_U64(parse_text(&cfg, text, &err), 0);
     CHECK_EQ_U64(cfg.tests.count, 2);
     CHECK_STR(cfg.tests.items[0], "pci.*");
@@ -102,6 +109,11 @@ static void every_key_valid(void)
     CHECK_EQ_U64(cfg.cmb, FEATURE_REQUIRE);
     CHECK_EQ_U64(cfg.pmr, FEATURE_OFF);
     CHECK(cfg.bench);
+    CHECK(!cfg.screen);
+    CHECK_EQ_U64(cfg.end_wait, END_WAIT_KEY);
+    CHECK_EQ_U64(cfg.end_wait_s, 86400);
+    CHECK_EQ_U64(cfg.save_results, SAVE_RESULTS_YES);
+    CHECK_EQ_U64(cfg.after_save, AFTER_SAVE_RUN);
 
     check_line_count = 0;
     config_describe(&cfg, check_capture_line);
@@ -113,7 +125,8 @@ static void every_key_valid(void)
                 "console = serial", "timeout_s = 86400", "dma_pool_mb = 1024",
                 "exit_action = shutdown", "selftest = exception", "iommu = off",
                 "cmb = require", "pmr = off",
-                "bench = yes", "tap_version = 14");
+                "bench = yes", "tap_version = 14", "screen = off", "end_wait = key",
+                "end_wait_s = 86400", "save_results = yes", "after_save = run");
 }
 
 static void bool_words(void)
@@ -152,6 +165,14 @@ static void choice_words(void)
         {"selftest = none", offsetof(struct config, selftest), SELFTEST_NONE},
         {"selftest = exception", offsetof(struct config, selftest), SELFTEST_EXCEPTION},
         {"selftest = hang", offsetof(struct config, selftest), SELFTEST_HANG},
+        {"end_wait = auto", offsetof(struct config, end_wait), END_WAIT_AUTO},
+        {"end_wait = key", offsetof(struct config, end_wait), END_WAIT_KEY},
+        {"end_wait = no", offsetof(struct config, end_wait), END_WAIT_NO},
+        {"save_results = auto", offsetof(struct config, save_results), SAVE_RESULTS_AUTO},
+        {"save_results = yes", offsetof(struct config, save_results), SAVE_RESULTS_YES},
+        {"save_results = no", offsetof(struct config, save_results), SAVE_RESULTS_NO},
+        {"after_save = shutdown", offsetof(struct config, after_save), AFTER_SAVE_SHUTDOWN},
+        {"after_save = run", offsetof(struct config, after_save), AFTER_SAVE_RUN},
     };
     for (size_t i = 0; i < CHECK_COUNT(cases); i++) {
         struct config cfg;
@@ -192,6 +213,10 @@ static void bad_values(void)
         {"selftest = crash", "nvmetal.cfg line 1",
          "selftest: 'crash' is not one of none, exception, hang"},
         {"timeout_s = 0", "nvmetal.cfg line 1", "timeout_s: '0' is out of range 1..86400"},
+        {"end_wait = yes", "nvmetal.cfg line 1", "end_wait: 'yes' is not one of auto, key, no"},
+        {"end_wait_s = 86401", "nvmetal.cfg line 1", "end_wait_s: '86401' is out of range 0..86400"},
+        {"screen = on", "nvmetal.cfg line 1", "screen: 'on' is not one of auto, off"},
+        {"after_save = halt", "nvmetal.cfg line 1", "after_save: 'halt' is not one of shutdown, run"},
         {"timeout_s = 86401", "nvmetal.cfg line 1", "timeout_s: '86401' is out of range 1..86400"},
         {"timeout_s = 99999999999999999999999", "nvmetal.cfg line 1",
          "timeout_s: '99999999999999999999999' is out of range 1..86400"},

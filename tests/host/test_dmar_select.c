@@ -1,8 +1,9 @@
-/* Host tests for lib/dmar_select.c: which VT-d unit covers each PCI function, on real machines' DMARs with synthetic inventories (expected units read off the iasl disassembly by hand) and on crafted tables. */
+/* Host tests for lib/dmar_select.c and lib/dmar_plan.c: which VT-d unit covers each PCI function, on real machines' DMARs with synthetic inventories (expected units read off the iasl disassembly by hand) and on crafted tables. */
 #include "check.h"
 #include "fixtures/file_bytes.h"
 #include "fixtures/table_builder.h"
 #include "lib/dmar.h"
+#include "lib/dmar_plan.h"
 #include "lib/dmar_select.h"
 
 #include <dirent.h>
@@ -831,6 +832,199 @@ static void descriptions(void)
     CHECK_STR(text, "DRHD 0xfed9");
 }
 
+/* ---- the plan (lib/dmar_plan.c): the unit taken over and what the display keeps ---- */
+
+/* The plan's verdict on one sample's synthetic inventory (NVMe 01:00.0 under test, root port
+ * 00:1d.0, iGPU 00:02.0): the unit taken over (0: none), the iGPU's unit, its RMRRs, and
+ * what it keeps when the unit taken over offers ECAP.PT, and when it offers only 39-bit
+ * tables without ECAP.PT. The RMRR counts are read off each .dsl: 00:02.0 is named by one
+ * RMRR on the xps13-9310 (0x6c000000..0x707fffff), the ideapadflex15 (0x9b800000..
+ * 0x9f9fffff) and the surface_book_2 (0x8d000000..0x8f7fffff), by none elsewhere. */
+struct plan_expect {
+    const char *sample;
+    uint64_t taken;
+    uint64_t igpu_unit;
+    unsigned igpu_rmrrs;
+    enum dmar_display_keep with_pt, without_pt;
+};
+
+#define UNTOUCHED DMAR_DISPLAY_UNIT_UNTOUCHED
+static const struct plan_expect plans[] = {
+    {"asrock-x99ex4-L381-dmar", 0xfbffc000, 0xfbffc000, 0, DMAR_DISPLAY_PASS_THROUGH,
+     DMAR_DISPLAY_IDENTITY},
+    {"dell-m6800-dmar", 0xfed90000, 0xfed90000, 0, DMAR_DISPLAY_PASS_THROUGH,
+     DMAR_DISPLAY_IDENTITY},
+    {"dell-xps13-9310-dmar", 0xfed91000, 0xfed90000, 1, UNTOUCHED, UNTOUCHED},
+    {"google-ecclesia-skx-server-dmar", 0, 0, 0, DMAR_DISPLAY_NOT_REMAPPED,
+     DMAR_DISPLAY_NOT_REMAPPED},
+    {"lenovo-ideapadflex15-dmar", 0, 0, 1, DMAR_DISPLAY_NOT_REMAPPED, DMAR_DISPLAY_NOT_REMAPPED},
+    {"surface-surface_book_2-dmar", 0xfed91000, 0xfed90000, 1, UNTOUCHED, UNTOUCHED},
+    {"surface-surface_pro_10_business-dmar", 0xfc801000, 0xfc800000, 0, UNTOUCHED, UNTOUCHED},
+};
+
+static const struct row plan_rows[] = {
+    NVME(0, NONE, -1),
+    ROOT_PORT(0, NONE, -1),
+    IGPU(0, NONE, -1),
+};
+
+/* "0xfed91000", or "none". */
+static void base_text(int unit, char *out, size_t len)
+{
+    if (unit >= 0)
+        snprintf(out, len, "0x%llx", (unsigned long long)base_of(unit));
+    else
+        snprintf(out, len, "none");
+}
+
+/* The units whose scopes list an interrupt source of `type` (IOAPIC, HPET), as "0x... #id". */
+static void interrupt_units(uint8_t type, char *out, size_t len)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (unsigned k = 0; k < info.unit_count && used < len; k++)
+        for (unsigned i = 0; i < info.units[k].scopes.count && used < len; i++)
+            if (info.units[k].scopes.scopes[i].type == type)
+                used += (size_t)snprintf(out + used, len - used, "%s#%u->0x%llx", used ? " " : "",
+                                         info.units[k].scopes.scopes[i].enumeration_id,
+                                         (unsigned long long)info.units[k].register_base);
+    if (!used)
+        snprintf(out, len, "none");
+}
+
+static void plan_one(const struct plan_expect *e)
+{
+    load_sample(e->sample);
+    struct inventory inv = {plan_rows, CHECK_COUNT(plan_rows)};
+    struct dmar_topology topo = {inventory_bridge, &inv};
+    struct dmar_pci_device devices[3];
+    bool under_test[3] = {true, false, false};
+    struct dmar_cover covers[3];
+    unsigned nvme_per_unit[16];
+    CHECK(info.unit_count <= 16);
+    for (unsigned i = 0; i < 3; i++)
+        devices[i] = (struct dmar_pci_device){plan_rows[i].bdf, plan_rows[i].base_class,
+                                              plan_rows[i].subclass};
+    int taken = dmar_plan_unit(&info, &topo, devices, 3, under_test, covers, nvme_per_unit);
+    CHECK_EQ_U64(base_of(taken), e->taken);
+    CHECK_EQ_U64(base_of(covers[2].unit), e->igpu_unit);
+    if (taken >= 0)
+        CHECK_EQ_U64(nvme_per_unit[taken], 1);
+    struct dmar_display_plan with_pt, without_pt;
+    CHECK_EQ_U64(dmar_plan_displays(&info, &topo, devices, 3, covers, taken,
+                                    (struct dmar_unit_offer){true, 48}, &with_pt, 1), 1);
+    CHECK_EQ_U64(dmar_plan_displays(&info, &topo, devices, 3, covers, taken,
+                                    (struct dmar_unit_offer){false, 39}, &without_pt, 1), 1);
+    CHECK_EQ_U64(with_pt.device, 2);
+    CHECK_EQ_U64(with_pt.rmrrs, e->igpu_rmrrs);
+    if (with_pt.keep != e->with_pt || without_pt.keep != e->without_pt)
+        check_fail(__FILE__, __LINE__, "%s: the iGPU keeps %s / %s; expected %s / %s", e->sample,
+                   dmar_display_keep_name(with_pt.keep), dmar_display_keep_name(without_pt.keep),
+                   dmar_display_keep_name(e->with_pt), dmar_display_keep_name(e->without_pt));
+    char nvme[24], port[24], igpu[24], taken_text[24], ioapics[200], hpets[200];
+    base_text(covers[0].unit, nvme, sizeof nvme);
+    base_text(covers[1].unit, port, sizeof port);
+    base_text(covers[2].unit, igpu, sizeof igpu);
+    base_text(taken, taken_text, sizeof taken_text);
+    interrupt_units(DMAR_SCOPE_IOAPIC, ioapics, sizeof ioapics);
+    interrupt_units(DMAR_SCOPE_HPET, hpets, sizeof hpets);
+    printf("# plan | %s | %u DRHD | NVMe 01:00.0 %s | root port 00:1d.0 %s | iGPU 00:02.0 %s "
+           "(%u RMRR) | IOAPIC %s | HPET %s | taken over %s | iGPU with PT: %s, without: %s\n",
+           e->sample, info.unit_count, nvme, port, igpu, with_pt.rmrrs, ioapics, hpets,
+           taken_text, dmar_display_keep_name(with_pt.keep),
+           dmar_display_keep_name(without_pt.keep));
+}
+
+static void plan_every_sample(void)
+{
+    CHECK_EQ_U64(CHECK_COUNT(plans), CHECK_COUNT(sample_cases));
+    for (size_t i = 0; i < CHECK_COUNT(plans); i++)
+        plan_one(&plans[i]);
+}
+
+/* One INCLUDE_PCI_ALL unit holding the NVMe and the iGPU, whose RMRR lies at 2^39 (beyond 3-level
+ * tables, inside 4-level ones): without ECAP.PT and with 39-bit tables the framebuffer cannot
+ * be kept, so the unit is refused; with 48-bit tables the identity domain keeps it; with
+ * ECAP.PT the iGPU is passed through. A second display the RMRR does not name keeps
+ * identity. Nothing marked: the first unit. Marked and uncovered: none. */
+static void plan_display_rmrr_reach(void)
+{
+    table_begin_dmar(&t, 47, 1);
+    include_all_drhd(0xfed90000, 0);
+    size_t rmrr = table_begin_rmrr(&t, 0, 1ull << 39, (1ull << 39) + 0xffffff);
+    table_add_device_scope(&t, DMAR_SCOPE_ENDPOINT, 0, 2, 0);
+    table_end_structure(&t, rmrr);
+    parse_crafted();
+    static const struct row rows[] = {
+        NVME(0xfed90000, ALL, -1),
+        IGPU(0xfed90000, ALL, -1),
+        {"VGA", BDF(0, 1, 0), 0x03, 0x00, false, 0, 0, 0xfed90000, ALL, -1},
+    };
+    struct inventory inv = {rows, CHECK_COUNT(rows)};
+    struct dmar_topology topo = {inventory_bridge, &inv};
+    struct dmar_pci_device devices[3];
+    for (unsigned i = 0; i < 3; i++)
+        devices[i] = (struct dmar_pci_device){rows[i].bdf, rows[i].base_class, rows[i].subclass};
+    bool under_test[3] = {true, false, false}, none[3] = {false, false, false};
+    struct dmar_cover covers[3];
+    CHECK_EQ_U64(dmar_plan_unit(&info, &topo, devices, 3, none, covers, NULL), 0);
+    CHECK_EQ_U64(dmar_plan_unit(&info, &topo, devices, 3, under_test, covers, NULL), 0);
+    struct dmar_display_plan p[2];
+    CHECK_EQ_U64(dmar_plan_displays(&info, &topo, devices, 3, covers, 0,
+                                    (struct dmar_unit_offer){false, 39}, p, 2), 2);
+    CHECK_EQ_U64(p[0].device, 1);
+    CHECK_EQ_U64(p[0].keep, DMAR_DISPLAY_CANNOT_KEEP);
+    CHECK_EQ_U64(p[0].rmrrs, 1);
+    CHECK_EQ_U64(p[0].unreachable_rmrr, 0);
+    CHECK_EQ_U64(p[1].device, 2);
+    CHECK_EQ_U64(p[1].keep, DMAR_DISPLAY_IDENTITY);
+    CHECK_EQ_U64(p[1].unreachable_rmrr, (uint64_t)-1);
+    dmar_plan_displays(&info, &topo, devices, 3, covers, 0, (struct dmar_unit_offer){false, 48}, p, 2);
+    CHECK_EQ_U64(p[0].keep, DMAR_DISPLAY_IDENTITY);
+    CHECK_EQ_U64(p[0].unreachable_rmrr, (uint64_t)-1);
+    dmar_plan_displays(&info, &topo, devices, 3, covers, 0, (struct dmar_unit_offer){true, 39}, p, 2);
+    CHECK_EQ_U64(p[0].keep, DMAR_DISPLAY_PASS_THROUGH);
+    CHECK_EQ_U64(p[1].keep, DMAR_DISPLAY_PASS_THROUGH);
+    /* Neither PT nor an address width: nothing to keep it with. */
+    dmar_plan_displays(&info, &topo, devices, 3, covers, 0, (struct dmar_unit_offer){false, 0}, p, 2);
+    CHECK_EQ_U64(p[1].keep, DMAR_DISPLAY_CANNOT_KEEP);
+    /* Another unit taken over: this one is left as found, whatever it offers. */
+    dmar_plan_displays(&info, &topo, devices, 3, covers, -1, (struct dmar_unit_offer){false, 39}, p, 1);
+    CHECK_EQ_U64(p[0].keep, DMAR_DISPLAY_UNIT_UNTOUCHED);
+    /* A controller under test outside every unit's segment: no unit to take over. */
+    devices[0].bdf.segment = 1;
+    CHECK_EQ_U64(dmar_plan_unit(&info, &topo, devices, 3, under_test, covers, NULL), (uint64_t)-1);
+    CHECK_EQ_U64(dmar_sagaw_reach_bits(0x2), 39);
+    CHECK_EQ_U64(dmar_sagaw_reach_bits(0x6), 48);
+    CHECK_EQ_U64(dmar_sagaw_reach_bits(0x8), 0);
+    CHECK_STR(dmar_display_keep_name(DMAR_DISPLAY_IDENTITY), "identity_with_rmrrs");
+}
+
+/* Two units holding NVMe controllers: the one holding more wins, ties go to table order. */
+static void plan_most_nvme_wins(void)
+{
+    table_begin_dmar(&t, 38, 1);
+    endpoint_drhd(0xa0000000, 0, 0, 3, 0, 0);
+    include_all_drhd(0xa1000000, 0);
+    parse_crafted();
+    static const struct row rows[] = {
+        {"NVMe 3", BDF(3, 0, 0), 0x01, 0x08, false, 0, 0, 0xa0000000, ENDPOINT, 0},
+        {"NVMe 4", BDF(4, 0, 0), 0x01, 0x08, false, 0, 0, 0xa1000000, ALL, -1},
+        {"NVMe 5", BDF(5, 0, 0), 0x01, 0x08, false, 0, 0, 0xa1000000, ALL, -1},
+    };
+    struct inventory inv = {rows, CHECK_COUNT(rows)};
+    struct dmar_topology topo = {inventory_bridge, &inv};
+    struct dmar_pci_device devices[3];
+    for (unsigned i = 0; i < 3; i++)
+        devices[i] = (struct dmar_pci_device){rows[i].bdf, rows[i].base_class, rows[i].subclass};
+    bool all[3] = {true, true, true}, tie[3] = {true, true, false};
+    unsigned per_unit[2];
+    CHECK_EQ_U64(dmar_plan_unit(&info, &topo, devices, 3, all, NULL, per_unit), 1);
+    CHECK_EQ_U64(per_unit[0], 1);
+    CHECK_EQ_U64(per_unit[1], 2);
+    CHECK_EQ_U64(dmar_plan_unit(&info, &topo, devices, 3, tie, NULL, per_unit), 0);
+}
+
 static const struct check_case cases[] = {
     CHECK_CASE(asrock_x99ex4),
     CHECK_CASE(dell_m6800),
@@ -850,6 +1044,9 @@ static const struct check_case cases[] = {
     CHECK_CASE(scope_type_disagrees_with_inventory),
     CHECK_CASE(table_notes),
     CHECK_CASE(descriptions),
+    CHECK_CASE(plan_every_sample),
+    CHECK_CASE(plan_display_rmrr_reach),
+    CHECK_CASE(plan_most_nvme_wins),
 };
 
 int main(void)

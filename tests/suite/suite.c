@@ -3,6 +3,8 @@
 
 #include <stdio.h>
 
+#include "lib/console.h"
+
 #include "tests/suite/nvme_fixture.h"
 #include "tests/suite/vtd_fixture.h"
 
@@ -51,6 +53,7 @@ static void run_case(struct suite_context *ctx, const struct test_case *tc)
 {
     /* One per case (4 KiB of YAML), not static: the translated pass runs cases inside one. */
     struct suite_case t;
+    console_status(tc->id); /* the screen's status line names the case while it runs */
     report_begin(&t, ctx, tc->id);
     if ((tc->flags & CASE_NEEDS_VTD) && !vtd_enabled_or_report(&t))
         return;

@@ -143,6 +143,10 @@ void report_fail(struct suite_case *t, const char *fmt, ...) __attribute__((form
  *   no_dmar                 no DMAR table: no Intel VT-d
  *   base0_drhd              every DRHD has register base 0 (a firmware bug)
  *   no_unit_for_nvme        no DRHD's device scope holds an NVMe controller under test
+ *   unit_absent             nothing answers at the base of the DRHD holding the NVMe
+ *                           controllers (registers read all ones or all zero); never written
+ *   display_unreachable_rmrr  a display in the unit's scope, no ECAP.PT, and its RMRR lies
+ *                           beyond the identity domain's reach: the unit is left untouched
  *   sagaw_zero              CAP.SAGAW=0: the unit cannot translate DMA
  *   too_few_controllers     too few controllers in the unit's scope; [needed, have]
  *   none_in_scope           no NVMe controller in a DRHD's scope

@@ -8,6 +8,7 @@
 #include "drivers/pci/pci_path.h"
 #include "drivers/vtd/vtd_pagetable.h"
 #include "drivers/vtd/vtd_regs.h"
+#include "lib/dmar_plan.h"
 #include "lib/dmar_select.h"
 #include "boot/boot_info.h"
 
@@ -231,6 +232,33 @@ static int build_contexts(struct suite_context *ctx)
     return 0;
 }
 
+/* The inventory as the plan sees it (lib/dmar_plan.c): every function, its class, and whether
+ * it is an NVMe controller under test (attached by the NVMe fixture). */
+static int build_plan_inventory(struct suite_context *ctx)
+{
+    struct vtd_state *s = ctx->vtd;
+    const struct pci_inventory *inv = ctx->pci;
+    const struct nvme_fixture *fx = ctx->nvme;
+    unsigned n = inv->count ? inv->count : 1;
+    s->devices = calloc(n, sizeof(*s->devices));
+    s->under_test = calloc(n, sizeof(*s->under_test));
+    s->covers = calloc(n, sizeof(*s->covers));
+    s->nvme_per_unit = calloc(s->dmar.unit_count ? s->dmar.unit_count : 1, sizeof(*s->nvme_per_unit));
+    if (!s->devices || !s->under_test || !s->covers || !s->nvme_per_unit)
+        return fail_setup(s, "no heap", "for the unit selection");
+    for (unsigned i = 0; i < inv->count; i++) {
+        const struct pci_function *f = &inv->functions[i];
+        s->devices[i] = (struct dmar_pci_device){
+            {f->address.segment, f->address.bus, f->address.device, f->address.function},
+            f->base_class, f->subclass};
+        for (unsigned k = 0; fx && k < fx->count; k++)
+            if (fx->attached[k] && fx->controllers[k]->pci == f)
+                s->under_test[i] = true;
+    }
+    s->device_count = inv->count;
+    return 0;
+}
+
 /* The unit to take over: the one whose scope holds the most NVMe controllers under test (on a
  * laptop the first DRHD is usually the graphics unit). Every other unit is listed and left as
  * the firmware left it. Without any controller, the first unit (its takeover is still a test). */
@@ -238,42 +266,50 @@ static int choose_unit(struct suite_context *ctx)
 {
     struct vtd_state *s = ctx->vtd;
     const struct nvme_fixture *fx = ctx->nvme;
-    unsigned *holds = calloc(s->dmar.unit_count, sizeof(*holds));
-    if (!holds)
-        return fail_setup(s, "no heap", "for the unit selection");
-    unsigned controllers = 0, uncovered = 0;
-    for (unsigned i = 0; i < fx->count; i++) {
-        if (!fx->attached[i])
+    if (build_plan_inventory(ctx) != 0)
+        return -1;
+    struct dmar_topology topology = {inventory_bridge, (void *)ctx->pci};
+    int chosen = dmar_plan_unit(&s->dmar, &topology, s->devices, s->device_count, s->under_test,
+                                s->covers, s->nvme_per_unit);
+    unsigned uncovered = 0;
+    for (unsigned i = 0; i < s->device_count; i++) {
+        if (!s->under_test[i])
             continue;
-        struct dmar_cover cover;
         char line[200];
-        int u = unit_of(s, ctx->pci, fx->controllers[i]->pci, &cover);
-        dmar_cover_describe(&s->dmar, &cover, line, sizeof(line));
-        tap_diag("dmar: nvme %s: %s", fx->controllers[i]->name, line);
-        controllers++;
-        if (u >= 0)
-            holds[u]++;
-        else
-            uncovered++;
+        dmar_cover_describe(&s->dmar, &s->covers[i], line, sizeof(line));
+        for (unsigned k = 0; fx && k < fx->count; k++)
+            if (fx->attached[k] && fx->controllers[k]->pci == &ctx->pci->functions[i])
+                tap_diag("dmar: nvme %s: %s", fx->controllers[k]->name, line);
+        uncovered += s->covers[i].unit < 0;
     }
-    s->unit_index = 0;
-    for (unsigned u = 1; u < s->dmar.unit_count; u++)
-        if (holds[u] > holds[s->unit_index])
-            s->unit_index = u;
-    bool none = controllers && !holds[s->unit_index];
+    s->unit_index = chosen < 0 ? 0 : (unsigned)chosen;
     for (unsigned u = 0; u < s->dmar.unit_count; u++)
-        if (u != s->unit_index || none)
+        if (u != s->unit_index || chosen < 0)
             tap_diag("dmar: DRHD %u at 0x%llx holds %u of the NVMe controllers under test: left "
                      "as the firmware left it", u,
-                     (unsigned long long)s->dmar.units[u].register_base, holds[u]);
-    if (uncovered && !none)
+                     (unsigned long long)s->dmar.units[u].register_base, s->nvme_per_unit[u]);
+    if (uncovered && chosen >= 0)
         tap_diag("dmar: %u NVMe controller%s in no unit's scope: their DMA is not remapped here",
                  uncovered, uncovered == 1 ? "" : "s");
-    free(holds);
-    if (none) {
+    if (chosen < 0) {
         s->skip_code = "no_unit_for_nvme";
         s->no_usable_unit = true;
         return fail_setup(s, "DRHD", "no unit's device scope holds an NVMe controller under test");
+    }
+    return 0;
+}
+
+/* Whether the parsed DMAR can be trusted for remapping: a DRHD or RMRR that was dropped (or a
+ * walk that stopped) may hide a unit or a region a device needs, so no unit is touched. A DRHD
+ * at register base 0 is a known firmware bug that puts nothing else in doubt. */
+static int trust_dmar(struct vtd_state *s)
+{
+    for (unsigned i = 0; i < s->dmar.problem_count; i++) {
+        const struct dmar_problem *p = &s->dmar.problems[i];
+        if (!p->zero_base_unit && dmar_problem_affects_remapping(p)) {
+            s->dmar_untrusted = true;
+            return fail_setup(s, "DMAR rejected", p->text);
+        }
     }
     return 0;
 }
@@ -300,7 +336,7 @@ static int step_parse(struct suite_context *ctx)
     char why_none[ACPI_WHY_LEN];
     switch (dmar_unit_verdict(&s->dmar, why_none, sizeof(why_none))) {
     case DMAR_UNITS_USABLE:
-        return choose_unit(ctx);
+        return trust_dmar(s) != 0 ? -1 : choose_unit(ctx);
     case DMAR_UNITS_ALL_ZERO_BASE:
         s->no_usable_unit = true;
         s->skip_code = "base0_drhd";
@@ -309,6 +345,65 @@ static int step_parse(struct suite_context *ctx)
     default:
         return fail_setup(s, "DMAR", why_none);
     }
+}
+
+/* The offer the chosen unit makes to a display in its scope, from its CAP and ECAP. */
+static struct dmar_unit_offer offer_of(const struct vtd_inspection *unit)
+{
+    return (struct dmar_unit_offer){vtd_ECAP_PT(unit->ecap) != 0,
+                                    dmar_sagaw_reach_bits((unsigned)vtd_CAP_SAGAW(unit->cap))};
+}
+
+/* Every unit's registers, read and never written; then the display plan for the chosen one. */
+static int step_inspect(struct suite_context *ctx)
+{
+    struct vtd_state *s = ctx->vtd;
+    s->inspections = calloc(s->dmar.unit_count, sizeof(*s->inspections));
+    if (!s->inspections)
+        return fail_setup(s, "no heap", "for the units' registers");
+    for (unsigned k = 0; k < s->dmar.unit_count; k++)
+        vtd_inspect(&s->dmar.units[k], &s->inspections[k]);
+    const struct vtd_inspection *chosen = &s->inspections[s->unit_index];
+    struct dmar_topology topology = {inventory_bridge, (void *)ctx->pci};
+    int taken = chosen->absent ? -1 : (int)s->unit_index;
+    struct dmar_unit_offer offer = chosen->absent ? (struct dmar_unit_offer){false, 0}
+                                                  : offer_of(chosen);
+    s->display_count = dmar_plan_displays(&s->dmar, &topology, s->devices, s->device_count,
+                                          s->covers, taken, offer, NULL, 0);
+    if (s->display_count && (s->displays = calloc(s->display_count, sizeof(*s->displays))))
+        dmar_plan_displays(&s->dmar, &topology, s->devices, s->device_count, s->covers, taken,
+                           offer, s->displays, s->display_count);
+    if (chosen->absent) {
+        s->no_usable_unit = true;
+        s->skip_code = "unit_absent";
+        snprintf(s->why_not, sizeof(s->why_not), "DRHD %u at 0x%llx holds the NVMe controllers "
+                 "under test, but nothing answers there (VER 0x%08x CAP 0x%016llx): a unit the "
+                 "firmware lists and the chipset does not have; not written", s->unit_index,
+                 (unsigned long long)chosen->base, chosen->version,
+                 (unsigned long long)chosen->cap);
+        return -1;
+    }
+    if (s->display_count && !s->displays)
+        return fail_setup(s, "no heap", "for the display plan");
+    /* A unit with CAP.SAGAW=0 never translates (step_enable SKIPs it as sagaw_zero, and its
+     * translation cannot have been on), so no display of its can lose anything. */
+    for (unsigned i = 0; offer.reach_bits && i < s->display_count; i++) {
+        const struct dmar_display_plan *p = &s->displays[i];
+        if (p->keep != DMAR_DISPLAY_CANNOT_KEEP)
+            continue;
+        const struct dmar_bdf *d = &s->devices[p->device].bdf;
+        s->no_usable_unit = true;
+        s->skip_code = "display_unreachable_rmrr";
+        snprintf(s->why_not, sizeof(s->why_not), "display %02x:%02x.%x is in DRHD %u's scope, "
+                     "which has no ECAP.PT, and its RMRR 0x%llx..0x%llx lies beyond the %u-bit "
+                     "identity domain: the unit is left as the firmware left it", d->bus,
+                     d->device, d->function, s->unit_index,
+                     (unsigned long long)s->dmar.rmrrs[p->unreachable_rmrr].base,
+                     (unsigned long long)s->dmar.rmrrs[p->unreachable_rmrr].limit,
+                     offer.reach_bits);
+        return -1;
+    }
+    return 0;
 }
 
 static int step_take_over(struct suite_context *ctx)
@@ -363,6 +458,7 @@ struct vtd_state *vtd_reach(struct suite_context *ctx, enum vtd_stage stage)
 {
     static int (*const steps[])(struct suite_context *) = {
         [VTD_STAGE_PARSED] = step_parse,
+        [VTD_STAGE_INSPECTED] = step_inspect,
         [VTD_STAGE_TAKEN_OVER] = step_take_over,
         [VTD_STAGE_ENABLED] = step_enable,
     };

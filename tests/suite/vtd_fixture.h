@@ -4,6 +4,8 @@
 
 #include "drivers/nvme/nvme.h"
 #include "drivers/vtd/vtd.h"
+#include "drivers/vtd/vtd_inspect.h"
+#include "lib/dmar_plan.h"
 #include "tests/suite/nvme_fixture.h"
 #include "tests/suite/suite.h"
 
@@ -19,9 +21,28 @@ struct vtd_state {
     struct dmar_info dmar;
     bool attached, taken_over, enabled;
     bool cannot_translate; /* SAGAW = 0: a unit built for interrupt remapping only */
-    /* Every DRHD has register base 0 (a firmware bug, dmar_unit_verdict): no unit exists to
-     * program. Like SAGAW = 0, what the platform is, so a SKIP unless iommu = require. */
+    /* No unit can be programmed, as the platform is: every DRHD has register base 0 (a
+     * firmware bug, dmar_unit_verdict), none holds an NVMe controller under test, nothing
+     * answers at the chosen unit's base (unit_absent), or taking it over would cut a display's
+     * RMRR off (display_unreachable_rmrr). Like SAGAW = 0, a SKIP unless iommu = require. */
     bool no_usable_unit;
+    /* The DMAR parsed, but a DRHD or RMRR in it was malformed (or the walk stopped): what it
+     * meant cannot be told, so no unit is touched (vtd.dmar.parse fails naming the problem). */
+    bool dmar_untrusted;
+    /* Every DRHD the DMAR lists, read before any is written (vtd_inspect, loads only): one
+     * per dmar.units[]; NULL until VTD_STAGE_INSPECTED. */
+    struct vtd_inspection *inspections;
+    /* The plan (lib/dmar_plan.c) over the PCI inventory: devices[] is every function found,
+     * covers[i] its unit, nvme_per_unit[k] the NVMe controllers under test units[k] holds. */
+    struct dmar_pci_device *devices;
+    bool *under_test;
+    struct dmar_cover *covers;
+    unsigned device_count;
+    unsigned *nvme_per_unit;
+    /* The display devices (class 03) and how each keeps its DMA; display_count may exceed
+     * what displays[] holds only when the heap could not hold them all (then NULL). */
+    struct dmar_display_plan *displays;
+    unsigned display_count;
     char takeover_notes[200];
     struct vtd_unit unit; /* the DRHD unit taken over: the one holding the NVMe controllers */
     unsigned unit_index;  /* its index in dmar.units (lib/dmar_select.c chose it) */
@@ -34,15 +55,25 @@ struct vtd_state {
     unsigned binding_count;
     char why_not[200]; /* why translation is not on, for SKIPs and failures */
     /* why_not's SKIP code (tests/suite/suite.h) where the platform cannot translate: iommu_off,
-     * no_dmar, base0_drhd, sagaw_zero; NULL otherwise. */
+     * no_dmar, base0_drhd, no_unit_for_nvme, unit_absent, display_unreachable_rmrr, sagaw_zero;
+     * NULL otherwise. */
     const char *skip_code;
     unsigned reached;  /* enum vtd_stage: how far the steps got */
     bool failed;       /* a step failed: later calls stop where it stopped */
 };
 
-enum vtd_stage { VTD_STAGE_NONE, VTD_STAGE_PARSED, VTD_STAGE_TAKEN_OVER, VTD_STAGE_ENABLED };
+/* PARSED: the DMAR read and a unit chosen, no register touched; INSPECTED: every unit's
+ * registers read (loads only) and the display plan made; TAKEN_OVER: the chosen unit's
+ * firmware state undone; ENABLED: translation on. */
+enum vtd_stage {
+    VTD_STAGE_NONE,
+    VTD_STAGE_PARSED,
+    VTD_STAGE_INSPECTED,
+    VTD_STAGE_TAKEN_OVER,
+    VTD_STAGE_ENABLED
+};
 
-/* Brings VT-d as far as `stage` (parse the DMAR, take the unit over, build the
+/* Brings VT-d as far as `stage` (parse the DMAR, read every unit, take the chosen one over, build the
  * tables and enable translation), each step once and in order, keeping the state in
  * ctx->vtd. The state says how far it got (dmar_found, taken_over, enabled) and why_not
  * explains a stop. NULL only when the heap cannot hold the state. */

@@ -1,9 +1,11 @@
-/* VT-d unit cases: the DMAR parsed and trusted, the unit taken over from the firmware, translation on. */
+/* VT-d unit cases: the DMAR parsed and trusted, every unit it lists read as found, the chosen one taken over from the firmware, translation on. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "drivers/vtd/vtd_regs.h"
+#include "lib/bitfield.h"
+#include "lib/dmar_plan.h"
 #include "tests/suite/vtd_fixture.h"
 
 /* Each "NAME 0xVALUE FIELD=v ..." line, then what its fields mean ("; VT-d 1.0", "; ND: 65536
@@ -110,6 +112,137 @@ static void dmar_parse_case(struct suite_case *t)
                     d->sidp_count, d->unknown_count, d->problem_count - ignored_units);
 }
 
+/* "VT-d 1.0" style fields of a register, as the takeover's register lines print them. */
+static void decoded(const char *name, uint64_t value, char *out, size_t len)
+{
+    const struct vtd_register_table *table = vtd_register_table_named(name);
+    bitfield_format(table->fields, table->field_count, value, out, len);
+}
+
+static void append_bdf(char *out, size_t len, struct dmar_bdf a, const char *suffix)
+{
+    size_t used = strlen(out);
+    if (used + 1 >= len)
+        return;
+    if (a.segment)
+        snprintf(out + used, len - used, "%s%04x:%02x:%02x.%x%s", used ? ", " : "", a.segment,
+                 a.bus, a.device, a.function, suffix);
+    else
+        snprintf(out + used, len - used, "%s%02x:%02x.%x%s", used ? ", " : "", a.bus, a.device,
+                 a.function, suffix);
+}
+
+/* One point per DRHD: its table entry, its registers read as the firmware left them (loads
+ * only, drivers/vtd/vtd_inspect.c), what it holds of the PCI inventory, and what the image
+ * does with it. */
+static void report_unit(struct suite_case *t, const struct vtd_state *s, unsigned k)
+{
+    const struct dmar_unit *u = &s->dmar.units[k];
+    const struct vtd_inspection *r = &s->inspections[k];
+    bool chosen = k == s->unit_index;
+    static char scopes[1200];
+    char nvme[400] = "", displays[400] = "", cap[300], ecap[300], gsts[200];
+    dmar_scopes_describe(&u->scopes, scopes, sizeof scopes);
+    unsigned nvme_count = 0, display_count = 0;
+    for (unsigned i = 0; i < s->device_count; i++) {
+        if (s->covers[i].unit != (int)k)
+            continue;
+        if (s->under_test[i]) {
+            nvme_count++;
+            append_bdf(nvme, sizeof nvme, s->devices[i].bdf, "");
+        }
+    }
+    for (unsigned i = 0; s->displays && i < s->display_count; i++) {
+        const struct dmar_display_plan *p = &s->displays[i];
+        if (p->unit != (int)k)
+            continue;
+        char how[64];
+        snprintf(how, sizeof how, " %s (%u RMRR%s)", dmar_display_keep_name(p->keep), p->rmrrs,
+                 p->rmrrs == 1 ? "" : "s");
+        display_count++;
+        append_bdf(displays, sizeof displays, s->devices[p->device].bdf, how);
+    }
+    const char *action = r->absent ? "absent"
+                         : chosen && !s->no_usable_unit ? "taken_over"
+                                                        : "left_as_firmware_left_it";
+    report_prefix_push(t, "vtd@0x%llx", (unsigned long long)u->register_base);
+    report_yaml(t, "index", "%u", k);
+    report_yaml(t, "base", "0x%llx", (unsigned long long)u->register_base);
+    report_yaml(t, "segment", "%u", u->segment);
+    report_yaml(t, "include_all", "%u", u->flags & DMAR_INCLUDE_PCI_ALL ? 1u : 0u);
+    report_yaml(t, "scopes", "%s", scopes);
+    report_yaml(t, "present", "%u", r->absent ? 0u : 1u);
+    report_yaml(t, "version", "0x%08x", r->version);
+    report_yaml(t, "cap", "0x%016llx", (unsigned long long)r->cap);
+    report_yaml(t, "ecap", "0x%016llx", (unsigned long long)r->ecap);
+    if (!r->absent) {
+        decoded("CAP", r->cap, cap, sizeof cap);
+        decoded("ECAP", r->ecap, ecap, sizeof ecap);
+        decoded("GSTS", r->gsts, gsts, sizeof gsts);
+        report_yaml(t, "version_decoded", "%u.%u", (unsigned)vtd_VER_MAX(r->version),
+                    (unsigned)vtd_VER_MIN(r->version));
+        report_yaml(t, "cap_fields", "%s", cap);
+        report_yaml(t, "ecap_fields", "%s", ecap);
+        report_yaml(t, "sagaw", "0x%x", (unsigned)vtd_CAP_SAGAW(r->cap));
+        report_yaml(t, "mgaw", "0x%x", (unsigned)vtd_CAP_MGAW(r->cap));
+        report_yaml(t, "caching_mode", "%u", (unsigned)vtd_CAP_CM(r->cap));
+        report_yaml(t, "pass_through", "%u", (unsigned)vtd_ECAP_PT(r->ecap));
+        report_yaml(t, "queued_invalidation", "%u", (unsigned)vtd_ECAP_QI(r->ecap));
+        report_yaml(t, "interrupt_remapping", "%u", (unsigned)vtd_ECAP_IR(r->ecap));
+        report_yaml(t, "firmware_gsts", "0x%08x %s", r->gsts, gsts);
+        report_yaml(t, "firmware_pmen", "0x%08x", r->pmen);
+        report_yaml(t, "firmware_translation", "%u", (unsigned)vtd_GSTS_TES(r->gsts));
+        report_yaml(t, "firmware_ir", "%u", (unsigned)vtd_GSTS_IRES(r->gsts));
+        report_yaml(t, "firmware_qi", "%u", (unsigned)vtd_GSTS_QIES(r->gsts));
+    }
+    report_yaml(t, "nvme_count", "%u", nvme_count);
+    report_yaml(t, "nvme", "%s", nvme_count ? nvme : "none");
+    report_yaml(t, "display_count", "%u", display_count);
+    report_yaml(t, "displays", "%s", display_count ? displays : "none");
+    report_yaml(t, "action", "%s", action);
+    if (chosen && s->no_usable_unit && s->skip_code)
+        report_yaml(t, "refused", "%s", s->skip_code);
+    bool require = t->ctx->config->iommu == FEATURE_REQUIRE;
+    if (chosen && s->no_usable_unit && require)
+        report_fail(t, "DRHD %u holds the NVMe controllers under test (iommu = require): %s", k,
+                    s->why_not);
+    else if (r->absent)
+        report_pass(t, "DRHD %u, %u NVMe, %u display%s: nothing answers at its base (VER "
+                    "0x%08x, CAP 0x%016llx): reported absent, never written", k, nvme_count,
+                    display_count, display_count == 1 ? "" : "s", r->version,
+                    (unsigned long long)r->cap);
+    else
+        report_pass(t, "DRHD %u, VT-d %u.%u, %u NVMe, %u display%s; firmware left translation "
+                    "%s, IR %s, QI %s: %s", k, (unsigned)vtd_VER_MAX(r->version),
+                    (unsigned)vtd_VER_MIN(r->version), nvme_count, display_count,
+                    display_count == 1 ? "" : "s", vtd_GSTS_TES(r->gsts) ? "on" : "off",
+                    vtd_GSTS_IRES(r->gsts) ? "on" : "off", vtd_GSTS_QIES(r->gsts) ? "on" : "off",
+                    action);
+    report_prefix_pop(t);
+}
+
+static void units_case(struct suite_case *t)
+{
+    const struct config *cfg = t->ctx->config;
+    struct vtd_state *s = vtd_ready_or_fail(t, VTD_STAGE_INSPECTED);
+    if (!s)
+        return;
+    if (!s->inspections) {
+        /* The units were never read: no DMAR, iommu = off, a DMAR rejected, or none usable. */
+        if (s->dmar_found && (s->dmar_why[0] || s->dmar_untrusted || !s->no_usable_unit ||
+                              cfg->iommu == FEATURE_REQUIRE))
+            report_fail(t, "no unit's registers read%s: %s",
+                        cfg->iommu == FEATURE_REQUIRE ? " (iommu = require)" : "", s->why_not);
+        else if (!s->dmar_found && cfg->iommu == FEATURE_REQUIRE)
+            report_fail(t, "iommu = require, but %s", s->why_not);
+        else
+            report_skip(t, s->skip_code, "%s", s->why_not);
+        return;
+    }
+    for (unsigned k = 0; k < s->dmar.unit_count; k++)
+        report_unit(t, s, k);
+}
+
 static void takeover_case(struct suite_case *t)
 {
     const struct config *cfg = t->ctx->config;
@@ -176,6 +309,7 @@ static void enable_case(struct suite_case *t)
 
 const struct test_case vtd_unit_test_cases[] = {
     {"vtd.dmar.parse", dmar_parse_case, 0},
+    {"vtd.dmar.units", units_case, 0},
     {"vtd.unit.takeover", takeover_case, 0},
     {"vtd.translation.enable", enable_case, CASE_NEEDS_VTD},
 };

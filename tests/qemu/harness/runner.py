@@ -7,6 +7,7 @@ of each scenario: its `ok - NAME: ...` / `not ok - NAME: ...` lines, whole, in t
 then "# scenario NAME: passed (N assertions held, Ts)" or "FAILED: why"."""
 
 import glob
+import json
 import os
 import shutil
 import signal
@@ -26,7 +27,9 @@ environment:
   JOBS=2                           scenarios run at once (1 = one after the
                                    other, output as it comes); each one's
                                    output is shown whole, in the usual order
-  QEMU_TEST_DIR=build/qemu-tests   where each scenario keeps its files"""
+  QEMU_TEST_DIR=build/qemu-tests   where each scenario keeps its files
+  TEST_LOG_DIR=build/test-logs     where NAME.junit.xml goes (in its qemu/ folder;
+                                   make test sets it); unset: QEMU_TEST_DIR/NAME.junit.xml"""
 
 # Everything the scenarios call, with the Debian package that provides it.
 NEEDS = [("qemu-system-x86_64", "qemu-system-x86"), ("mformat", "mtools"), ("mcopy", "mtools"),
@@ -72,16 +75,18 @@ class Job:
         self.log = os.path.join(test_dir, name + ".log")
         self.work = os.path.join(test_dir, name)
         self.limit = limit
-        for f in (self.log, self.log + ".status"):
+        self.record = os.path.join(test_dir, name + ".checks.jsonl")
+        for f in (self.log, self.log + ".status", self.record):
             if os.path.exists(f):
                 os.unlink(f)
+        env = dict(os.environ, QEMU_CHECKS_RECORD=self.record)
         argv = [sys.executable, "-B", os.path.join(HERE, "harness", "run_scenario.py"), name, efi]
         if usb:
             argv.append(usb)
         self.t0 = time.monotonic()
         with open(self.log, "w") as log:
             self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                         start_new_session=True)
+                                         start_new_session=True, env=env)
         self.killed = False
         self.term_at = None
         self.rc = None
@@ -143,6 +148,9 @@ def main(argv):
     os.makedirs(test_dir, exist_ok=True)
     test_dir = os.path.abspath(test_dir)
     os.environ["QEMU_TEST_DIR"] = test_dir
+    junit_dir = os.path.join(os.environ["TEST_LOG_DIR"], "qemu") if os.environ.get("TEST_LOG_DIR") else ""
+    if junit_dir:
+        os.makedirs(junit_dir, exist_ok=True)
 
     known = scenarios()
     if os.environ.get("SCENARIOS"):
@@ -210,13 +218,16 @@ def main(argv):
         n_ok = sum(1 for ln in text if ln.startswith("ok - "))
         n_bad = sum(1 for ln in text if ln.startswith("not ok - "))
         reason = ""
+        runner_checks = []  # (ok, what, details) the runner adds to the scenario's own
         if j.rc in (124, 137) or j.killed:
             reason = "killed by the harness after %ds" % limit
             print("not ok - %s: finished within %ds (hung; killed)" % (n, limit))
+            runner_checks.append((False, "finished within %ds" % limit, "hung; killed"))
             n_bad += 1
         left = leftover_qemu(j.work)
         if left:
             print("not ok - %s: left no QEMU running (pids %s; stopping them)" % (n, " ".join(map(str, left))))
+            runner_checks.append((False, "left no QEMU running", "pids %s" % " ".join(map(str, left))))
             for p in left:
                 try:
                     os.kill(p, signal.SIGKILL)
@@ -234,6 +245,9 @@ def main(argv):
             reason = reason or "%d of %d assertions did not hold" % (n_bad, n_ok + n_bad)
             failures.append(n)
             print("# scenario %s: FAILED: %s (%ss; files in %s)" % (n, reason, j.took, rel(j.work)))
+        junit = write_junit(n, j, text, runner_checks, junit_dir or test_dir)
+        if junit is None:
+            print("not ok - %s: JUnit file written (%s)" % (n, rel(junit_dir or test_dir)))
         sys.stdout.flush()
         start_next()
     if failed:
@@ -243,6 +257,66 @@ def main(argv):
           % (n_junit, rel(test_dir)))
     print("qemu: %d passed, %d failed" % (passed, failed))
     return 0 if failed == 0 else 1
+
+
+def scenario_checks(job, text):
+    """[(ok, what, details)] of the scenario's checks: the record check.py wrote, or, when a
+    scenario died before writing one, its "ok - " / "not ok - " lines (what and detail not split)."""
+    try:
+        with open(job.record, encoding="utf-8", errors="replace") as f:
+            checks = []
+            for ln in f:
+                try:
+                    r = json.loads(ln)
+                    checks.append((bool(r["ok"]), str(r["what"]), str(r.get("details", ""))))
+                except (ValueError, KeyError, TypeError):
+                    checks.append((False, "check record readable", ln.strip()[:200]))
+            return checks
+    except OSError:
+        pass
+    prefix = "%s: " % job.name
+    checks = []
+    for ln in text:
+        for ok, head in ((True, "ok - "), (False, "not ok - ")):
+            if ln.startswith(head):
+                what = ln[len(head):]
+                checks.append((ok, what[len(prefix):] if what.startswith(prefix) else what, ""))
+    return checks
+
+
+def write_junit(name, job, text, runner_checks, out_dir):
+    """OUT_DIR/NAME.junit.xml: one testsuite NAME, one testcase per check (a <failure> with
+    the check's detail when it did not hold), and an <error> testcase when the scenario
+    itself failed without a failing check (a bad exit code, no assertion at all). Returns the
+    path, or None when it could not be written."""
+    import xml.etree.ElementTree as ET
+    checks = scenario_checks(job, text) + runner_checks
+    errors = []
+    if job.rc not in (0, 124, 137) and not job.killed and all(ok for ok, _, _ in checks):
+        errors.append(("exit code", "scenario exited %s with every check holding; see %s" % (job.rc, rel(job.log))))
+    if not checks:
+        errors.append(("assertions", "made no assertion (exit %s); see %s" % (job.rc, rel(job.log))))
+    bad = sum(1 for ok, _, _ in checks if not ok)
+    counts = {"tests": str(len(checks) + len(errors)), "failures": str(bad),
+              "errors": str(len(errors)), "skipped": "0", "time": str(getattr(job, "took", 0))}
+    root = ET.Element("testsuites", dict(name="qemu", **counts))
+    suite = ET.SubElement(root, "testsuite", dict(name=name, **counts))
+    clean = lambda s: "".join(c for c in s if c in "\t\n\r" or c >= " ")  # XML 1.0 has no C0 controls
+    for ok, what, details in checks:
+        case = ET.SubElement(suite, "testcase", classname=name, name=clean(what), time="0")
+        if not ok:
+            ET.SubElement(case, "failure", message=clean(details or what), type="not ok").text = clean(details)
+    for what, why in errors:
+        case = ET.SubElement(suite, "testcase", classname=name, name=what, time="0")
+        ET.SubElement(case, "error", message=clean(why), type="scenario").text = clean(why)
+    if hasattr(ET, "indent"):
+        ET.indent(root)
+    path = os.path.join(out_dir, name + ".junit.xml")
+    try:
+        ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+    except OSError:
+        return None
+    return path
 
 
 def _show(path, offset):

@@ -15,7 +15,7 @@ def run(s):
         c.rc("auto: exit code 0 (pass) through isa-debug-exit", b.rc, 0, s.work)
         nvme.tap_clean(c, tap)
         nvme.point_keys(c, tap, "vtd.unit.takeover", None, {"sagaw": "0x0"}, what="auto: the unit reports CAP.SAGAW=0 (decoded by the image)")
-        for tid in ("vtd.dmar.parse", "vtd.unit.takeover"):
+        for tid in ("vtd.dmar.parse", "vtd.dmar.units", "vtd.unit.takeover"):
             ls = tap.at(tid)
             c.check(ls and ls[0].ok and "# SKIP" not in "\n".join(p.line for p in ls), "auto: %s passed" % tid,
                     "\n".join(p.line for p in ls) or "not reported")
