@@ -5,6 +5,7 @@
 
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/interrupts.h"
+#include "arch/x86_64/irq_vector.h"
 #include "arch/x86_64/platform_exit.h"
 #include "arch/x86_64/timer.h"
 #include "arch/x86_64/watchdog.h"
@@ -327,8 +328,10 @@ int nvmetal_main(struct boot_info *info)
     tap_diag("dma_pool: base=0x%llx bytes=0x%llx", (unsigned long long)info->dma_pool_base,
              (unsigned long long)info->dma_pool_bytes);
     /* Our IDT only once the firmware is gone: its timer still needs its own. */
-    if (info->boot_services_exited)
+    if (info->boot_services_exited) {
         interrupts_init();
+        irq_vector_init();
+    }
 
     struct timer_calibration timer = {0};
     char timer_why[128] = "";

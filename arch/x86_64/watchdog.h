@@ -2,6 +2,7 @@
 #ifndef NVMETAL_ARCH_WATCHDOG_H
 #define NVMETAL_ARCH_WATCHDOG_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Starts the periodic tick (interrupts on from here) with the budget in seconds.
@@ -9,5 +10,7 @@
 int watchdog_start(unsigned timeout_s, char why[128]);
 /* Stops the tick and turns interrupts off again (before handing back to firmware). */
 void watchdog_stop(void);
+/* True from watchdog_start until watchdog_stop: our IDT is loaded and interrupts are on. */
+bool watchdog_running(void);
 
 #endif

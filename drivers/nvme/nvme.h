@@ -15,8 +15,18 @@
 #define NVME_IO_ENTRIES       64
 #define NVME_COMMAND_BUDGET_US 5000000u /* one command; a timeout dumps registers */
 
+/* How a CQ tells of its completions: polled (vector 0), or through MSI-X table entry `entry`
+ * (the CQ's Interrupt Vector), which the caller programmed to deliver CPU vector `vector`. */
+struct nvme_interrupt {
+    uint16_t entry;
+    uint8_t vector;
+};
+
 struct nvme_queue {
     uint16_t id;
+    struct nvme_interrupt irq; /* vector 0: completions are polled */
+    uint64_t irq_seen;         /* deliveries of irq.vector the reaper has accounted for */
+    bool irq_drain;            /* an interrupt came: reap until the CQ is empty, then wait */
     struct nvme_region sq, cq;
     struct nvme_ring ring; /* entries, SQ tail and head, CQ head and phase, command IDs, slots */
     /* I/O queues: one host buffer per command slot (its PRP list, or its Dataset Management
@@ -89,6 +99,7 @@ struct nvme_controller {
     struct nvme_placement placement;
     struct nvme_queue admin, io;
     uint16_t io_queues_granted; /* from Set Features Number of Queues */
+    struct nvme_interrupt io_interrupt; /* for the I/O CQ at the next start; vector 0: polled */
 
     struct nvme_region scratch; /* one host page for identify data */
     struct nvme_controller_identity identity;
@@ -119,6 +130,10 @@ int nvme_disable(struct nvme_controller *c);
 int nvme_start(struct nvme_controller *c, const struct nvme_placement *placement);
 /* Normal shutdown (CC.SHN, wait SHST complete), then CC.EN=0; frees the queues. */
 int nvme_shutdown(struct nvme_controller *c);
+/* From the next nvme_start, the I/O CQ is created with IEN=1 and IV=irq->entry, and every
+ * reap on it waits for CPU vector irq->vector (bounded); NULL or vector 0: polled again. The
+ * caller owns the MSI-X entry and the vector (drivers/pci/pci_msix.h, arch irq_vector.h). */
+void nvme_use_interrupt(struct nvme_controller *c, const struct nvme_interrupt *irq);
 
 /* Memory for queues, PRP lists and data: host pages from the DMA pool, or
  * pages of this controller's CMB window. Returns 0 or -1 (c->error). */

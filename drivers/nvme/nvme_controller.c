@@ -365,9 +365,12 @@ static int create_io_queues(struct nvme_controller *c)
     if (setup_queue(c, &c->io, 1, (uint16_t)entries, c->placement.io_sq, c->placement.io_cq,
                     nvme_slot_buffer_bytes(nvme_max_transfer_bytes(c))) != 0)
         return -1;
+    /* CDW11: IV in 31:16, IEN bit 1, PC (physically contiguous) bit 0. */
+    c->io.irq = c->io_interrupt;
+    uint32_t interrupts = c->io.irq.vector ? ((uint32_t)c->io.irq.entry << 16) | 2u : 0;
     struct nvme_command create_cq = {
         .opcode = NVME_ADMIN_CREATE_CQ, .prp1 = c->io.cq.bus,
-        .cdw10 = ((entries - 1) << 16) | c->io.id, .cdw11 = 1 /* physically contiguous, polled */};
+        .cdw10 = ((entries - 1) << 16) | c->io.id, .cdw11 = interrupts | 1u};
     if (nvme_submit_and_wait(c, &c->admin, &create_cq, &cpl) != 0)
         return -1;
     struct nvme_command create_sq = {
@@ -435,6 +438,11 @@ int nvme_shutdown(struct nvme_controller *c)
         result = -1;
     release_all_queues(c);
     return result;
+}
+
+void nvme_use_interrupt(struct nvme_controller *c, const struct nvme_interrupt *irq)
+{
+    c->io_interrupt = irq ? *irq : (struct nvme_interrupt){0};
 }
 
 int nvme_set_dma_mapper(struct nvme_controller *c, const struct nvme_dma_mapper *mapper)

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 
+#include "arch/x86_64/irq_vector.h"
 #include "arch/x86_64/mmio.h"
 #include "arch/x86_64/timer.h"
 #include "drivers/nvme/nvme_prp.h"
@@ -58,8 +59,48 @@ int nvme_submit(struct nvme_controller *c, struct nvme_queue *q, struct nvme_com
     return 0;
 }
 
+/* The CQ signals by interrupt: an interrupt lets the reaper take entries until the CQ is empty
+ * (one interrupt may stand for several), then it waits for the next one, bounded. A completion
+ * that is posted while no interrupt arrives is a failure that names the vector and the CQ. */
+static int reap_on_interrupt(struct nvme_controller *c, struct nvme_queue *q,
+                             struct nvme_completion *completion)
+{
+    struct deadline d = deadline_after_us(NVME_COMMAND_BUDGET_US);
+    for (;;) {
+        uint64_t count = irq_vector_count(q->irq.vector);
+        if (count != q->irq_seen) {
+            q->irq_seen = count;
+            q->irq_drain = true;
+        }
+        if (q->irq_drain) {
+            int got = nvme_ring_reap(&q->ring, &q->cq, completion, c->error, sizeof(c->error));
+            if (got != 0) {
+                mmio_write32(q->cq_doorbell, q->ring.cq_head);
+                return got > 0 ? 0 : -1;
+            }
+            q->irq_drain = false;
+        }
+        if (deadline_passed(d))
+            break;
+        irq_vector_wait(q->irq.vector, q->irq_seen, 1000);
+    }
+    uint32_t csts = nvme_reg_read32(c, NVME_REG(csts));
+    int got = nvme_ring_reap(&q->ring, &q->cq, completion, c->error, sizeof(c->error));
+    if (got != 0)
+        mmio_write32(q->cq_doorbell, q->ring.cq_head);
+    snprintf(c->error, sizeof(c->error),
+             "no interrupt on vector 0x%02x (MSI-X entry %u) for CQ %u within %u ms; the "
+             "completion %s (CSTS 0x%08x, %llu deliveries so far)",
+             q->irq.vector, q->irq.entry, q->id, NVME_COMMAND_BUDGET_US / 1000,
+             got > 0 ? "was posted: the interrupt was lost" : "was not posted either", csts,
+             (unsigned long long)q->irq_seen);
+    return -1;
+}
+
 int nvme_reap(struct nvme_controller *c, struct nvme_queue *q, struct nvme_completion *completion)
 {
+    if (q->irq.vector)
+        return reap_on_interrupt(c, q, completion);
     struct deadline d = deadline_after_us(NVME_COMMAND_BUDGET_US);
     for (unsigned polls = 1;; polls++) {
         int got = nvme_ring_reap(&q->ring, &q->cq, completion, c->error, sizeof(c->error));

@@ -13,6 +13,9 @@
 #define FAULT_TYPE_READ_BIT 62
 #define FAULT_VALID_BIT 63
 #define FAULT_PAGE_MASK (~0xfffull)
+#define FAULT_INTERRUPT_INDEX_SHIFT 48 /* interrupt faults: FI bits 63:48 of the low qword */
+#define FAULT_FIRST_INTERRUPT_REASON 0x20
+#define FAULT_LAST_INTERRUPT_REASON 0x2f
 
 /* Reasons for requests without PASID in legacy and second-level translation (appendix A). */
 static const char *const reason_names[] = {
@@ -29,6 +32,14 @@ static const char *const reason_names[] = {
     [0x0b] = "reserved bit set in context entry",
     [0x0c] = "reserved bit set in second-level paging entry",
     [0x0d] = "translation type blocked by context entry",
+    /* Interrupt requests (interrupt remapping fault conditions, appendix A). */
+    [0x20] = "interrupt request with a reserved field set",
+    [0x21] = "interrupt index beyond the remapping table",
+    [0x22] = "interrupt remapping entry not present",
+    [0x23] = "error reading the interrupt remapping table",
+    [0x24] = "reserved bit set in an interrupt remapping entry",
+    [0x25] = "compatibility-format interrupt blocked",
+    [0x26] = "interrupt request failed source validation",
 };
 
 static bool high_bit(uint64_t high, unsigned bit)
@@ -38,7 +49,7 @@ static bool high_bit(uint64_t high, unsigned bit)
 
 struct vtd_fault vtd_fault_decode(uint64_t low, uint64_t high)
 {
-    return (struct vtd_fault){
+    struct vtd_fault f = {
         .valid = high_bit(high, FAULT_VALID_BIT),
         .source_id = (uint16_t)(high & FAULT_SOURCE_ID_MASK),
         .reason = (uint8_t)((high >> FAULT_REASON_SHIFT) & FAULT_REASON_MASK),
@@ -46,6 +57,13 @@ struct vtd_fault vtd_fault_decode(uint64_t low, uint64_t high)
         .address = low & FAULT_PAGE_MASK,
         .pasid_present = high_bit(high, FAULT_PASID_PRESENT_BIT),
     };
+    f.interrupt = f.reason >= FAULT_FIRST_INTERRUPT_REASON && f.reason <= FAULT_LAST_INTERRUPT_REASON;
+    if (f.interrupt) {
+        f.interrupt_index = (uint16_t)(low >> FAULT_INTERRUPT_INDEX_SHIFT);
+        f.address = 0;
+        f.read = false;
+    }
+    return f;
 }
 
 const char *vtd_fault_reason_name(uint8_t reason)
@@ -58,8 +76,14 @@ const char *vtd_fault_reason_name(uint8_t reason)
 void vtd_fault_format(const struct vtd_fault *f, char *out, size_t len)
 {
     /* A record without F is a stale slot, not a fault: say so rather than pass it off as one. */
+    const char *stale = f->valid ? "" : " (F clear: not a recorded fault)";
+    if (f->interrupt) {
+        snprintf(out, len, "SID %02x:%02x.%x interrupt request, index %u: reason 0x%02x %s%s",
+                 f->source_id >> 8, (f->source_id >> 3) & 0x1f, f->source_id & 0x7,
+                 f->interrupt_index, f->reason, vtd_fault_reason_name(f->reason), stale);
+        return;
+    }
     snprintf(out, len, "SID %02x:%02x.%x %s of 0x%llx: reason 0x%02x %s%s", f->source_id >> 8,
              (f->source_id >> 3) & 0x1f, f->source_id & 0x7, f->read ? "read" : "write",
-             (unsigned long long)f->address, f->reason, vtd_fault_reason_name(f->reason),
-             f->valid ? "" : " (F clear: not a recorded fault)");
+             (unsigned long long)f->address, f->reason, vtd_fault_reason_name(f->reason), stale);
 }

@@ -11,7 +11,9 @@ struct vtd_fault {
     uint16_t source_id;  /* bus << 8 | device << 3 | function */
     uint8_t reason;      /* FR, bits 39:32 of the high qword */
     bool read;           /* T bit 62: 1 = read request (QEMU: 1 = read) */
-    uint64_t address;    /* page address (low qword with bits 11:0 clear) */
+    uint64_t address;    /* page address (low qword with bits 11:0 clear); 0 for interrupts */
+    bool interrupt;      /* an interrupt request (reasons 0x20..0x2f): no address, no T */
+    uint16_t interrupt_index; /* with interrupt: FI, the IRTE index the request named */
     uint8_t pasid_present;
 };
 
@@ -20,7 +22,8 @@ struct vtd_fault {
 struct vtd_fault vtd_fault_decode(uint64_t low, uint64_t high);
 /* "read from a page without read permission"-style name for a reason code, from a table. */
 const char *vtd_fault_reason_name(uint8_t reason);
-/* "SID 00:03.0 read of 0x1000000000: reason 0x06 <name>" */
+/* "SID 00:03.0 read of 0x1000000000: reason 0x06 <name>", or for an interrupt request
+ * "SID 00:03.0 interrupt request, index 3: reason 0x22 <name>" */
 void vtd_fault_format(const struct vtd_fault *f, char *out, size_t len);
 
 #endif

@@ -662,6 +662,33 @@ static void disk_signature_seeds(void)
     write_seed("disk_signature", "pattern-blocks", disk, 8 * 512);
 }
 
+/* QEMU's NVMe: 65 entries, table at BAR0 + 0x2000, PBA at + 0x3000, BAR0 a 16 KiB mem64. */
+static void msix_seeds(void)
+{
+    struct blob b = {0};
+    append_le(&b, 64u << 16 | 0x11, 4);
+    append_le(&b, 0x2000, 4);
+    append_le(&b, 0x3000, 4);
+    append_le(&b, 3 /* PCI_BAR_MEM64 */, 1);
+    append_le(&b, 0xfebd0000, 8);
+    append_le(&b, 0x4000, 8);
+    write_blob("msix", "msix-qemu-nvme", &b);
+    /* Table and PBA in different BARs, one of them a 32-bit BAR. */
+    b.length = 0;
+    append_le(&b, 7u << 16 | 0x11, 4);
+    append_le(&b, 0x0000 | 2, 4);
+    append_le(&b, 0x0800 | 0, 4);
+    append_le(&b, 2 /* PCI_BAR_MEM32 */, 1);
+    append_le(&b, 0xfe000000, 8);
+    append_le(&b, 0x1000, 8);
+    for (unsigned i = 0; i < 17; i++)
+        append_le(&b, 0, 1);
+    append_le(&b, 2, 1);
+    append_le(&b, 0xfe100000, 8);
+    append_le(&b, 0x1000, 8);
+    write_blob("msix", "msix-two-bars", &b);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -681,5 +708,6 @@ int main(int argc, char **argv)
     pmr_seeds();
     load_options_seeds();
     disk_signature_seeds();
+    msix_seeds();
     return 0;
 }

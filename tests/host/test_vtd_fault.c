@@ -14,9 +14,9 @@ static uint64_t reason_field(uint8_t reason)
 
 static void describe(const struct vtd_fault *f, char *out, size_t len)
 {
-    snprintf(out, len, "valid %d sid 0x%04x reason 0x%02x read %d address 0x%llx pasid_present %u",
-             f->valid, f->source_id, f->reason, f->read, (unsigned long long)f->address,
-             f->pasid_present);
+    snprintf(out, len, "valid %d sid 0x%04x reason 0x%02x read %d address 0x%llx pasid_present %u "
+             "interrupt %d index %u", f->valid, f->source_id, f->reason, f->read,
+             (unsigned long long)f->address, f->pasid_present, f->interrupt, f->interrupt_index);
 }
 
 /* vtd_fault_decode(low, high) gives exactly the fields named, and 0 in every other one. */
@@ -28,7 +28,8 @@ static void check_decodes(int line, uint64_t low, uint64_t high, struct vtd_faul
     struct vtd_fault got = vtd_fault_decode(low, high);
     if (got.valid == expected.valid && got.source_id == expected.source_id &&
         got.reason == expected.reason && got.read == expected.read &&
-        got.address == expected.address && got.pasid_present == expected.pasid_present)
+        got.address == expected.address && got.pasid_present == expected.pasid_present &&
+        got.interrupt == expected.interrupt && got.interrupt_index == expected.interrupt_index)
         return;
     char got_text[128], expected_text[128];
     describe(&got, got_text, sizeof got_text);
@@ -76,6 +77,21 @@ static void write_fault_and_reserved_bit(void)
                  "second-level paging entry");
 }
 
+static void interrupt_fault(void)
+{
+    /* An interrupt request from 00:03.0 through IRTE 5, not present: FI (index) in bits 63:48
+     * of the low qword, no address, T meaningless. */
+    uint64_t high = F_BIT | T_READ | reason_field(0x22) | 0x0018;
+    CHECK_DECODES(5ull << 48 | 0xfee00000ull, high, .valid = true, .source_id = 0x0018,
+                  .reason = 0x22, .interrupt = true, .interrupt_index = 5);
+    CHECK_FORMAT(5ull << 48, high,
+                 "SID 00:03.0 interrupt request, index 5: reason 0x22 interrupt remapping entry "
+                 "not present");
+    CHECK_FORMAT(0, F_BIT | reason_field(0x26) | 0x0010,
+                 "SID 00:02.0 interrupt request, index 0: reason 0x26 interrupt request failed "
+                 "source validation");
+}
+
 static void fields_stay_apart(void)
 {
     /* Each field alone at its extreme. */
@@ -105,10 +121,18 @@ static void reason_names(void)
         [0x0b] = "reserved bit set in context entry",
         [0x0c] = "reserved bit set in second-level paging entry",
         [0x0d] = "translation type blocked by context entry",
+        [0x20] = "interrupt request with a reserved field set",
+        [0x21] = "interrupt index beyond the remapping table",
+        [0x22] = "interrupt remapping entry not present",
+        [0x23] = "error reading the interrupt remapping table",
+        [0x24] = "reserved bit set in an interrupt remapping entry",
+        [0x25] = "compatibility-format interrupt blocked",
+        [0x26] = "interrupt request failed source validation",
     };
     for (unsigned reason = 0x01; reason < CHECK_COUNT(expected); reason++)
-        CHECK_STR(vtd_fault_reason_name((uint8_t)reason), expected[reason]);
-    static const uint8_t unknown[] = {0x00, 0x0e, 0x10, 0x20, 0x30, 0x7f, 0x80, 0xff};
+        if (expected[reason])
+            CHECK_STR(vtd_fault_reason_name((uint8_t)reason), expected[reason]);
+    static const uint8_t unknown[] = {0x00, 0x0e, 0x10, 0x1f, 0x27, 0x30, 0x7f, 0x80, 0xff};
     for (unsigned i = 0; i < CHECK_COUNT(unknown); i++)
         CHECK_STR(vtd_fault_reason_name(unknown[i]), "reason not known to nvmetal");
 }
@@ -135,6 +159,7 @@ static void format_edges(void)
 static const struct check_case cases[] = {
     CHECK_CASE(qemu_read_fault),
     CHECK_CASE(write_fault_and_reserved_bit),
+    CHECK_CASE(interrupt_fault),
     CHECK_CASE(fields_stay_apart),
     CHECK_CASE(reason_names),
     CHECK_CASE(format_edges),

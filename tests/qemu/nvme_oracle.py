@@ -33,6 +33,16 @@ Subcommands (each prints its findings; exit 0 = the check held, 1 = it did not,
       lines, one per contiguous run.
       With pci_cfg_write traced, every config-space write QEMU took:
         cfg_write dev=BB:DD.F offset=0x.. value=0x..
+      Interrupts (pci_nvme_create_cq, pci_nvme_irq_msix, and with
+      apic_deliver_irq and msix_write_config traced):
+        create_cq cqid=N vector=N ien=0|1 addr=0x.. win=   the CQ's IV and IEN
+        irq_msix entry=N                      the controller raised MSI-X entry N
+                                              (a masked entry only sets its
+                                              pending bit: no apic_deliver)
+        apic_deliver dest=N dest_mode=N delivery_mode=N vector=0x.. trigger_mode=N
+                                              an interrupt message reached a
+                                              local APIC (MSI, remapped or not)
+        msix_config dev=NAME enabled=0|1 masked=0|1   Message Control written
       With vtd_* traced (Intel IOMMU), the unit's events become ev lines too
       (SID and DEV as BB:DD.F, the requester ID QEMU saw):
         translate sid= iova= gpa= win= n=     a DMA translated (n: repeats
@@ -810,10 +820,24 @@ def cmd_trace(args):
                     emit("create_sq", "sqid=%s cqid=%s qsize=%s addr=0x%x win=%s" %
                          (mm.group(2), mm.group(3), mm.group(4), a, window(a)))
             elif ev == "pci_nvme_create_cq":
-                mm = re.search(r"addr=0x([0-9a-f]+), cqid=(\d+)", rest)
+                mm = re.search(r"addr=0x([0-9a-f]+), cqid=(\d+), vector=(\d+), .*ien=(\d+)", rest)
                 if mm:
                     a = int(mm.group(1), 16)
-                    emit("create_cq", "cqid=%s addr=0x%x win=%s" % (mm.group(2), a, window(a)))
+                    emit("create_cq", "cqid=%s vector=%s ien=%s addr=0x%x win=%s" %
+                         (mm.group(2), mm.group(3), mm.group(4), a, window(a)))
+            elif ev == "pci_nvme_irq_msix":
+                mm = re.search(r"vector (\d+)", rest)
+                if mm:
+                    emit("irq_msix", "entry=%s" % mm.group(1))
+            elif ev == "apic_deliver_irq":
+                mm = re.search(r"dest (\d+) dest_mode (\d+) delivery_mode (\d+) vector (\d+) trigger_mode (\d+)", rest)
+                if mm:
+                    emit("apic_deliver", "dest=%s dest_mode=%s delivery_mode=%s vector=0x%02x trigger_mode=%s" %
+                         (mm.group(1), mm.group(2), mm.group(3), int(mm.group(4)), mm.group(5)))
+            elif ev == "msix_write_config":
+                mm = re.search(r"dev (\S+) enabled (\d+) masked (\d+)", rest)
+                if mm:
+                    emit("msix_config", "dev=%s enabled=%s masked=%s" % mm.groups())
             elif ev == "pci_nvme_mmio_asqaddr_hi":
                 mm = re.search(r"new_address=0x([0-9a-f]+)", rest)
                 if mm:

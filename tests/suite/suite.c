@@ -23,6 +23,7 @@ static const struct case_table tables[] = {
     {nvme_cmb_test_cases, &nvme_cmb_test_case_count},
     {nvme_pmr_test_cases, &nvme_pmr_test_case_count},
     {nvme_bench_test_cases, &nvme_bench_test_case_count},
+    {irq_test_cases, &irq_test_case_count},
     {vtd_unit_test_cases, &vtd_unit_test_case_count},
     {vtd_translated_test_cases, &vtd_translated_test_case_count},
     {vtd_isolation_test_cases, &vtd_isolation_test_case_count},

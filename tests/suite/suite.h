@@ -156,6 +156,8 @@ void report_fail(struct suite_case *t, const char *fmt, ...) __attribute__((form
  *   no_p2p_pair             no CMB reader with a writable peer in another domain
  *   beyond_reach            the CMB BAR lies beyond the unit's address reach; [reach_bits]
  *   no_dma_memory           no DMA memory for the case
+ *   no_lapic                the local APIC is disabled
+ *   no_msix                 no MSI-X capability, or its table is unusable; [problem]
  */
 void report_skip(struct suite_case *t, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -179,6 +181,8 @@ extern const struct test_case nvme_pmr_test_cases[];
 extern const unsigned nvme_pmr_test_case_count;
 extern const struct test_case nvme_bench_test_cases[];
 extern const unsigned nvme_bench_test_case_count;
+extern const struct test_case irq_test_cases[];
+extern const unsigned irq_test_case_count;
 extern const struct test_case vtd_unit_test_cases[];
 extern const unsigned vtd_unit_test_case_count;
 extern const struct test_case vtd_translated_test_cases[];

@@ -6,7 +6,7 @@ import os
 import re
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-_CASE = re.compile(r'^\s*\{\s*"((?:platform|pci|nvme|vtd)\.[a-z0-9_]+(?:\.[a-z0-9_]+)+)"\s*,', re.M)
+_CASE = re.compile(r'^\s*\{\s*"((?:platform|pci|irq|nvme|vtd)\.[a-z0-9_]+(?:\.[a-z0-9_]+)+)"\s*,', re.M)
 
 
 def _all():

@@ -1,0 +1,62 @@
+"""MSI-X without remapping (IOMMU=none): each controller's I/O CQ is created with IEN=1 on MSI-X entry 1; QEMU raises entry 1 once per read and the local APIC gets exactly that many interrupts on the vector the image named, none from the admin CQ's masked entry 0; MSI-X is off again after the case."""
+
+import os
+
+from harness import nvme
+from harness import trace as tr
+from harness.scenario import NVME_TRACE_EVENTS
+
+MACHINE = {"IOMMU": "none", "CMB_SIZE_MB": "0", "PMR_SIZE": "0"}
+EVENTS = NVME_TRACE_EVENTS + " apic_deliver_irq msix_write_config"
+TID = "irq.msix.delivered"
+
+
+def run(s):
+    c = s.c
+    s.fresh_nvme_state()
+    esp = s.media("irq-msix", "# scenario irq-msix: interrupts, read-only", "tests = irq.*, nvme.identify.*")
+    trace = os.path.join(s.work, "irq-msix.trace")
+    b = s.boot_qmp("irq-msix", dict(MACHINE, TRACE=trace, TRACE_EVENTS=EVENTS), esp=esp)
+    tap = nvme.clean_pass(c, b)
+    if not nvme.n_controllers(c, b, 2) and not b.bdfs:
+        return
+    nvme.points_pass(c, tap, b.bdfs, TID)
+    sm = tr.load(c, "", trace, os.path.join(s.work, "irq-msix.events"))
+    if not sm:
+        return
+    vectors = set()
+    for bdf in b.bdfs:
+        commands = tap.yaml(TID, bdf, "commands")
+        vector = tap.yaml(TID, bdf, "vector")
+        apic_id = tap.yaml(TID, bdf, "apic_id")
+        vectors.add(vector)
+        c.eq("%s: the image counted one interrupt per command (YAML interrupts = commands)" % bdf,
+             tap.yaml(TID, bdf, "interrupts"), commands)
+        cqs = [e for e in sm.seg(TID, bdf, "create_cq") if e.get("cqid") == "1"]
+        c.check(cqs and cqs[0].get("ien") == "1" and cqs[0].get("vector") == tap.yaml(TID, bdf, "msix_entry"),
+                "%s: QEMU created CQ 1 with IEN=1 on the MSI-X entry the image named (%s)" % (bdf, tap.yaml(TID, bdf, "msix_entry")),
+                " / ".join(e.line for e in cqs) or "no create_cq cqid=1 in the point")
+        c.check(len(cqs) >= 2 and cqs[-1].get("ien") == "0", "%s: after the case CQ 1 was created polled again (ien=0)" % bdf,
+                " / ".join(e.line for e in cqs) or "no create_cq cqid=1")
+        raised = [e for e in sm.seg(TID, bdf, "irq_msix") if e.get("entry") == "1"]
+        c.eq("%s: QEMU raised MSI-X entry 1 once per read (pci_nvme_irq_msix)" % bdf, str(len(raised)), commands)
+        admin = [e for e in sm.seg(TID, bdf, "irq_msix") if e.get("entry") == "0"]
+        c.check(len(admin) > 0, "%s: QEMU raised the admin CQ's entry 0 too (%d times), which the image kept masked" % (bdf, len(admin)),
+                "no irq_msix entry=0 in the point")
+        c.eq("%s: the image saw the admin entry's pending bit (YAML admin_entry_pending)" % bdf,
+             tap.yaml(TID, bdf, "admin_entry_pending"), "1")
+        got = [e for e in sm.seg(TID, bdf, "apic_deliver") if e.get("vector") == vector]
+        c.eq("%s: the local APIC got exactly as many interrupts on %s as commands ran (entry 0 delivered none)" % (bdf, vector),
+             str(len(got)), commands)
+        c.check(got and all(e.get("dest") == apic_id and e.get("delivery_mode") == "0" and e.get("trigger_mode") == "0"
+                            for e in got),
+                "%s: each went to APIC ID %s, fixed, edge, as the MSI-X entry said" % (bdf, apic_id),
+                got[0].line if got else "none")
+        cfg = [e for e in sm.seg(TID, bdf, "msix_config")]
+        c.check(any(e.get("enabled") == "1" and e.get("masked") == "0" for e in cfg) and cfg and cfg[-1].get("enabled") == "0",
+                "%s: MSI-X was enabled unmasked for the case and disabled after it (msix_write_config)" % bdf,
+                " / ".join(e.line for e in cfg) or "no msix_write_config in the point")
+    # The firmware's own interrupts (before the TAP stream) are not the image's.
+    outside = [e for e in sm.ev("apic_deliver") if e.tid not in (TID, "firmware")]
+    c.check(not outside, "from the TAP stream on, no interrupt reached the local APIC outside %s" % TID,
+            outside[0].line if outside else "")
