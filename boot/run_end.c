@@ -157,7 +157,10 @@ void run_end(const struct boot_info *info, enum verdict verdict)
                  sources[0] ? sources : "reset", exit_action_words[info->config.exit_action]);
         footer[footer_count++] = wait_line;
     }
-    fb_console_summary(footer, footer_count);
+    /* Said on COM1 once the last pixel is drawn: a screendump before it may catch half a
+     * summary (the scenario screen waits for this line). */
+    if (fb_console_summary(footer, footer_count))
+        tap_diag("screen: summary shown");
 
     if (info->results_only) {
         /* after_save = shutdown: the user pressed a key to save these; now the run is over. */

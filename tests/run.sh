@@ -15,7 +15,7 @@ run_part() {
   "$@" 2>&1 | tee "$log"
   local rc=${PIPESTATUS[0]}
   local summary
-  summary=$(grep -E "^$name: [0-9]+ passed, [0-9]+ failed" "$log" | tail -n 1)
+  summary=$(grep -a -E "^$name: [0-9]+ passed, [0-9]+ failed" "$log" | tail -n 1)
   if [[ -z $summary ]]; then
     echo "not ok - $name: produced no summary line (exit $rc)"
     failed=$((failed + 1)); status=1; return

@@ -157,14 +157,15 @@ void fb_console_flush(void)
         draw_now();
 }
 
-void fb_console_summary(const char *const *footer_lines, unsigned footer_count)
+bool fb_console_summary(const char *const *footer_lines, unsigned footer_count)
 {
     if (!fb.on || fb.summary_shown)
-        return;
+        return false;
     fb.summary_shown = true;
     bool large = fb.width / (fb.font->width * SUMMARY_SCALE) >= SUMMARY_MIN_COLS &&
                  fb.height / (fb.font->height * SUMMARY_SCALE) >= SUMMARY_MIN_ROWS;
     start_grid(large ? SUMMARY_SCALE : 1);
     fb_layout_summary(&fb.layout.tally, &fb.grid, footer_lines, footer_count);
     draw_now();
+    return true;
 }

@@ -2,6 +2,7 @@
 #ifndef NVMETAL_DRIVERS_FRAMEBUFFER_FB_CONSOLE_H
 #define NVMETAL_DRIVERS_FRAMEBUFFER_FB_CONSOLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,7 +26,8 @@ void fb_console_status(const char *id);
 /* Draws whatever is not on the screen yet. */
 void fb_console_flush(void);
 /* The end-of-run screen in large text: verdict, counts, failed IDs with their first YAML line,
- * then footer_lines. Nothing draws on the screen after it. */
-void fb_console_summary(const char *const *footer_lines, unsigned footer_count);
+ * then footer_lines. Nothing draws on the screen after it. True when it was drawn (there is a
+ * screen console, and this was its first summary). */
+bool fb_console_summary(const char *const *footer_lines, unsigned footer_count);
 
 #endif

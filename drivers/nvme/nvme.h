@@ -134,6 +134,10 @@ int nvme_shutdown(struct nvme_controller *c);
  * reap on it waits for CPU vector irq->vector (bounded); NULL or vector 0: polled again. The
  * caller owns the MSI-X entry and the vector (drivers/pci/pci_msix.h, arch irq_vector.h). */
 void nvme_use_interrupt(struct nvme_controller *c, const struct nvme_interrupt *irq);
+/* The running I/O CQ's MSI-X entry now arrives on CPU vector `vector` (an interrupt remapping
+ * entry moved it): reaps wait for that one from now on; 0: they poll, though the CQ still
+ * raises its entry (a case that expects the interrupt to be blocked). */
+void nvme_interrupt_moved(struct nvme_controller *c, uint8_t vector);
 
 /* Memory for queues, PRP lists and data: host pages from the DMA pool, or
  * pages of this controller's CMB window. Returns 0 or -1 (c->error). */

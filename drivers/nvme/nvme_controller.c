@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch/x86_64/irq_vector.h"
 #include "arch/x86_64/mmio.h"
 #include "arch/x86_64/timer.h"
 #include "drivers/nvme/nvme.h"
@@ -443,6 +444,13 @@ int nvme_shutdown(struct nvme_controller *c)
 void nvme_use_interrupt(struct nvme_controller *c, const struct nvme_interrupt *irq)
 {
     c->io_interrupt = irq ? *irq : (struct nvme_interrupt){0};
+}
+
+void nvme_interrupt_moved(struct nvme_controller *c, uint8_t vector)
+{
+    c->io.irq.vector = vector;
+    c->io.irq_seen = irq_vector_count(vector);
+    c->io.irq_drain = false;
 }
 
 int nvme_set_dma_mapper(struct nvme_controller *c, const struct nvme_dma_mapper *mapper)

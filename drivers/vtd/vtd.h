@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "drivers/vtd/vtd_fault.h"
+#include "drivers/vtd/vtd_irte.h"
 #include "drivers/vtd/vtd_pagetable.h"
 #include "lib/dmar.h"
 
@@ -14,6 +15,7 @@
 #define VTD_IOVA_BASE       0x1000000000ull /* 64 GiB: far from RAM, so IOVA != physical */
 #define VTD_IOVA_SPAN       0x0800000000ull /* 32 GiB of IOVA per domain */
 #define VTD_QUEUE_ENTRIES   256             /* one 4 KiB page of 16-byte descriptors */
+#define VTD_IR_ENTRIES      256             /* one 4 KiB page of 16-byte IRTEs (IRTA.S = 7) */
 
 struct vtd_unit;
 
@@ -50,6 +52,11 @@ struct vtd_unit {
     unsigned domain_count;
     struct { uint64_t base, bytes; } exclusions[VTD_MAX_EXCLUSIONS];
     unsigned exclusion_count;
+
+    /* Interrupt remapping (vtd_ir_*): the table (physical, 0 until first enabled), and whether
+     * it is in x2APIC mode (IRTA.EIME: 32-bit destinations). */
+    uint64_t ir_table;
+    bool ir_x2apic;
 
     bool translating;
     char error[200];
@@ -90,6 +97,23 @@ int vtd_invalidate_iotlb(struct vtd_domain *d, uint64_t iova, uint64_t bytes);
 
 /* Switches between register-based and queued invalidation (QIE). */
 int vtd_use_invalidation(struct vtd_unit *u, enum vtd_invalidation how);
+
+/* Interrupt remapping on: VTD_IR_ENTRIES entries, all not present; IRTA (EIME when x2apic:
+ * ECAP.EIM needed), SIRTP, a global interrupt entry cache invalidation, IRE on, and
+ * compatibility-format interrupts blocked (CFI=0) unless allow_compat. Turns queued
+ * invalidation on first (the IEC has no register). Returns 0, or -1 (u->error) with IRE off. */
+int vtd_ir_enable(struct vtd_unit *u, bool x2apic, bool allow_compat);
+/* IRE off, then CFI off; the table stays in memory. */
+int vtd_ir_disable(struct vtd_unit *u);
+/* Compatibility-format interrupts pass (CFI=1) or are blocked (CFI=0) while IRE is on. */
+int vtd_ir_allow_compat(struct vtd_unit *u, bool allow);
+/* Writes entry `index` as the unit must see it: P cleared first, then the high qword, then the
+ * low one with P; cache lines flushed. Does not invalidate (vtd_ir_invalidate does), so a case
+ * can show what a stale cached entry does. Returns -1 (u->error) for an index past the table. */
+int vtd_ir_write_entry(struct vtd_unit *u, unsigned index, struct vtd_irte e);
+struct vtd_irte vtd_ir_read_entry(const struct vtd_unit *u, unsigned index);
+/* Interrupt entry cache invalidation: of entry `index`, or of every entry when index < 0. */
+int vtd_ir_invalidate(struct vtd_unit *u, int index);
 
 /* Reads and clears every recorded fault; returns how many (up to max). */
 unsigned vtd_collect_faults(struct vtd_unit *u, struct vtd_fault *out, unsigned max);

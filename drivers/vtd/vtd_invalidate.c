@@ -7,6 +7,7 @@
 #include "arch/x86_64/timer.h"
 #include "drivers/vtd/vtd.h"
 #include "drivers/vtd/vtd_internal.h"
+#include "drivers/vtd/vtd_irte.h"
 #include "drivers/vtd/vtd_regs.h"
 
 #define WAIT_BUDGET_US 1000000u
@@ -94,6 +95,16 @@ int vtd_invalidate_iotlb_all(struct vtd_unit *u)
     if (u->invalidation == VTD_INVALIDATE_QUEUED)
         return queued(u, DESC_IOTLB | DESC_GRANULARITY(1) | DESC_IOTLB_DRAIN, 0);
     return register_iotlb(u, VTD_IOTLB_GLOBAL, 0);
+}
+
+int vtd_invalidate_iec(struct vtd_unit *u, int index, unsigned mask)
+{
+    if (u->invalidation != VTD_INVALIDATE_QUEUED) {
+        snprintf(u->error, sizeof(u->error),
+                 "interrupt entry cache invalidation needs queued invalidation (QIE=0)");
+        return -1;
+    }
+    return queued(u, index < 0 ? vtd_iec_global() : vtd_iec_index((uint16_t)index, mask), 0);
 }
 
 /* Address mask (AM): the smallest power-of-two run of pages covering the range, if aligned. */

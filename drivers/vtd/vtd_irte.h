@@ -1,29 +1,27 @@
-/* VT-d interrupt remapping entries (IRTE, remapped format, VT-d 3.x section 9.10), the IRTA register's value and the interrupt entry cache invalidation descriptor: fields defined once, built by named setters. */
+/* VT-d interrupt remapping entries (IRTE, remapped format, VT-d 3.x section 9.10), the value written to IRTA and the interrupt entry cache invalidation descriptor: fields defined once, built by named setters. */
 #ifndef NVMETAL_DRIVERS_VTD_IRTE_H
 #define NVMETAL_DRIVERS_VTD_IRTE_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "drivers/vtd/vtd_regs.h"
 #include "lib/bitfield.h"
 
-/* X(WORD, FIELD, lsb, width): the low and high qwords of an IRTE, IRTA, and the IEC
- * descriptor's low qword (the high one is reserved). */
+/* X(WORD, FIELD, lsb, width): the low and high qwords of an IRTE, and the IEC descriptor's
+ * low qword (the high one is reserved). IRTA is a register: drivers/vtd/vtd_regs.h. */
 #define VTD_IRTE_LO_FIELDS(X)                                                                   \
     X(IRTE_LO, P, 0, 1) X(IRTE_LO, FPD, 1, 1) X(IRTE_LO, DM, 2, 1) X(IRTE_LO, RH, 3, 1)        \
     X(IRTE_LO, TM, 4, 1) X(IRTE_LO, DLM, 5, 3) X(IRTE_LO, AVAIL, 8, 4) X(IRTE_LO, IM, 15, 1)   \
     X(IRTE_LO, V, 16, 8) X(IRTE_LO, DST, 32, 32)
 #define VTD_IRTE_HI_FIELDS(X) X(IRTE_HI, SID, 0, 16) X(IRTE_HI, SQ, 16, 2) X(IRTE_HI, SVT, 18, 2)
-#define VTD_IRTA_FIELDS(X) X(IRTA, S, 0, 4) X(IRTA, EIME, 11, 1) X(IRTA, IRTA, 12, 52)
 #define VTD_IEC_FIELDS(X) X(IEC, TYPE, 0, 4) X(IEC, G, 4, 1) X(IEC, IM, 27, 5) X(IEC, IIDX, 32, 16)
 #define VTD_BITS_IRTE_LO 64
 #define VTD_BITS_IRTE_HI 64
-#define VTD_BITS_IRTA 64
 #define VTD_BITS_IEC 64
 #define VTD_IRTE_FIELD_DEFINE(word, field, lsb, width) REGFIELD_DEFINE(VTD, vtd, word, field, lsb, width)
 VTD_IRTE_LO_FIELDS(VTD_IRTE_FIELD_DEFINE)
 VTD_IRTE_HI_FIELDS(VTD_IRTE_FIELD_DEFINE)
-VTD_IRTA_FIELDS(VTD_IRTE_FIELD_DEFINE)
 VTD_IEC_FIELDS(VTD_IRTE_FIELD_DEFINE)
 
 /* Source validation (SVT): none, the requester ID under the SQ mask, or a bus range. */

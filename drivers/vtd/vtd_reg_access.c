@@ -5,6 +5,7 @@
 #include "arch/x86_64/mmio.h"
 #include "arch/x86_64/timer.h"
 #include "drivers/vtd/vtd_internal.h"
+#include "drivers/vtd/vtd_regs.h"
 
 #define COMMAND_BUDGET_US 1000000u /* one GCMD operation or invalidation */
 
@@ -45,4 +46,16 @@ int vtd_wait32(struct vtd_unit *u, uint64_t offset, uint32_t mask, uint32_t valu
         cpu_pause();
     }
     return 0;
+}
+
+int vtd_global_command(struct vtd_unit *u, uint32_t bit, bool on, const char *what)
+{
+    uint32_t status = vtd_read32(u, VTD_REG(gsts)) & VTD_GSTS_PERSISTENT;
+    uint32_t command = on ? (status | bit) : (status & ~bit);
+    vtd_write32(u, VTD_REG(gcmd), command);
+    /* One-shot commands (SRTP, SIRTP, WBF) report completion by their status bit
+     * turning on (SRTP/RTPS, SIRTP/IRTPS) or off again (WBF/WBFS). */
+    bool one_shot = !(bit & VTD_GSTS_PERSISTENT);
+    uint32_t expect = (bit == VTD_GCMD_WBF) ? 0 : (on || one_shot ? bit : 0);
+    return vtd_wait32(u, VTD_REG(gsts), bit, expect, what);
 }

@@ -14,12 +14,14 @@ static const struct bitfield fsts_fields[] = {VTD_FSTS_FIELDS(REGFIELD_ENTRY)};
 static const struct bitfield gcmd_fields[] = {VTD_GCMD_FIELDS(REGFIELD_ENTRY)};
 static const struct bitfield ccmd_fields[] = {VTD_CCMD_FIELDS(REGFIELD_ENTRY)};
 static const struct bitfield iotlb_fields[] = {VTD_IOTLB_FIELDS(REGFIELD_ENTRY)};
+static const struct bitfield irta_fields[] = {VTD_IRTA_FIELDS(REGFIELD_ENTRY)};
 
 #define TABLE(name, fields) {name, fields, COUNT(fields)}
 static const struct vtd_register_table tables[] = {
     TABLE("VER", ver_fields),   TABLE("CAP", cap_fields),   TABLE("ECAP", ecap_fields),
     TABLE("GCMD", gcmd_fields), TABLE("GSTS", gsts_fields), TABLE("CCMD", ccmd_fields),
     TABLE("IOTLB", iotlb_fields), TABLE("FSTS", fsts_fields), TABLE("PMEN", pmen_fields),
+    TABLE("IRTA", irta_fields),
 };
 
 const struct vtd_register_table *vtd_register_table_named(const char *name)

@@ -36,6 +36,12 @@ struct __attribute__((packed)) vtd_registers {
     uint64_t iqa;      /* 0x90 */
     uint32_t reserved_98;
     uint32_t ics;      /* 0x9c */
+    uint32_t iectl;    /* 0xa0 */
+    uint32_t iedata;   /* 0xa4 */
+    uint32_t ieaddr;   /* 0xa8 */
+    uint32_t ieuaddr;  /* 0xac */
+    uint64_t iqercd;   /* 0xb0 */
+    uint64_t irta;     /* 0xb8 */
 };
 _Static_assert(offsetof(struct vtd_registers, cap) == 0x08, "CAP");
 _Static_assert(offsetof(struct vtd_registers, gcmd) == 0x18, "GCMD");
@@ -50,6 +56,7 @@ _Static_assert(offsetof(struct vtd_registers, phmlimit) == 0x78, "PHMLIMIT");
 _Static_assert(offsetof(struct vtd_registers, iqh) == 0x80, "IQH");
 _Static_assert(offsetof(struct vtd_registers, iqa) == 0x90, "IQA");
 _Static_assert(offsetof(struct vtd_registers, ics) == 0x9c, "ICS");
+_Static_assert(offsetof(struct vtd_registers, irta) == 0xb8, "IRTA");
 
 #define VTD_REG(field) ((uint64_t)offsetof(struct vtd_registers, field))
 
@@ -95,6 +102,9 @@ _Static_assert(offsetof(struct vtd_registers, ics) == 0x9c, "ICS");
     X(FSTS, PFO, 0, 1) X(FSTS, PPF, 1, 1) X(FSTS, AFO, 2, 1) X(FSTS, APF, 3, 1)                 \
     X(FSTS, IQE, 4, 1) X(FSTS, ICE, 5, 1) X(FSTS, ITE, 6, 1) X(FSTS, FRI, 8, 8)
 #define VTD_PMEN_FIELDS(X) X(PMEN, EPM, 31, 1) X(PMEN, PRS, 0, 1)
+/* IRTA: the interrupt remapping table's address, 2^(S + 1) entries, x2APIC mode (EIME). */
+#define VTD_IRTA_FIELDS(X) \
+    X(IRTA, S, 0, 4) X(IRTA, EIME, 11, 1) X(IRTA, IRTA, 12, 52)
 /* The top dword of a 128-bit fault recording register (FRCD bits 127:96). */
 #define VTD_FRCD_HI_FIELDS(X) X(FRCD_HI, FR, 0, 8) X(FRCD_HI, AT, 28, 2) X(FRCD_HI, T, 30, 1) X(FRCD_HI, F, 31, 1)
 
@@ -102,7 +112,7 @@ _Static_assert(offsetof(struct vtd_registers, ics) == 0x9c, "ICS");
     VTD_VER_FIELDS(X) VTD_CAP_FIELDS(X) VTD_ECAP_FIELDS(X) VTD_GCMD_FIELDS(X)                   \
     VTD_GSTS_FIELDS(X)                                                                          \
     VTD_CCMD_FIELDS(X) VTD_IOTLB_FIELDS(X) VTD_FSTS_FIELDS(X) VTD_PMEN_FIELDS(X)                \
-    VTD_FRCD_HI_FIELDS(X)
+    VTD_IRTA_FIELDS(X) VTD_FRCD_HI_FIELDS(X)
 
 #define VTD_BITS_VER 32
 #define VTD_BITS_CAP 64
@@ -113,6 +123,7 @@ _Static_assert(offsetof(struct vtd_registers, ics) == 0x9c, "ICS");
 #define VTD_BITS_IOTLB 64
 #define VTD_BITS_FSTS 32
 #define VTD_BITS_PMEN 32
+#define VTD_BITS_IRTA 64
 #define VTD_BITS_FRCD_HI 32
 
 #define VTD_FIELD_DEFINE(reg, field, lsb, width, ...) \

@@ -14,19 +14,6 @@
 #define SAGAW_39_BIT (1u << 1)
 #define SAGAW_48_BIT (1u << 2)
 
-/* One GCMD operation: the persistent bits as GSTS has them, this one changed, then wait. */
-static int global_command(struct vtd_unit *u, uint32_t bit, bool on, const char *what)
-{
-    uint32_t status = vtd_read32(u, VTD_REG(gsts)) & VTD_GSTS_PERSISTENT;
-    uint32_t command = on ? (status | bit) : (status & ~bit);
-    vtd_write32(u, VTD_REG(gcmd), command);
-    /* One-shot commands (SRTP, WBF) report completion by their status bit
-     * turning on (SRTP/RTPS) or off again (WBF/WBFS). */
-    bool one_shot = !(bit & VTD_GSTS_PERSISTENT);
-    uint32_t expect = (bit == VTD_GCMD_WBF) ? 0 : (on || one_shot ? bit : 0);
-    return vtd_wait32(u, VTD_REG(gsts), bit, expect, what);
-}
-
 int vtd_attach(struct vtd_unit *u, const struct dmar_unit *dmar)
 {
     memset(u, 0, sizeof(*u));
@@ -65,17 +52,17 @@ int vtd_takeover(struct vtd_unit *u, char *notes, unsigned len)
     uint32_t gsts = vtd_read32(u, VTD_REG(gsts));
     if (gsts & VTD_GCMD_TE) {
         note(notes, len, "translation was on (pre-boot DMA protection): turned off");
-        if (global_command(u, VTD_GCMD_TE, false, "GSTS.TES=0") != 0)
+        if (vtd_global_command(u, VTD_GCMD_TE, false, "GSTS.TES=0") != 0)
             return -1;
     }
     if (gsts & VTD_GCMD_IRE) {
         note(notes, len, "interrupt remapping was on: turned off");
-        if (global_command(u, VTD_GCMD_IRE, false, "GSTS.IRES=0") != 0)
+        if (vtd_global_command(u, VTD_GCMD_IRE, false, "GSTS.IRES=0") != 0)
             return -1;
     }
     if (gsts & VTD_GCMD_QIE) {
         note(notes, len, "queued invalidation was on: turned off");
-        if (global_command(u, VTD_GCMD_QIE, false, "GSTS.QIES=0") != 0)
+        if (vtd_global_command(u, VTD_GCMD_QIE, false, "GSTS.QIES=0") != 0)
             return -1;
     }
     uint32_t pmen = vtd_read32(u, VTD_REG(pmen));
@@ -210,14 +197,14 @@ int vtd_exclude(struct vtd_unit *u, uint64_t base, uint64_t bytes)
 
 int vtd_enable(struct vtd_unit *u)
 {
-    if (vtd_CAP_RWBF(u->cap) && global_command(u, VTD_GCMD_WBF, true, "GSTS.WBFS=0 after WBF") != 0)
+    if (vtd_CAP_RWBF(u->cap) && vtd_global_command(u, VTD_GCMD_WBF, true, "GSTS.WBFS=0 after WBF") != 0)
         return -1;
     vtd_write64(u, VTD_REG(rtaddr), u->root_table);
-    if (global_command(u, VTD_GCMD_SRTP, true, "GSTS.RTPS=1 after SRTP") != 0)
+    if (vtd_global_command(u, VTD_GCMD_SRTP, true, "GSTS.RTPS=1 after SRTP") != 0)
         return -1;
     if (vtd_invalidate_context_all(u) != 0 || vtd_invalidate_iotlb_all(u) != 0)
         return -1;
-    if (global_command(u, VTD_GCMD_TE, true, "GSTS.TES=1 after TE") != 0)
+    if (vtd_global_command(u, VTD_GCMD_TE, true, "GSTS.TES=1 after TE") != 0)
         return -1;
     u->translating = true;
     return 0;
@@ -228,7 +215,7 @@ int vtd_disable(struct vtd_unit *u)
     if (!(vtd_read32(u, VTD_REG(gsts)) & VTD_GCMD_TE))
         return 0;
     u->translating = false;
-    return global_command(u, VTD_GCMD_TE, false, "GSTS.TES=0 after TE=0");
+    return vtd_global_command(u, VTD_GCMD_TE, false, "GSTS.TES=0 after TE=0");
 }
 
 unsigned vtd_collect_faults(struct vtd_unit *u, struct vtd_fault *out, unsigned max)

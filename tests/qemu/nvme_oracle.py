@@ -31,6 +31,17 @@ Subcommands (each prints its findings; exit 0 = the check held, 1 = it did not,
       memory_region_ops_read traced, reads of a BAR by a device rather than
       the CPU (cpu -1: peer-to-peer DMA) become "dma_read addr= bytes= win="
       lines, one per contiguous run.
+      With vtd_* traced, interrupt remapping too:
+        ir_enable enable=0|1, ir_root addr=0x.. size=N   IRE, and the table SIRTP set
+        ir_msi_req addr=0x.. data=0x..        an interrupt request reached the unit
+        irte_get index=N lo=0x.. hi=0x..      the IRTE the unit read for it (lo: bits
+                                              63:0 with P, vector, destination; hi:
+                                              SID, SQ, SVT)
+        ir_remap index=N vector=0x.. trigger= deliver= dest=0x.. dest_mode=
+                                              the entry accepted: what it delivers
+        ir_msi addr= data= to_addr= to_data=  the message after the unit (blocked
+                                              requests have none)
+        inv_iec global=0|1 index=N mask=N     an interrupt entry cache invalidation
       With pci_cfg_write traced, every config-space write QEMU took:
         cfg_write dev=BB:DD.F offset=0x.. value=0x..
       Interrupts (pci_nvme_create_cq, pci_nvme_irq_msix, and with
@@ -693,6 +704,33 @@ def vtd_event(ev, rest, window):
     if ev.startswith("vtd_inv_desc_iotlb_") or ev.startswith("vtd_inv_desc_cc_"):
         detail = "_".join(rest.split())
         return ("inv", "kind=%s%s" % (ev[len("vtd_inv_desc_"):], " detail=" + detail if detail else ""), None)
+    if ev == "vtd_ir_enable":
+        mm = re.search(r"enable (\d)", rest)
+        return ("ir_enable", "enable=%s" % (mm.group(1) if mm else "?"), None)
+    if ev == "vtd_reg_ir_root":
+        v = hexes(r"addr 0x([0-9a-f]+) size 0x([0-9a-f]+)")
+        return ("ir_root", "addr=0x%x size=%d" % tuple(v), None) if v else None
+    if ev == "vtd_ir_irte_get":
+        mm = re.search(r"index (\d+) low 0x([0-9a-f]+) high 0x([0-9a-f]+)", rest)
+        if not mm:
+            return None
+        # QEMU 7.2 passes the IRTE's qwords swapped: its "low" is bits 127:64, "high" 63:0.
+        return ("irte_get", "index=%s lo=0x%x hi=0x%x" % (mm.group(1), int(mm.group(3), 16), int(mm.group(2), 16)), None)
+    if ev == "vtd_ir_remap":
+        mm = re.search(r"index (\d+) trigger (\d+) vector (\d+) deliver (\d+) dest 0x([0-9a-f]+) mode (\d+)", rest)
+        if not mm:
+            return None
+        return ("ir_remap", "index=%s vector=0x%02x trigger=%s deliver=%s dest=0x%x dest_mode=%s" %
+                (mm.group(1), int(mm.group(3)), mm.group(2), mm.group(4), int(mm.group(5), 16), mm.group(6)), None)
+    if ev == "vtd_ir_remap_msi":
+        v = hexes(r"\(addr 0x([0-9a-f]+), data 0x([0-9a-f]+)\) -> \(addr 0x([0-9a-f]+), data 0x([0-9a-f]+)\)")
+        return ("ir_msi", "addr=0x%x data=0x%x to_addr=0x%x to_data=0x%x" % tuple(v), None) if v else None
+    if ev == "vtd_ir_remap_msi_req":
+        v = hexes(r"addr 0x([0-9a-f]+) data 0x([0-9a-f]+)")
+        return ("ir_msi_req", "addr=0x%x data=0x%x" % tuple(v), None) if v else None
+    if ev == "vtd_inv_desc_iec":
+        v = hexes(r"granularity 0x([0-9a-f]+) index 0x([0-9a-f]+) mask 0x([0-9a-f]+)")
+        return ("inv_iec", "global=%d index=%d mask=%d" % (0 if v[0] else 1, v[1], v[2]), None) if v else None
     if ev == "vtd_reg_write":
         v = hexes(r"addr 0x([0-9a-f]+) size 0x([0-9a-f]+) value 0x([0-9a-f]+)")
         return ("vtd_write", "reg=0x%x value=0x%x size=%d" % (v[0], v[2], v[1]), None) if v else None

@@ -25,6 +25,8 @@ static const struct case_table tables[] = {
     {nvme_bench_test_cases, &nvme_bench_test_case_count},
     {irq_test_cases, &irq_test_case_count},
     {vtd_unit_test_cases, &vtd_unit_test_case_count},
+    {vtd_ir_test_cases, &vtd_ir_test_case_count},
+    {vtd_enable_test_cases, &vtd_enable_test_case_count},
     {vtd_translated_test_cases, &vtd_translated_test_case_count},
     {vtd_isolation_test_cases, &vtd_isolation_test_case_count},
     {vtd_p2p_test_cases, &vtd_p2p_test_case_count},

@@ -158,6 +158,11 @@ void report_fail(struct suite_case *t, const char *fmt, ...) __attribute__((form
  *   no_dma_memory           no DMA memory for the case
  *   no_lapic                the local APIC is disabled
  *   no_msix                 no MSI-X capability, or its table is unusable; [problem]
+ *   no_ir                   ECAP.IR=0: the unit taken over does not remap interrupts; [ecap]
+ *   not_in_unit             the controller is outside the scope of the unit taken over
+ *   no_eim                  the CPU is in x2APIC mode and the unit has no ECAP.EIM
+ *   qemu_no_cfis            QEMU's intel-iommu delivered a compatibility-format interrupt
+ *                           with CFIS=0 (it does not implement the block); [delivered]
  */
 void report_skip(struct suite_case *t, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -185,6 +190,10 @@ extern const struct test_case irq_test_cases[];
 extern const unsigned irq_test_case_count;
 extern const struct test_case vtd_unit_test_cases[];
 extern const unsigned vtd_unit_test_case_count;
+extern const struct test_case vtd_ir_test_cases[];
+extern const unsigned vtd_ir_test_case_count;
+extern const struct test_case vtd_enable_test_cases[];
+extern const unsigned vtd_enable_test_case_count;
 extern const struct test_case vtd_translated_test_cases[];
 extern const unsigned vtd_translated_test_case_count;
 extern const struct test_case vtd_isolation_test_cases[];

@@ -514,6 +514,11 @@ bool vtd_enabled_or_report(struct suite_case *t)
     return false;
 }
 
+bool vtd_in_unit_scope(const struct suite_context *ctx, const struct pci_function *f)
+{
+    return ctx->vtd && ctx->vtd->attached && in_scope(ctx->vtd, ctx->pci, f);
+}
+
 struct vtd_binding *vtd_binding_of(struct suite_context *ctx, const struct nvme_controller *c)
 {
     return ctx->vtd ? binding_for_rid(ctx->vtd, pci_requester_id(ctx->pci, c->pci)) : NULL;

@@ -86,6 +86,9 @@ struct vtd_state *vtd_ready_or_fail(struct suite_case *t, enum vtd_stage stage);
 bool vtd_enabled_or_report(struct suite_case *t);
 /* The unit's error and decoded registers, as YAML of the next point. */
 void vtd_yaml_add_unit(struct suite_case *t, const struct vtd_unit *u);
+/* f lies in the scope of the unit taken over (its endpoint, a bridge above it, or
+ * INCLUDE_PCI_ALL); false before that unit is attached. */
+bool vtd_in_unit_scope(const struct suite_context *ctx, const struct pci_function *f);
 /* The binding of c's source ID; NULL when c is in no domain (or VT-d never came up). */
 struct vtd_binding *vtd_binding_of(struct suite_context *ctx, const struct nvme_controller *c);
 /* Points c's host memory at its domain; its name gains "/vtd" for the points that follow. */

@@ -12,7 +12,9 @@ RC_NAMES = {124: "124 = QEMU killed by the runner's TIMEOUT",
 
 
 def fold(s):
-    return str(s).replace("\n", "; ")
+    """One line of text: newlines become '; ', other control bytes (a screen cell that decoded
+    to NUL, a raw serial byte) become \\xNN, so the log stays text for grep and for people."""
+    return re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", lambda m: "\\x%02x" % ord(m.group(0)), str(s).replace("\n", "; "))
 
 
 class Checks:

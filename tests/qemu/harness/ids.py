@@ -32,8 +32,10 @@ VTD = prefixed("vtd.")
 VTD_ISOLATION = prefixed("vtd.isolation.", exclude=("vtd.isolation.other_domain",))
 # The translation cases: every vtd.* case but the DMAR parse, the read-only report of every unit,
 # the bench (and the takeover, where named).
+# The interrupt remapping cases: they need the unit taken over, not DMA translation.
+VTD_IR = prefixed("vtd.ir.")
 VTD_TRANSLATION = [i for i in VTD if i not in ("vtd.dmar.parse", "vtd.dmar.units", "vtd.unit.takeover",
-                                               "vtd.bench.map_invalidate")]
+                                               "vtd.bench.map_invalidate") and i not in VTD_IR]
 # The CMB cases that run on each controller with a CMB (nvme.cmb.cq SKIPs on QEMU, the copy runs once).
 NVME_CMB = prefixed("nvme.cmb.", exclude=("nvme.cmb.cq", "nvme.cmb.copy_between_controllers"))
 NVME_PMR = prefixed("nvme.pmr.")

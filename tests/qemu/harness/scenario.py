@@ -24,7 +24,7 @@ TAP_TOOLS = os.path.join(REPO, "image", "tap_tools.py")
 # What the NVMe scenarios trace: the controllers' events, where QEMU put each BAR, and COM1
 # (which places every event inside a test point); the VT-d ones add the unit's events.
 NVME_TRACE_EVENTS = "pci_nvme_* pci_update_mappings_* serial_write"
-VTD_TRACE_EVENTS = NVME_TRACE_EVENTS + " vtd_*"
+VTD_TRACE_EVENTS = NVME_TRACE_EVENTS + " vtd_* apic_deliver_irq msix_write_config"
 
 # The write areas of the image's NVMe tests, in LBAs (half-open ranges).
 AREA_IO_VERIFY = "0-1200"

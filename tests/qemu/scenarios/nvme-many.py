@@ -107,7 +107,7 @@ def run(s):
             if not errs else "nvme.identify.controller's serial at each address is QEMU's nvmeN there", errs)
     c.eq("nvme.identify.controller: %d different subnqn (one subsystem each)" % N, len({x for x in nqns if x}), N)
     # ---- VT-d: the image's account ----
-    nvme.point_keys(c, tap, "vtd.translation.enable", None, {"gsts": "0xc0000000", "levels": 3, "address_bits": 39, "nvme_domains": len(sids)})
+    nvme.point_keys(c, tap, "vtd.translation.enable", None, {"gsts": vtd.enable_gsts(tap), "levels": 3, "address_bits": 39, "nvme_domains": len(sids)})
     nvme.point_keys(c, tap, "vtd.nvme.translated", None, {"controllers": N, "faults": 0})
     nvme.points_pass(c, tap, bdfs, [i + "@any" for i in ids.VTD_ISOLATION])
     line = "\n".join(p.line for p in tap.at("vtd.isolation.other_domain"))

@@ -3,7 +3,7 @@
 import os
 import re
 
-from harness import nvme, oracles, pci
+from harness import nvme, oracles, pci, vtd
 from harness.scenario import AREA_FORMAT, AREA_IO_VERIFY, VTD_TRACE_EVENTS, Stop
 from harness import trace as tr
 
@@ -135,7 +135,7 @@ def run(s):
     if sm:
         nvme.trace_no_errors(c, sm)
         nvme.dma_inside(c, tap, sm)
-        nvme.point_keys(c, tap, "vtd.translation.enable", None, {"gsts": "0xc0000000", "levels": 3, "address_bits": 39, "nvme_domains": 2})
+        nvme.point_keys(c, tap, "vtd.translation.enable", None, {"gsts": vtd.enable_gsts(tap), "levels": 3, "address_bits": 39, "nvme_domains": 2})
         c.oracle("QEMU loaded a context entry per controller, each its own domain", oracles.vtd("context", sm.path, 1, sid_of.get(c0), sid_of.get(c1)))
         c.oracle("QEMU translated DMA from the two controllers only, each inside its own IOVA slot",
                  oracles.vtd("translations", sm.path, sid_of.get(c0), sid_of.get(c1)))

@@ -227,6 +227,9 @@ def run_one(s, name, knobs, cfg, rc_expected, mid_run=True):
     # The end: the plan line on COM1, then the summary on the screen.
     sc = None
     if b.wait_for(s.boot_timeout, lambda: b.serial_has(r"^1\.\.[0-9]+$") or b.serial_has(r"^Bail out!")):
+        # The image says when the last pixel of the summary is drawn.
+        if not b.wait_for(30, lambda: b.serial_has(r"^# screen: summary shown$")):
+            c.not_ok("%s: COM1 says the summary is shown ('# screen: summary shown')" % name, "not in %s" % c.rel(b.serial))
         if END_WAIT_KEY:
             for _ in range(40):
                 sc = dump(s, b, "summary")

@@ -32,6 +32,7 @@ def run(s):
         else:
             c.not_ok("during vtd.isolation.stale_queued QEMU turned queued invalidation on and processed a wait descriptor per controller",
                      "%d vtd_inv_qi_enable 1, %d vtd_inv_desc_wait_sw" % (q, n))
-        # Outside that test the image invalidates through the registers only.
-        bad = [e.rest(2) for e in sm.ev("inv_desc") if e.tid != "vtd.isolation.stale_queued"]
-        c.check(not bad, "queued descriptors only during vtd.isolation.stale_queued", "|".join(bad[:2]))
+        # Outside that test (and the interrupt remapping cases, whose IEC invalidation exists
+        # only as a descriptor) the image invalidates through the registers only.
+        bad = [e.rest(2) for e in sm.ev("inv_desc") if e.tid != "vtd.isolation.stale_queued" and not e.tid.startswith("vtd.ir.")]
+        c.check(not bad, "queued descriptors only during vtd.isolation.stale_queued and vtd.ir.*", "|".join(bad[:2]))
