@@ -27,6 +27,12 @@ NS_DRIVE_OPTS     extra -drive options of every namespace image, e.g. discard=un
 BRIDGES           bridges created before the NVMe devices: ID:TYPE[@PARENT] ... (none)
 NVME_BUS          bus of controller 0, 1, ... (pcie.0)
 MEM               guest RAM in MiB, 128..65536 (512)
+NVDIMM            on: one virtual NVDIMM (nvdimm=on, -device nvdimm) backed by $STATE_DIR/nvdimm0.img (off)
+NVDIMM_SIZE       its size, a multiple of 2 MiB (64M)
+NVDIMM_SHARE      on: guest writes reach the file (share=on); off: private to the boot (on)
+NVDIMM_UNARMED    on: the NFIT flags it "not armed" (off)
+NVDIMM_PERSISTENCE cpu or mem-ctrl: the NFIT's platform capabilities (nvdimm-persistence); empty: none
+NVDIMM_LABEL_SIZE label area at the end of the file, e.g. 128K; empty: none
 SMP               guest CPUs, 1..64 (1)
 CPU               QEMU -cpu model (empty: QEMU's default)
 VGA               std: OVMF's GOP framebuffer for the screen console; none (std)
@@ -167,6 +173,12 @@ NS_DRIVE_OPTS=${NS_DRIVE_OPTS:-}
 BRIDGES=${BRIDGES:-}
 NVME_BUS=${NVME_BUS:-}
 MEM=${MEM:-512}
+NVDIMM=${NVDIMM:-off}
+NVDIMM_SIZE=${NVDIMM_SIZE:-64M}
+NVDIMM_SHARE=${NVDIMM_SHARE:-on}
+NVDIMM_UNARMED=${NVDIMM_UNARMED:-off}
+NVDIMM_PERSISTENCE=${NVDIMM_PERSISTENCE:-}
+NVDIMM_LABEL_SIZE=${NVDIMM_LABEL_SIZE:-}
 SMP=${SMP:-1}
 CPU=${CPU:-}
 VGA=${VGA:-std}
@@ -239,6 +251,10 @@ whole CMB_SIZE_MB "$CMB_SIZE_MB" 0 4096
 one_of PMR_SHARE "$PMR_SHARE" on off
 one_of LEGACY_CMB "$LEGACY_CMB" on off
 whole MEM "$MEM" 128 65536
+one_of NVDIMM "$NVDIMM" on off
+one_of NVDIMM_SHARE "$NVDIMM_SHARE" on off
+one_of NVDIMM_UNARMED "$NVDIMM_UNARMED" on off
+[[ -z $NVDIMM_PERSISTENCE ]] || one_of NVDIMM_PERSISTENCE "$NVDIMM_PERSISTENCE" cpu mem-ctrl
 whole SMP "$SMP" 1 64
 one_of VGA "$VGA" std none
 one_of BOOTINDEX "$BOOTINDEX" yes no
@@ -372,7 +388,15 @@ machine=q35
 # its variables in flash only SMM may write (secure=on): otherwise any EFI program could
 # rewrite db and PK, as libvirt's secure-boot firmware descriptors also require.
 [[ $SECURE_BOOT != off ]] && machine+=",smm=on"
-declare -a cmd=("$QEMU" -machine "$machine" -accel tcg -m "$MEM" -smp "$SMP")
+memory=$MEM
+if [[ $NVDIMM == on ]]; then
+	# An NVDIMM is a memory device: it needs a hotplug slot and room above RAM (maxmem).
+	nvdimm_bytes=$(to_bytes "$NVDIMM_SIZE") || fail_setup "NVDIMM_SIZE='$NVDIMM_SIZE' is not a size"
+	((nvdimm_bytes > 0 && nvdimm_bytes % (2 << 20) == 0)) || fail_setup "NVDIMM_SIZE must be a multiple of 2 MiB"
+	machine+=",nvdimm=on${NVDIMM_PERSISTENCE:+,nvdimm-persistence=$NVDIMM_PERSISTENCE}"
+	memory="$MEM,slots=2,maxmem=$((MEM + nvdimm_bytes / 1048576 + 1024))M"
+fi
+declare -a cmd=("$QEMU" -machine "$machine" -accel tcg -m "$memory" -smp "$SMP")
 [[ -n $CPU ]] && cmd+=(-cpu "$CPU")
 cmd+=(-nodefaults -display none -monitor none)
 [[ $SECURE_BOOT != off ]] && cmd+=(-global "driver=cfi.pflash01,property=secure,value=on")
@@ -424,6 +448,16 @@ for spec in $BRIDGES; do
 	esac
 	cmd+=(-device "$dev")
 done
+
+if [[ $NVDIMM == on ]]; then
+	nvdimm_file=$STATE_DIR/nvdimm0.img
+	[[ $dry_run == yes ]] || ensure_file "$nvdimm_file" "$nvdimm_bytes" "NVDIMM backing file"
+	cmd+=(-object "memory-backend-file,id=nvmem0,share=$NVDIMM_SHARE,mem-path=$(opt "$nvdimm_file"),size=$nvdimm_bytes")
+	dev="nvdimm,id=nvdimm0,memdev=nvmem0"
+	[[ $NVDIMM_UNARMED == on ]] && dev+=",unarmed=on"
+	[[ -n $NVDIMM_LABEL_SIZE ]] && dev+=",label-size=$NVDIMM_LABEL_SIZE"
+	cmd+=(-device "$dev")
+fi
 
 [[ $NVME_SUBSYS == on ]] && cmd+=(-device "nvme-subsys,id=subsys0,nqn=nvmetal")
 for ((i = 0; i < NVME_DRIVE_COUNT; i++)); do

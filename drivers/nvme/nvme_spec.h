@@ -100,6 +100,8 @@ enum nvme_io_opcode {
 #define NVME_IDENTIFY_CSI_CONTROLLER 0x06
 #define NVME_FEATURE_ERROR_RECOVERY   0x05
 #define NVME_FEATURE_NUMBER_OF_QUEUES 0x07
+#define NVME_FEATURE_INTERRUPT_COALESCING 0x08 /* CDW11: THR 7:0 (0's based entries), TIME 15:8 (100 us) */
+#define NVME_FEATURE_INTERRUPT_VECTOR     0x09 /* CDW11: IV 15:0, CD (coalescing disable) bit 16 */
 #define NVME_ERROR_RECOVERY_DULBE     (1u << 16)
 
 /* Command set identifiers (CSI). */

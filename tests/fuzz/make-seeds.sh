@@ -21,6 +21,12 @@ for tap in "$root"/tests/host/fixtures/junit/*.tap; do
   cp "$tap" "$seeds/results/tap-$(basename "$tap")"
 done
 
+# QEMU's own NFITs (the host test fixtures the image dumped).
+mkdir -p "$seeds/nfit"
+for table in "$root"/tests/host/fixtures/nfit/*.bin; do
+  cp "$table" "$seeds/nfit/$(basename "$table")"
+done
+
 # CI keeps the samples beside the clone, read-only; ACPI_SAMPLES= points elsewhere.
 samples=${ACPI_SAMPLES:-$root/../shared/acpi-samples}
 shopt -s nullglob

@@ -27,6 +27,9 @@ struct irq_setup {
  * the I/O CQ, a namespace to read: else the case's SKIP is reported and false returned. */
 bool irq_case_ready(struct suite_case *t, struct irq_setup *s);
 
+/* A free vector into *vector; false (the point failed) when every one is taken. */
+bool irq_claim_or_fail(struct suite_case *t, uint8_t *vector);
+
 /* Entry IRQ_IO_ENTRY := message (unmasked), the admin entry masked, MSI-X on, and the
  * controller restarted with its I/O CQ on that entry (IEN=1), reaps waiting on `vector`; with
  * `poll` they poll instead, though the CQ still raises its entry (for a case that expects

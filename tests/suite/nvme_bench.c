@@ -1,6 +1,5 @@
-/* Benchmarks (bench = on): 4 KiB and 16 KiB read IOPS and latency by queue depth and SQ placement, PMR bandwidth. */
+/* Benchmarks (bench = on): 4 KiB and 16 KiB read IOPS and latency by queue depth and SQ placement (timed by read_bench.c), PMR bandwidth. */
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/timer.h"
@@ -9,64 +8,9 @@
 #include "drivers/nvme/nvme_regs.h"
 #include "tests/suite/nvme_data.h"
 #include "tests/suite/nvme_fixture.h"
+#include "tests/suite/read_bench.h"
 
-#define BENCH_READS     2000u
-#define BENCH_MAX_DEPTH 16u
-#define BENCH_MAX_READ  (16u * 1024) /* four pages: its PRP list is the command slot's own */
 #define PMR_BENCH_BYTES (1u << 20)
-
-static int compare_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-static uint64_t tsc_to_ns(uint64_t ticks, uint64_t hz)
-{
-    return (uint64_t)((unsigned __int128)ticks * 1000000000u / hz);
-}
-
-/* Keeps `depth` reads of `blocks` in flight until BENCH_READS completed; latencies in TSC ticks. */
-static int run_reads(struct nvme_controller *c, const struct nvme_namespace *ns, unsigned depth,
-                     uint32_t blocks, const struct nvme_region *buffers, uint64_t *latency,
-                     uint64_t *elapsed)
-{
-    uint64_t span = LBA_AREAS_END / blocks; /* stay inside the test LBA map */
-    uint64_t submitted_at[BENCH_MAX_DEPTH];
-    uint16_t slot_of_command[BENCH_MAX_DEPTH] = {0}; /* 0: free (command IDs start at 1) */
-    unsigned issued = 0, done = 0;
-    uint64_t start = rdtsc();
-    while (done < BENCH_READS) {
-        while (issued < BENCH_READS && issued - done < depth) {
-            /* Completions may come back in any order: take a slot no command holds. */
-            unsigned slot = 0;
-            while (slot_of_command[slot] != 0)
-                slot++;
-            struct nvme_command cmd;
-            struct nvme_region no_metadata;
-            if (ns_data_prepare(c, ns, NVME_IO_READ, (issued % span) * blocks, blocks,
-                                &buffers[slot], NULL, &no_metadata, &cmd) != 0 ||
-                nvme_submit(c, &c->io, &cmd) != 0)
-                return -1;
-            submitted_at[slot] = rdtsc();
-            slot_of_command[slot] = cmd.command_id;
-            issued++;
-        }
-        struct nvme_completion cpl;
-        if (nvme_reap(c, &c->io, &cpl) != 0 || (cpl.status >> 1) != 0)
-            return -1;
-        uint64_t now = rdtsc();
-        for (unsigned slot = 0; slot < depth; slot++) {
-            if (slot_of_command[slot] == cpl.command_id) {
-                latency[done++] = now - submitted_at[slot];
-                slot_of_command[slot] = 0;
-                break;
-            }
-        }
-    }
-    *elapsed = rdtsc() - start;
-    return 0;
-}
 
 static void read_iops(struct suite_case *t)
 {
@@ -79,8 +23,7 @@ static void read_iops(struct suite_case *t)
                                            placement_host()};
     placements[1].io_sq = NVME_MEMORY_CMB;
     unsigned placement_count = c->cmb.present && (c->cmb.cmbsz & NVME_CMBSZ_SQS) ? 2 : 1;
-    static const unsigned depths[] = {1, BENCH_MAX_DEPTH};
-    struct nvme_region buffers[BENCH_MAX_DEPTH] = {0};
+    static const unsigned depths[] = {1, READ_BENCH_MAX_DEPTH};
     char format[64];
     for (unsigned p = 0; p < placement_count; p++) {
         const struct nvme_namespace *ns = case_start_namespace(t, &placements[p]);
@@ -96,29 +39,22 @@ static void read_iops(struct suite_case *t)
             return;
         }
         nvme_format_describe(&ns->identity, format, sizeof(format));
-        uint64_t *latency = malloc(BENCH_READS * sizeof(uint64_t));
-        bool failed = !latency;
         /* 4 KiB: PRP1 alone; 16 KiB: a PRP list, in the command slot's own list page. */
-        static const uint32_t sizes[] = {PAGE_SIZE, BENCH_MAX_READ};
-        uint32_t most = ns_blocks_fitting(c, &f, BENCH_MAX_READ);
-        for (unsigned b = 0; b < BENCH_MAX_DEPTH && !failed; b++)
-            failed = nvme_alloc(c, NVME_MEMORY_HOST, (uint64_t)most * f.block_bytes,
-                                &buffers[b]) != 0;
+        static const uint32_t sizes[] = {PAGE_SIZE, READ_BENCH_MAX_READ};
+        uint32_t most = ns_blocks_fitting(c, &f, READ_BENCH_MAX_READ);
+        struct read_bench_memory memory;
+        bool failed = read_bench_alloc(c, (uint64_t)most * f.block_bytes, &memory) != 0;
         for (unsigned k = 0; k < 2 * 2 && !failed; k++) {
             unsigned depth = depths[k % 2];
             uint32_t blocks = ns_blocks_fitting(c, &f, sizes[k / 2]);
             unsigned kib = blocks * f.block_bytes / 1024;
-            uint64_t elapsed;
-            if (run_reads(c, ns, depth, blocks, buffers, latency, &elapsed) != 0) {
+            struct read_bench_figures figures;
+            if (read_bench_run(c, ns, depth, blocks, &memory, &figures) != 0) {
                 failed = true;
                 break;
             }
-            qsort(latency, BENCH_READS, sizeof(uint64_t), compare_u64);
-            uint64_t hz = timer_tsc_hz();
             const char *sq = nvme_memory_kind_name(placements[p].io_sq);
-            unsigned long long iops = (uint64_t)BENCH_READS * hz / (elapsed ? elapsed : 1);
-            unsigned long long median = tsc_to_ns(latency[BENCH_READS / 2], hz);
-            unsigned long long p99 = tsc_to_ns(latency[BENCH_READS * 99 / 100], hz);
+            unsigned long long iops = figures.iops, median = figures.median_ns, p99 = figures.p99_ns;
             /* make bench reads the diagnostic lines; the same figures go in the point's YAML
              * for TAP consumers (never on its line: they differ on every run). */
             tap_diag("bench %s format=\"%s\" prinfo=0x%x read_%uk_qd%u_sq_%s_iops=%llu",
@@ -140,16 +76,14 @@ static void read_iops(struct suite_case *t)
             snprintf(key, sizeof(key), "qd%u_sq_%s%s_p99_ns", depth, where, size);
             report_yaml(t, key, "%llu", p99);
         }
-        for (unsigned b = 0; b < BENCH_MAX_DEPTH; b++)
-            nvme_free(c, &buffers[b]);
-        free(latency);
+        read_bench_free(c, &memory);
         if (failed) {
             report_fail(t, "a benchmark read failed");
             return;
         }
     }
     report_pass(t, "%u reads of %s blocks at QD 1 and %u, 4 KiB and 16 KiB each, per SQ "
-                "placement (figures above and in the YAML)", BENCH_READS, format, BENCH_MAX_DEPTH);
+                "placement (figures above and in the YAML)", READ_BENCH_READS, format, READ_BENCH_MAX_DEPTH);
 }
 
 /* Write then read 1 MiB of the PMR with each access width; flushes count as part of the write. */

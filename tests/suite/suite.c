@@ -24,13 +24,16 @@ static const struct case_table tables[] = {
     {nvme_pmr_test_cases, &nvme_pmr_test_case_count},
     {nvme_bench_test_cases, &nvme_bench_test_case_count},
     {irq_test_cases, &irq_test_case_count},
+    {irq_bench_test_cases, &irq_bench_test_case_count},
     {vtd_unit_test_cases, &vtd_unit_test_case_count},
     {vtd_ir_test_cases, &vtd_ir_test_case_count},
+    {vtd_ir_bench_test_cases, &vtd_ir_bench_test_case_count},
     {vtd_enable_test_cases, &vtd_enable_test_case_count},
     {vtd_translated_test_cases, &vtd_translated_test_case_count},
     {vtd_isolation_test_cases, &vtd_isolation_test_case_count},
     {vtd_p2p_test_cases, &vtd_p2p_test_case_count},
     {vtd_bench_test_cases, &vtd_bench_test_case_count},
+    {nvdimm_test_cases, &nvdimm_test_case_count},
     {nvme_shutdown_test_cases, &nvme_shutdown_test_case_count},
 };
 

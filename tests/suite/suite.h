@@ -161,6 +161,9 @@ void report_fail(struct suite_case *t, const char *fmt, ...) __attribute__((form
  *   no_ir                   ECAP.IR=0: the unit taken over does not remap interrupts; [ecap]
  *   not_in_unit             the controller is outside the scope of the unit taken over
  *   no_eim                  the CPU is in x2APIC mode and the unit has no ECAP.EIM
+ *   no_nfit                 no NFIT table: the platform describes no NVDIMM
+ *   coalescing_not_changeable  Set Features Interrupt Coalescing or Vector Configuration
+ *                           refused (the controller's status); [set_features_status]
  *   qemu_no_cfis            QEMU's intel-iommu delivered a compatibility-format interrupt
  *                           with CFIS=0 (it does not implement the block); [delivered]
  */
@@ -190,6 +193,10 @@ extern const struct test_case irq_test_cases[];
 extern const unsigned irq_test_case_count;
 extern const struct test_case vtd_unit_test_cases[];
 extern const unsigned vtd_unit_test_case_count;
+extern const struct test_case irq_bench_test_cases[];
+extern const unsigned irq_bench_test_case_count;
+extern const struct test_case vtd_ir_bench_test_cases[];
+extern const unsigned vtd_ir_bench_test_case_count;
 extern const struct test_case vtd_ir_test_cases[];
 extern const unsigned vtd_ir_test_case_count;
 extern const struct test_case vtd_enable_test_cases[];
@@ -202,6 +209,8 @@ extern const struct test_case vtd_p2p_test_cases[];
 extern const unsigned vtd_p2p_test_case_count;
 extern const struct test_case vtd_bench_test_cases[];
 extern const unsigned vtd_bench_test_case_count;
+extern const struct test_case nvdimm_test_cases[];
+extern const unsigned nvdimm_test_case_count;
 extern const struct test_case nvme_shutdown_test_cases[];
 extern const unsigned nvme_shutdown_test_case_count;
 

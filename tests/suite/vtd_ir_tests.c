@@ -8,178 +8,50 @@
 #include "drivers/vtd/vtd_regs.h"
 #include "tests/suite/irq_fixture.h"
 #include "tests/suite/vtd_fixture.h"
+#include "tests/suite/vtd_ir_fixture.h"
 #include "tests/suite/vtd_probe.h"
 
 #define READS 4         /* per phase of a case */
-#define IRTE_INDEX 8    /* the entry the cases use (any index below VTD_IR_ENTRIES would do) */
 #define REASON_NOT_PRESENT 0x22
 #define REASON_BAD_SOURCE 0x26
-
-/* A case's state: the unit, the controller's source ID, two vectors, the MSI-X setup. */
-struct ir_case {
-    struct vtd_state *s;
-    uint16_t sid;
-    bool x2apic;
-    uint8_t vector[2];
-    struct irq_setup irq;
-    bool ir_on;
-    enum vtd_invalidation invalidation_before; /* IR turns QI on; put back after */
-};
-
-static bool claim_vectors(struct suite_case *t, struct ir_case *k)
-{
-    for (unsigned i = 0; i < 2; i++) {
-        int v = irq_vector_claim();
-        if (v < 0) {
-            report_fail(t, "no free interrupt vector in 0x%x..0x%x", IRQ_VECTOR_FIRST, IRQ_VECTOR_LAST);
-            return false;
-        }
-        k->vector[i] = (uint8_t)v;
-    }
-    return true;
-}
-
-/* The unit taken over remaps interrupts, covers this controller, and the CPU's APIC mode is
- * one it can address; interrupts are possible at all (irq_case_ready). Else a SKIP or failure. */
-static bool ir_ready(struct suite_case *t, struct ir_case *k)
-{
-    *k = (struct ir_case){0};
-    const struct config *cfg = t->ctx->config;
-    struct vtd_state *s = vtd_ready_or_fail(t, VTD_STAGE_TAKEN_OVER);
-    if (!s)
-        return false;
-    if (!s->dmar_found || (s->no_usable_unit && cfg->iommu != FEATURE_REQUIRE)) {
-        report_skip(t, s->skip_code, "%s", s->why_not);
-        return false;
-    }
-    if (!s->taken_over) {
-        report_fail(t, "the unit was not taken over%s: %s",
-                    cfg->iommu == FEATURE_REQUIRE ? " (iommu = require)" : "", s->why_not);
-        return false;
-    }
-    k->s = s;
-    report_yaml(t, "unit", "0x%llx", (unsigned long long)s->unit.base);
-    if (!vtd_ECAP_IR(s->unit.ecap)) {
-        report_yaml(t, "ecap", "0x%016llx", (unsigned long long)s->unit.ecap);
-        report_skip(t, "no_ir", "ECAP.IR=0: the unit does not remap interrupts");
-        return false;
-    }
-    if (!vtd_in_unit_scope(t->ctx, t->c->pci)) {
-        report_skip(t, "not_in_unit", "the controller lies outside the scope of the unit at 0x%llx",
-                    (unsigned long long)s->unit.base);
-        return false;
-    }
-    k->x2apic = lapic_mode() == LAPIC_X2APIC;
-    if (k->x2apic && !vtd_ECAP_EIM(s->unit.ecap)) {
-        report_skip(t, "no_eim", "the CPU runs in x2APIC mode and ECAP.EIM=0: IRTEs cannot name it");
-        return false;
-    }
-    if (!irq_case_ready(t, &k->irq))
-        return false;
-    k->sid = pci_requester_id(t->ctx->pci, t->c->pci);
-    report_yaml(t, "sid", "%02x:%02x.%x", k->sid >> 8, (k->sid >> 3) & 0x1f, k->sid & 7);
-    return claim_vectors(t, k);
-}
-
-static bool ir_on(struct suite_case *t, struct ir_case *k, bool allow_compat)
-{
-    k->invalidation_before = k->s->unit.invalidation;
-    if (vtd_ir_enable(&k->s->unit, k->x2apic, allow_compat) != 0) {
-        vtd_yaml_add_unit(t, &k->s->unit);
-        report_fail(t, "interrupt remapping did not come on: %s", k->s->unit.error);
-        return false;
-    }
-    k->ir_on = true;
-    uint32_t gsts = vtd_read_gsts(&k->s->unit);
-    report_yaml(t, "gsts", "0x%08x", gsts);
-    report_yaml(t, "irta", "0x%016llx", (unsigned long long)vtd_irta(k->s->unit.ir_table, 7, k->x2apic));
-    return true;
-}
-
-static struct vtd_irte entry_for(const struct ir_case *k, uint8_t vector, uint16_t sid)
-{
-    return vtd_irte_fixed(lapic_id(), k->x2apic, vector, sid);
-}
-
-/* Writes the IRTE and, when `invalidate`, invalidates its cached copy; false (reported) when
- * the unit refused either. */
-static bool set_entry(struct suite_case *t, struct ir_case *k, struct vtd_irte e, bool invalidate)
-{
-    struct vtd_unit *u = &k->s->unit;
-    if (vtd_ir_write_entry(u, IRTE_INDEX, e) != 0 || (invalidate && vtd_ir_invalidate(u, IRTE_INDEX) != 0)) {
-        report_fail(t, "IRTE %u: %s", IRTE_INDEX, u->error);
-        return false;
-    }
-    return true;
-}
-
-/* Everything back: the controller polled, MSI-X as found, the entry cleared and invalidated,
- * IRE off, the vectors free. Returns false (and fails the point) when the controller did not
- * start again. */
-static bool ir_restore(struct suite_case *t, struct ir_case *k)
-{
-    int restarted = irq_detach(t, &k->irq);
-    if (k->ir_on) {
-        vtd_ir_write_entry(&k->s->unit, IRTE_INDEX, (struct vtd_irte){0});
-        vtd_ir_invalidate(&k->s->unit, -1);
-        vtd_ir_disable(&k->s->unit);
-        vtd_use_invalidation(&k->s->unit, k->invalidation_before);
-    }
-    for (unsigned i = 0; i < 2; i++)
-        if (k->vector[i])
-            irq_vector_release(k->vector[i]);
-    if (restarted != 0) {
-        report_fail(t, "the controller did not start again polled: %s", t->c->error);
-        return false;
-    }
-    return true;
-}
-
-static void yaml_entry(struct suite_case *t, const char *key, struct vtd_irte e)
-{
-    report_yaml(t, key, "0x%016llx%016llx vector 0x%02x dst 0x%x svt %u sid 0x%04x p %u",
-                (unsigned long long)e.hi, (unsigned long long)e.lo, (unsigned)vtd_IRTE_LO_V(e.lo),
-                (unsigned)vtd_IRTE_LO_DST(e.lo), (unsigned)vtd_IRTE_HI_SVT(e.hi),
-                (unsigned)vtd_IRTE_HI_SID(e.hi), (unsigned)vtd_IRTE_LO_P(e.lo));
-}
 
 static void remapped(struct suite_case *t)
 {
     struct ir_case k;
-    if (!ir_ready(t, &k))
+    if (!ir_case_ready(t, &k))
         return;
     struct irq_tally first = {0}, second = {0};
     const char *failed = NULL;
-    struct vtd_irte a = entry_for(&k, k.vector[0], k.sid), b = entry_for(&k, k.vector[1], k.sid);
+    struct vtd_irte a = ir_case_entry(&k, k.vector[0], k.sid), b = ir_case_entry(&k, k.vector[1], k.sid);
     uint8_t order_a[2] = {k.vector[0], k.vector[1]}, order_b[2] = {k.vector[1], k.vector[0]};
-    if (!ir_on(t, &k, false) || !set_entry(t, &k, a, true)) {
-        ir_restore(t, &k);
+    if (!ir_case_on(t, &k, false) || !ir_case_set_entry(t, &k, a, true)) {
+        ir_case_restore(t, &k);
         return;
     }
     if (irq_attach(t, &k.irq, msi_remappable(IRTE_INDEX, false, 0), k.vector[0], false) != 0 ||
         irq_read(t, &k.irq, READS, order_a, 2, &first) != 0) {
         failed = "with the first entry";
-    } else if (set_entry(t, &k, b, true)) {
+    } else if (ir_case_set_entry(t, &k, b, true)) {
         nvme_interrupt_moved(t->c, k.vector[1]);
         if (irq_read(t, &k.irq, READS, order_b, 2, &second) != 0)
             failed = "after the entry moved to the second vector";
     } else {
-        ir_restore(t, &k);
+        ir_case_restore(t, &k);
         return;
     }
     char error[sizeof(t->c->error)];
     snprintf(error, sizeof(error), "%s", t->c->error);
     irq_yaml(t, &k.irq);
     report_yaml(t, "irte_index", "%u", IRTE_INDEX);
-    yaml_entry(t, "irte_first", a);
-    yaml_entry(t, "irte_second", b);
+    ir_case_yaml_entry(t, "irte_first", a);
+    ir_case_yaml_entry(t, "irte_second", b);
     report_yaml(t, "vector_first", "0x%02x", k.vector[0]);
     report_yaml(t, "vector_second", "0x%02x", k.vector[1]);
     report_yaml(t, "first_on_first", "%llu", (unsigned long long)first.per_vector[0]);
     report_yaml(t, "first_on_second", "%llu", (unsigned long long)first.per_vector[1]);
     report_yaml(t, "second_on_second", "%llu", (unsigned long long)second.per_vector[0]);
     report_yaml(t, "second_on_first", "%llu", (unsigned long long)second.per_vector[1]);
-    if (!ir_restore(t, &k))
+    if (!ir_case_restore(t, &k))
         return;
     if (failed)
         report_fail(t, "a read %s did not complete on its interrupt: %s", failed, error);
@@ -232,19 +104,19 @@ static int polled_reads(struct suite_case *t, struct ir_case *k, struct msi_mess
 static void blocked(struct suite_case *t, struct vtd_irte entry, uint8_t reason, const char *what)
 {
     struct ir_case k;
-    if (!ir_ready(t, &k))
+    if (!ir_case_ready(t, &k))
         return;
-    if (!ir_on(t, &k, false)) {
-        ir_restore(t, &k);
+    if (!ir_case_on(t, &k, false)) {
+        ir_case_restore(t, &k);
         return;
     }
     entry.lo = (entry.lo & ~(uint64_t)VTD_IRTE_LO_V) | vtd_put_IRTE_LO_V(k.vector[0]);
-    if (!set_entry(t, &k, entry, true)) {
-        ir_restore(t, &k);
+    if (!ir_case_set_entry(t, &k, entry, true)) {
+        ir_case_restore(t, &k);
         return;
     }
     report_yaml(t, "irte_index", "%u", IRTE_INDEX);
-    yaml_entry(t, "irte", entry);
+    ir_case_yaml_entry(t, "irte", entry);
     report_yaml(t, "expected_reason", "0x%02x", reason);
     struct polled_run r;
     int status = polled_reads(t, &k, msi_remappable(IRTE_INDEX, false, 0), &r);
@@ -260,7 +132,7 @@ static void blocked(struct suite_case *t, struct vtd_irte entry, uint8_t reason,
     report_yaml(t, "fault_recorded", "%u", matched >= 0);
     if (matched < 0 && qemu)
         report_yaml(t, "fault_record", "none: QEMU's intel-iommu drops a blocked interrupt unrecorded");
-    if (!ir_restore(t, &k))
+    if (!ir_case_restore(t, &k))
         return;
     if (status != 0)
         report_fail(t, "the reads did not complete: %s", error);
@@ -303,10 +175,10 @@ static void bad_sid(struct suite_case *t)
 static void compat_blocked(struct suite_case *t)
 {
     struct ir_case k;
-    if (!ir_ready(t, &k))
+    if (!ir_case_ready(t, &k))
         return;
-    if (!ir_on(t, &k, false)) {
-        ir_restore(t, &k);
+    if (!ir_case_on(t, &k, false)) {
+        ir_case_restore(t, &k);
         return;
     }
     uint32_t gsts = vtd_read_gsts(&k.s->unit);
@@ -317,7 +189,7 @@ static void compat_blocked(struct suite_case *t)
     const char *error = r.error;
     unsigned n = r.fault_count;
     bool qemu = platform_is_qemu();
-    if (!ir_restore(t, &k))
+    if (!ir_case_restore(t, &k))
         return;
     if (status != 0)
         report_fail(t, "the reads did not complete: %s", error);
@@ -340,11 +212,11 @@ static void compat_blocked(struct suite_case *t)
 static void stale_iec(struct suite_case *t)
 {
     struct ir_case k;
-    if (!ir_ready(t, &k))
+    if (!ir_case_ready(t, &k))
         return;
-    struct vtd_irte a = entry_for(&k, k.vector[0], k.sid), b = entry_for(&k, k.vector[1], k.sid);
-    if (!ir_on(t, &k, false) || !set_entry(t, &k, a, true)) {
-        ir_restore(t, &k);
+    struct vtd_irte a = ir_case_entry(&k, k.vector[0], k.sid), b = ir_case_entry(&k, k.vector[1], k.sid);
+    if (!ir_case_on(t, &k, false) || !ir_case_set_entry(t, &k, a, true)) {
+        ir_case_restore(t, &k);
         return;
     }
     struct irq_tally warm = {0}, stale = {0}, fresh = {0};
@@ -352,7 +224,7 @@ static void stale_iec(struct suite_case *t)
     int status = irq_attach(t, &k.irq, msi_remappable(IRTE_INDEX, false, 0), k.vector[0], false);
     if (status == 0)
         status = irq_read(t, &k.irq, READS, k.vector, 2, &warm);
-    bool moved = status == 0 && set_entry(t, &k, b, false);
+    bool moved = status == 0 && ir_case_set_entry(t, &k, b, false);
     if (moved) {
         nvme_interrupt_moved(t->c, 0); /* either vector may be the one: poll, count both */
         status = irq_read(t, &k.irq, READS, k.vector, 2, &stale);
@@ -366,8 +238,8 @@ static void stale_iec(struct suite_case *t)
     snprintf(error, sizeof(error), "%s", t->c->error);
     irq_yaml(t, &k.irq);
     report_yaml(t, "irte_index", "%u", IRTE_INDEX);
-    yaml_entry(t, "irte_old", a);
-    yaml_entry(t, "irte_new", b);
+    ir_case_yaml_entry(t, "irte_old", a);
+    ir_case_yaml_entry(t, "irte_new", b);
     const char *used = stale.per_vector[0] == READS && !stale.per_vector[1] ? "old_entry"
                        : stale.per_vector[1] == READS && !stale.per_vector[0] ? "new_entry"
                                                                              : "mixed";
@@ -376,7 +248,7 @@ static void stale_iec(struct suite_case *t)
     report_yaml(t, "stale_on_new", "%llu", (unsigned long long)stale.per_vector[1]);
     report_yaml(t, "after_on_new", "%llu", (unsigned long long)fresh.per_vector[0]);
     report_yaml(t, "after_on_old", "%llu", (unsigned long long)fresh.per_vector[1]);
-    if (!ir_restore(t, &k))
+    if (!ir_case_restore(t, &k))
         return;
     if (!moved || !invalidated || status != 0)
         report_fail(t, "the case did not run through: %s", error);

@@ -6,20 +6,24 @@ import os
 import re
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-_CASE = re.compile(r'^\s*\{\s*"((?:platform|pci|irq|nvme|vtd)\.[a-z0-9_]+(?:\.[a-z0-9_]+)+)"\s*,', re.M)
+_CASE = re.compile(r'^\s*\{\s*"((?:platform|pci|irq|nvme|nvdimm|vtd)\.[a-z0-9_]+(?:\.[a-z0-9_]+)+)"\s*,', re.M)
 
 
 def _all():
-    ids = []
+    ids, per_controller = [], set()
     for path in sorted(glob.glob(os.path.join(REPO, "tests", "suite", "*.c"))):
         with open(path, errors="replace") as f:
-            for m in _CASE.finditer(f.read()):
-                if m.group(1) not in ids:
-                    ids.append(m.group(1))
-    return ids
+            text = f.read()
+        for m in _CASE.finditer(text):
+            if m.group(1) not in ids:
+                ids.append(m.group(1))
+            # The entry's flags follow on its line (or the next): one point per controller.
+            if "CASE_PER_CONTROLLER" in text[m.end():text.find("}", m.end())]:
+                per_controller.add(m.group(1))
+    return ids, per_controller
 
 
-ALL = _all()
+ALL, PER_CONTROLLER = _all()
 
 
 def prefixed(prefix, exclude=()):
@@ -31,11 +35,11 @@ VTD = prefixed("vtd.")
 # The isolation tests that run on every translated controller (other_domain runs once).
 VTD_ISOLATION = prefixed("vtd.isolation.", exclude=("vtd.isolation.other_domain",))
 # The translation cases: every vtd.* case but the DMAR parse, the read-only report of every unit,
-# the bench (and the takeover, where named).
+# the benches, the interrupt remapping cases (and the takeover, where named).
 # The interrupt remapping cases: they need the unit taken over, not DMA translation.
 VTD_IR = prefixed("vtd.ir.")
-VTD_TRANSLATION = [i for i in VTD if i not in ("vtd.dmar.parse", "vtd.dmar.units", "vtd.unit.takeover",
-                                               "vtd.bench.map_invalidate") and i not in VTD_IR]
+VTD_TRANSLATION = [i for i in VTD if i not in ("vtd.dmar.parse", "vtd.dmar.units", "vtd.unit.takeover")
+                   and i not in VTD_IR and not i.startswith("vtd.bench.")]
 # The CMB cases that run on each controller with a CMB (nvme.cmb.cq SKIPs on QEMU, the copy runs once).
 NVME_CMB = prefixed("nvme.cmb.", exclude=("nvme.cmb.cq", "nvme.cmb.copy_between_controllers"))
 NVME_PMR = prefixed("nvme.pmr.")

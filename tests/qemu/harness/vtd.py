@@ -54,7 +54,7 @@ def skip(c, tap, tid, want):
 
 
 def skips(c, tap, want, why):
-    """Every vtd.* point is reported once (the interrupt remapping cases once per controller) and
+    """Every vtd.* point is reported once (a per-controller case once per controller) and
     SKIPs as WANT says (the bench: bench_off)."""
     bad = []
     for tid in ids.VTD:
@@ -62,7 +62,7 @@ def skips(c, tap, want, why):
         expected = "bench_off" if tid.startswith("vtd.bench.") else want
         if not lines:
             bad.append("%s: not reported" % tid)
-        elif (len(lines) != 1 and tid not in ids.VTD_IR) or not all(p.skipped_as(expected) for p in lines):
+        elif (len(lines) != 1 and tid not in ids.PER_CONTROLLER) or not all(p.skipped_as(expected) for p in lines):
             bad.append("\n".join(p.line for p in lines)[:150])
     if not bad:
         c.ok("all %d vtd.* test points SKIP, %s (%s)" % (len(ids.VTD), skip_text(want), why))

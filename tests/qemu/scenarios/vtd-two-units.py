@@ -17,7 +17,7 @@ VGA = (0, 1, 0)                          # q35's VGA (checked against query-pci)
 RMRR = (0x000A0000, 0x000BFFFF)          # the legacy VGA window, the classic display RMRR
 MACHINE = {"IOMMU": "none", "LOG_ITEMS": "guest_errors"}
 # The VT-d cases that need the unit (all but the table and units reports and the bench).
-NEEDS_UNIT = [i for i in ids.VTD if i not in ("vtd.dmar.parse", "vtd.dmar.units", "vtd.bench.map_invalidate")]
+NEEDS_UNIT = [i for i in ids.VTD if i not in ("vtd.dmar.parse", "vtd.dmar.units") and not i.startswith("vtd.bench.")]
 # QEMU's line for an access nothing decodes (memory_region_access_valid, -d guest_errors).
 INVALID = re.compile(r"Invalid (read|write) at addr 0x([0-9A-Fa-f]+), size (\d+), region '[^']*', reason: rejected")
 

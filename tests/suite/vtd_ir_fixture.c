@@ -1,0 +1,120 @@
+/* The interrupt remapping cases' common ground: readiness (unit, scope, APIC mode, MSI-X), IR on and off around a case, the IRTE written and invalidated, the restore. */
+#include "tests/suite/vtd_ir_fixture.h"
+
+#include <stdio.h>
+
+#include "arch/x86_64/irq_vector.h"
+#include "arch/x86_64/lapic.h"
+#include "drivers/pci/pci_path.h"
+#include "drivers/vtd/vtd_regs.h"
+
+
+static bool claim_vectors(struct suite_case *t, struct ir_case *k)
+{
+    return irq_claim_or_fail(t, &k->vector[0]) && irq_claim_or_fail(t, &k->vector[1]);
+}
+
+/* The unit taken over remaps interrupts, covers this controller, and the CPU's APIC mode is
+ * one it can address; interrupts are possible at all (irq_case_ready). Else a SKIP or failure. */
+bool ir_case_ready(struct suite_case *t, struct ir_case *k)
+{
+    *k = (struct ir_case){0};
+    const struct config *cfg = t->ctx->config;
+    struct vtd_state *s = vtd_ready_or_fail(t, VTD_STAGE_TAKEN_OVER);
+    if (!s)
+        return false;
+    if (!s->dmar_found || (s->no_usable_unit && cfg->iommu != FEATURE_REQUIRE)) {
+        report_skip(t, s->skip_code, "%s", s->why_not);
+        return false;
+    }
+    if (!s->taken_over) {
+        report_fail(t, "the unit was not taken over%s: %s",
+                    cfg->iommu == FEATURE_REQUIRE ? " (iommu = require)" : "", s->why_not);
+        return false;
+    }
+    k->s = s;
+    report_yaml(t, "unit", "0x%llx", (unsigned long long)s->unit.base);
+    if (!vtd_ECAP_IR(s->unit.ecap)) {
+        report_yaml(t, "ecap", "0x%016llx", (unsigned long long)s->unit.ecap);
+        report_skip(t, "no_ir", "ECAP.IR=0: the unit does not remap interrupts");
+        return false;
+    }
+    if (!vtd_in_unit_scope(t->ctx, t->c->pci)) {
+        report_skip(t, "not_in_unit", "the controller lies outside the scope of the unit at 0x%llx",
+                    (unsigned long long)s->unit.base);
+        return false;
+    }
+    k->x2apic = lapic_mode() == LAPIC_X2APIC;
+    if (k->x2apic && !vtd_ECAP_EIM(s->unit.ecap)) {
+        report_skip(t, "no_eim", "the CPU runs in x2APIC mode and ECAP.EIM=0: IRTEs cannot name it");
+        return false;
+    }
+    if (!irq_case_ready(t, &k->irq))
+        return false;
+    k->sid = pci_requester_id(t->ctx->pci, t->c->pci);
+    report_yaml(t, "sid", "%02x:%02x.%x", k->sid >> 8, (k->sid >> 3) & 0x1f, k->sid & 7);
+    return claim_vectors(t, k);
+}
+
+bool ir_case_on(struct suite_case *t, struct ir_case *k, bool allow_compat)
+{
+    k->invalidation_before = k->s->unit.invalidation;
+    if (vtd_ir_enable(&k->s->unit, k->x2apic, allow_compat) != 0) {
+        vtd_yaml_add_unit(t, &k->s->unit);
+        report_fail(t, "interrupt remapping did not come on: %s", k->s->unit.error);
+        return false;
+    }
+    k->ir_on = true;
+    uint32_t gsts = vtd_read_gsts(&k->s->unit);
+    report_yaml(t, "gsts", "0x%08x", gsts);
+    report_yaml(t, "irta", "0x%016llx", (unsigned long long)vtd_irta(k->s->unit.ir_table, 7, k->x2apic));
+    return true;
+}
+
+struct vtd_irte ir_case_entry(const struct ir_case *k, uint8_t vector, uint16_t sid)
+{
+    return vtd_irte_fixed(lapic_id(), k->x2apic, vector, sid);
+}
+
+/* Writes the IRTE and, when `invalidate`, invalidates its cached copy; false (reported) when
+ * the unit refused either. */
+bool ir_case_set_entry(struct suite_case *t, struct ir_case *k, struct vtd_irte e, bool invalidate)
+{
+    struct vtd_unit *u = &k->s->unit;
+    if (vtd_ir_write_entry(u, IRTE_INDEX, e) != 0 || (invalidate && vtd_ir_invalidate(u, IRTE_INDEX) != 0)) {
+        report_fail(t, "IRTE %u: %s", IRTE_INDEX, u->error);
+        return false;
+    }
+    return true;
+}
+
+/* Everything back: the controller polled, MSI-X as found, the entry cleared and invalidated,
+ * IRE off, the vectors free. Returns false (and fails the point) when the controller did not
+ * start again. */
+bool ir_case_restore(struct suite_case *t, struct ir_case *k)
+{
+    int restarted = irq_detach(t, &k->irq);
+    if (k->ir_on) {
+        vtd_ir_write_entry(&k->s->unit, IRTE_INDEX, (struct vtd_irte){0});
+        vtd_ir_invalidate(&k->s->unit, -1);
+        vtd_ir_disable(&k->s->unit);
+        vtd_use_invalidation(&k->s->unit, k->invalidation_before);
+    }
+    for (unsigned i = 0; i < 2; i++)
+        if (k->vector[i])
+            irq_vector_release(k->vector[i]);
+    if (restarted != 0) {
+        report_fail(t, "the controller did not start again polled: %s", t->c->error);
+        return false;
+    }
+    return true;
+}
+
+void ir_case_yaml_entry(struct suite_case *t, const char *key, struct vtd_irte e)
+{
+    report_yaml(t, key, "0x%016llx%016llx vector 0x%02x dst 0x%x svt %u sid 0x%04x p %u",
+                (unsigned long long)e.hi, (unsigned long long)e.lo, (unsigned)vtd_IRTE_LO_V(e.lo),
+                (unsigned)vtd_IRTE_LO_DST(e.lo), (unsigned)vtd_IRTE_HI_SVT(e.hi),
+                (unsigned)vtd_IRTE_HI_SID(e.hi), (unsigned)vtd_IRTE_LO_P(e.lo));
+}
+
