@@ -169,15 +169,29 @@ static void exit_boot_services(struct suite_case *t)
     report_pass(t, "firmware released the machine; the final memory map was kept");
 }
 
-/* The largest alignment (2 MiB at most) at which a run of `pages` fits inside the pool at
- * all: a small pool (dma_pool_mb = 1) may hold no 2 MiB boundary. */
+static bool page_in_use(const struct page_pool *pool, size_t page)
+{
+    return (pool->bitmap[page / 8] >> (page % 8)) & 1;
+}
+
+/* The largest alignment (2 MiB at most) at which `pages` free pages lie in a row inside the
+ * pool, read from the bitmap (not from page_alloc, the allocator under test): a small pool
+ * (dma_pool_mb = 1) may hold no 2 MiB boundary, and what already runs holds some pages. 0
+ * when no run is free at any alignment. */
 static uint64_t run_alignment(const struct page_pool *pool, size_t pages)
 {
-    uint64_t end = pool->base + (uint64_t)pool->pages * PAGE_SIZE;
-    for (uint64_t align = 2u << 20; align > PAGE_SIZE; align >>= 1)
-        if (((pool->base + align - 1) & ~(align - 1)) + pages * PAGE_SIZE <= end)
-            return align;
-    return PAGE_SIZE;
+    for (uint64_t align = 2u << 20; align >= PAGE_SIZE; align >>= 1) {
+        uint64_t first = (pool->base + align - 1) & ~(align - 1);
+        for (uint64_t at = first; at + pages * PAGE_SIZE <= pool->base + (uint64_t)pool->pages * PAGE_SIZE;
+             at += align) {
+            size_t start = (size_t)((at - pool->base) / PAGE_SIZE), used = 0;
+            for (size_t k = 0; k < pages && !used; k++)
+                used = page_in_use(pool, start + k);
+            if (!used)
+                return align;
+        }
+    }
+    return 0;
 }
 
 /* The allocator hands out aligned, disjoint, writable runs inside the pool and takes them back. */
@@ -186,15 +200,12 @@ static void dma_pool_pages(struct suite_case *t)
     report_prefix_push(t, "dma-pool");
     struct page_pool *pool = dma_pool();
     const size_t big_pages = 16;
-    const uint64_t big_align = run_alignment(pool, big_pages);
     size_t free_before = pool->free_pages;
     uint64_t pool_end = pool->base + (uint64_t)pool->pages * PAGE_SIZE;
     report_yaml(t, "pool", "0x%llx..0x%llx", (unsigned long long)pool->base,
                  (unsigned long long)pool_end - 1);
     report_yaml(t, "pool_pages", "%zu", pool->pages);
     report_yaml(t, "free_pages_before", "%zu", free_before);
-    report_yaml(t, "run", "%zu pages aligned to %llu KiB", big_pages,
-                 (unsigned long long)(big_align >> 10));
     if (free_before < big_pages + 1) {
         report_yaml(t, "pages_needed", "%zu", big_pages + 1);
         report_fail(t, "the pool has too few free pages for the case "
@@ -202,11 +213,17 @@ static void dma_pool_pages(struct suite_case *t)
         return;
     }
     uint64_t one = page_alloc(pool, 1, 0);
-    uint64_t big = page_alloc(pool, big_pages, big_align);
+    /* Asked for at the largest alignment a free run has now, after the single page. */
+    const uint64_t big_align = run_alignment(pool, big_pages);
+    report_yaml(t, "run", "%zu pages aligned to %llu KiB", big_pages,
+                (unsigned long long)(big_align >> 10));
+    uint64_t big = big_align ? page_alloc(pool, big_pages, big_align) : 0;
     report_yaml(t, "one_page", "0x%llx", (unsigned long long)one);
     report_yaml(t, "aligned_run", "0x%llx", (unsigned long long)big);
     const char *problem = NULL;
-    if (!one || !big)
+    if (one && !big_align)
+        problem = "no 16 free pages lie in a row in the pool after the single page";
+    else if (!one || !big)
         problem = "the allocator returned no page or no aligned run although enough pages were free";
     else if (one < pool->base || one >= pool_end || big < pool->base ||
              big + big_pages * PAGE_SIZE > pool_end)
