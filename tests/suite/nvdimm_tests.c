@@ -1,9 +1,10 @@
-/* NVDIMM cases: the NFIT found, parsed and reported structure by structure (its bytes as diagnostic lines, for host-test fixtures). */
+/* NVDIMM cases: the NFIT found, parsed and reported structure by structure (its bytes as diagnostic lines, for host-test fixtures), and its persistent ranges held against the firmware's memory map. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/nfit.h"
+#include "lib/span_cover.h"
 #include "tests/suite/suite.h"
 
 #define DUMP_BYTES_PER_LINE 32u
@@ -91,7 +92,86 @@ static void nfit_parse_case(struct suite_case *t)
     free(n);
 }
 
+/* Every persistent-memory SPA range of the NFIT lies wholly in EfiPersistentMemory regions of
+ * the memory map the firmware handed over: only such a range may ever be written. */
+static void region_map_case(struct suite_case *t)
+{
+    const struct boot_info *b = t->ctx->boot;
+    const struct acpi_header *h = find_nfit(t->ctx->acpi);
+    if (!h) {
+        report_skip(t, "no_nfit", "no NFIT table: the platform describes no NVDIMM");
+        return;
+    }
+    struct nfit_info *n = malloc(sizeof(*n));
+    struct span *spans = malloc(sizeof(*spans) * (b->memory_map_count ? b->memory_map_count : 1));
+    char why[ACPI_WHY_LEN];
+    if (!n || !spans) {
+        report_fail(t, "no heap for the NFIT and the memory map");
+    } else if (nfit_parse(h, h->length < NFIT_MAX_BYTES ? h->length : NFIT_MAX_BYTES, n, why) != 0) {
+        report_yaml(t, "reason", "%s", why);
+        report_fail(t, "NFIT rejected: %s", why);
+    } else {
+        unsigned persistent = 0, outside = 0, conflicts = 0, pm_regions = 0;
+        for (unsigned i = 0; i < b->memory_map_count; i++) {
+            const struct boot_memory_region *r = &b->memory_map[i];
+            spans[i] = (struct span){r->physical_start, r->pages * 4096u, r->type};
+            pm_regions += r->type == BOOT_MEMORY_PERSISTENT;
+        }
+        report_yaml(t, "memory_map_regions", "%u", b->memory_map_count);
+        report_yaml(t, "persistent_regions", "%u", pm_regions);
+        for (unsigned i = 0; i < n->range_count; i++) {
+            const struct nfit_range *r = &n->ranges[i];
+            if (r->kind != NFIT_RANGE_PERSISTENT)
+                continue;
+            persistent++;
+            uint64_t gap;
+            bool in_map = span_covers(spans, b->memory_map_count, BOOT_MEMORY_PERSISTENT, r->base,
+                                      r->length, &gap);
+            char key[24];
+            snprintf(key, sizeof(key), "spa_%u", r->index);
+            const struct span *other = NULL;
+            for (unsigned k = 0; !in_map && !other && k < b->memory_map_count; k++)
+                if (spans[k].kind != BOOT_MEMORY_PERSISTENT)
+                    other = span_first_overlap(&spans[k], 1, r->base, r->length);
+            if (in_map) {
+                report_yaml(t, key, "0x%llx..0x%llx in EfiPersistentMemory", (unsigned long long)r->base,
+                            (unsigned long long)(r->base + r->length - 1));
+            } else if (other) {
+                conflicts++;
+                report_yaml(t, key, "0x%llx..0x%llx overlaps memory map type %u at 0x%llx",
+                            (unsigned long long)r->base, (unsigned long long)(r->base + r->length - 1),
+                            other->kind, (unsigned long long)other->start);
+            } else {
+                outside++;
+                report_yaml(t, key, "0x%llx..0x%llx not EfiPersistentMemory from 0x%llx, no other type there",
+                            (unsigned long long)r->base, (unsigned long long)(r->base + r->length - 1),
+                            (unsigned long long)gap);
+            }
+        }
+        report_yaml(t, "persistent_ranges", "%u", persistent);
+        report_yaml(t, "outside_map", "%u", outside);
+        report_yaml(t, "conflicts", "%u", conflicts);
+        if (b->memory_map_truncated)
+            report_fail(t, "the memory map was cut at %u regions: coverage cannot be told", BOOT_MEMORY_MAP_MAX);
+        else if (!persistent)
+            report_skip(t, "no_persistent_range", "the NFIT names no persistent-memory SPA range");
+        else if (conflicts)
+            report_fail(t, "%u of %u persistent-memory ranges overlap memory the map gives another type "
+                        "(never written)", conflicts, persistent);
+        else if (outside)
+            report_skip(t, "not_in_memory_map", "the firmware's memory map leaves %u of %u persistent-memory "
+                        "range%s out (no EfiPersistentMemory there, nor any other type)", outside,
+                        persistent, persistent == 1 ? "" : "s");
+        else
+            report_pass(t, "%u persistent-memory range%s, each wholly EfiPersistentMemory in the memory map",
+                        persistent, persistent == 1 ? "" : "s");
+    }
+    free(spans);
+    free(n);
+}
+
 const struct test_case nvdimm_test_cases[] = {
     {"nvdimm.nfit.parse", nfit_parse_case, 0},
+    {"nvdimm.region.map", region_map_case, 0},
 };
 const unsigned nvdimm_test_case_count = sizeof(nvdimm_test_cases) / sizeof(nvdimm_test_cases[0]);

@@ -162,6 +162,9 @@ void report_fail(struct suite_case *t, const char *fmt, ...) __attribute__((form
  *   not_in_unit             the controller is outside the scope of the unit taken over
  *   no_eim                  the CPU is in x2APIC mode and the unit has no ECAP.EIM
  *   no_nfit                 no NFIT table: the platform describes no NVDIMM
+ *   no_persistent_range     the NFIT names no persistent-memory SPA range
+ *   not_in_memory_map       the memory map describes a persistent range as nothing at all
+ *                           (OVMF lists no NVDIMM); [outside_map]
  *   coalescing_not_changeable  Set Features Interrupt Coalescing or Vector Configuration
  *                           refused (the controller's status); [set_features_status]
  *   qemu_no_cfis            QEMU's intel-iommu delivered a compatibility-format interrupt
