@@ -1,6 +1,9 @@
-/* Host tests for lib/msi.c and drivers/pci/pci_msix_layout.c: MSI messages as the SDM and VT-d lay them out, and MSI-X tables placed against the BARs. */
+/* Host tests for lib/msi.c, drivers/pci/pci_msix_layout.c and pci_msi_layout.c: MSI messages as the SDM and VT-d lay them out, MSI-X tables placed against the BARs, MSI capability registers placed by Message Control. */
+#include <string.h>
+
 #include "check.h"
 #include "lib/msi.h"
+#include "drivers/pci/pci_msi.h"
 #include "drivers/pci/pci_msix.h"
 
 /* Bit positions from the documents, not from msi.h: SDM vol. 3 figure 11-24/11-25, VT-d 5.1.2.2. */
@@ -116,12 +119,61 @@ static void layouts_refused(void)
     CHECK_STR(why, "MSI-X table BIR 0 is not a memory BAR (io)");
 }
 
+
+/* The MSI capability's registers for each shape Message Control can give (PCI 3.0 6.8.1). */
+static void msi_layouts(void)
+{
+    static const struct {
+        uint16_t control;
+        unsigned vectors;
+        uint8_t address_hi, data, mask, pending;
+    } shapes[] = {
+        {0x0000, 1, 0, 0x08, 0, 0},       /* 32-bit address, no mask */
+        {0x0080, 1, 0x08, 0x0c, 0, 0},    /* 64-bit: QEMU's edu device */
+        {0x0100, 1, 0, 0x08, 0x0c, 0x10}, /* 32-bit with per-vector mask */
+        {0x018a, 32, 0x08, 0x0c, 0x10, 0x14}, /* 64-bit, masked, MMC=5 */
+        {0x0187, 8, 0x08, 0x0c, 0x10, 0x14},  /* enabled, MMC=3, MME=0 */
+    };
+    for (unsigned i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+        struct pci_msi_layout l;
+        char why[96] = "";
+        CHECK(pci_msi_layout((uint32_t)shapes[i].control << 16 | 0x05, &l, why, sizeof why) == 0);
+        CHECK_EQ_U64(l.vectors_capable, shapes[i].vectors);
+        CHECK_EQ_U64(l.address_lo, 0x04);
+        CHECK_EQ_U64(l.address_hi, shapes[i].address_hi);
+        CHECK_EQ_U64(l.data, shapes[i].data);
+        CHECK_EQ_U64(l.mask, shapes[i].mask);
+        CHECK_EQ_U64(l.pending, shapes[i].pending);
+        CHECK(l.address64 == (shapes[i].address_hi != 0));
+        CHECK(l.per_vector_mask == (shapes[i].mask != 0));
+    }
+    /* Every control value: registers in order, inside the 24-byte capability, none overlapping,
+     * and MMC 6 and 7 refused by name. */
+    for (uint32_t control = 0; control <= 0xffff; control++) {
+        struct pci_msi_layout l;
+        char why[96] = "";
+        unsigned mmc = (control >> 1) & 7u;
+        int rc = pci_msi_layout(control << 16, &l, why, sizeof why);
+        if (mmc > 5) {
+            CHECK(rc == -1 && strstr(why, "Multiple Message Capable is") != NULL);
+            continue;
+        }
+        CHECK(rc == 0);
+        unsigned last = l.per_vector_mask ? l.pending : l.data;
+        CHECK(l.data > (l.address64 ? l.address_hi : l.address_lo) && last + 4u <= 0x18u);
+    }
+    CHECK_EQ_U64(pci_msi_vectors_enabled(0x0080), 0);
+    CHECK_EQ_U64(pci_msi_vectors_enabled(0x0081), 1);
+    CHECK_EQ_U64(pci_msi_vectors_enabled(0x00b5), 8); /* MME=3 */
+}
+
 static const struct check_case cases[] = {
     CHECK_CASE(compatibility_format),
     CHECK_CASE(remappable_format),
     CHECK_CASE(described),
     CHECK_CASE(layout_of_qemu_nvme),
     CHECK_CASE(layouts_refused),
+    CHECK_CASE(msi_layouts),
 };
 
 int main(void)

@@ -15,9 +15,8 @@
  * its completion entry within microseconds (QEMU sends it right after posting the entry). */
 #define LATE_INTERRUPT_US 5000u
 
-bool irq_case_ready(struct suite_case *t, struct irq_setup *s)
+bool irq_platform_ready(struct suite_case *t)
 {
-    *s = (struct irq_setup){0};
     if (!t->ctx->boot->boot_services_exited || !watchdog_running()) {
         report_skip(t, "exit_boot_services_off",
                     "exit_boot_services = no: the firmware owns the IDT and the interrupts");
@@ -27,6 +26,14 @@ bool irq_case_ready(struct suite_case *t, struct irq_setup *s)
         report_skip(t, "no_lapic", "the local APIC is disabled (IA32_APIC_BASE.EN = 0)");
         return false;
     }
+    return true;
+}
+
+bool irq_case_ready(struct suite_case *t, struct irq_setup *s)
+{
+    *s = (struct irq_setup){0};
+    if (!irq_platform_ready(t))
+        return false;
     char why[120];
     if (pci_msix_open(t->c->pci, &s->msix, why, sizeof(why)) != 0) {
         report_yaml(t, "problem", "%s", why);

@@ -23,7 +23,11 @@ struct irq_setup {
     uint64_t strays_before;
 };
 
-/* Our IDT with interrupts on, an enabled local APIC, a usable MSI-X table with an entry for
+/* Our IDT with interrupts on and an enabled local APIC: else the case's SKIP is reported and
+ * false returned. */
+bool irq_platform_ready(struct suite_case *t);
+
+/* irq_platform_ready, a usable MSI-X table with an entry for
  * the I/O CQ, a namespace to read: else the case's SKIP is reported and false returned. */
 bool irq_case_ready(struct suite_case *t, struct irq_setup *s);
 

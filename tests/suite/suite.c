@@ -24,6 +24,7 @@ static const struct case_table tables[] = {
     {nvme_pmr_test_cases, &nvme_pmr_test_case_count},
     {nvme_bench_test_cases, &nvme_bench_test_case_count},
     {irq_test_cases, &irq_test_case_count},
+    {irq_msi_test_cases, &irq_msi_test_case_count},
     {irq_bench_test_cases, &irq_bench_test_case_count},
     {vtd_unit_test_cases, &vtd_unit_test_case_count},
     {vtd_ir_test_cases, &vtd_ir_test_case_count},

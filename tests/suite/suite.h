@@ -158,6 +158,8 @@ void report_fail(struct suite_case *t, const char *fmt, ...) __attribute__((form
  *   no_dma_memory           no DMA memory for the case
  *   no_lapic                the local APIC is disabled
  *   no_msix                 no MSI-X capability, or its table is unusable; [problem]
+ *   no_msi                  no MSI capability, or a reserved Multiple Message Capable; [problem]
+ *   no_msi_requester        no device that raises an MSI on request (QEMU's edu device)
  *   no_ir                   ECAP.IR=0: the unit taken over does not remap interrupts; [ecap]
  *   not_in_unit             the controller is outside the scope of the unit taken over
  *   no_eim                  the CPU is in x2APIC mode and the unit has no ECAP.EIM
@@ -194,6 +196,8 @@ extern const struct test_case nvme_bench_test_cases[];
 extern const unsigned nvme_bench_test_case_count;
 extern const struct test_case irq_test_cases[];
 extern const unsigned irq_test_case_count;
+extern const struct test_case irq_msi_test_cases[];
+extern const unsigned irq_msi_test_case_count;
 extern const struct test_case vtd_unit_test_cases[];
 extern const unsigned vtd_unit_test_case_count;
 extern const struct test_case irq_bench_test_cases[];

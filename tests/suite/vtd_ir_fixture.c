@@ -68,6 +68,10 @@ bool ir_case_on(struct suite_case *t, struct ir_case *k, bool allow_compat)
     uint32_t gsts = vtd_read_gsts(&k->s->unit);
     report_yaml(t, "gsts", "0x%08x", gsts);
     report_yaml(t, "irta", "0x%016llx", (unsigned long long)vtd_irta(k->s->unit.ir_table, 7, k->x2apic));
+    /* Why IRTA.EIME is what it is: the CPU's APIC mode (irq_yaml's lapic_mode), not what the
+     * unit could do. */
+    report_yaml(t, "ecap_eim", "%u", (unsigned)vtd_ECAP_EIM(k->s->unit.ecap));
+    report_yaml(t, "x2apic_supported", "%u", lapic_x2apic_supported());
     return true;
 }
 

@@ -1,4 +1,4 @@
-"""interrupt remapping (intel-iommu, intremap=on, xAPIC): per controller, a remappable MSI-X message reaches the unit with its handle, the IRTE the unit reads names the controller's SID, and the vector delivered is the IRTE's, then the new one after the entry moved; a cleared IRTE and one naming another requester stop the interrupt the controller did raise; a compatibility-format MSI passes with CFIS=0 (QEMU 7.2 does not block it: the image's SKIP says so, the trace shows it); a stale entry's interrupts all arrive on one of the two vectors, and after the IEC invalidation on the new one. All from QEMU's trace (vtd_ir_*, pci_nvme_irq_msix, apic_deliver_irq), against the YAML."""
+"""interrupt remapping (intel-iommu, intremap=on, xAPIC; then with ECAP.EIM=1 advertised to the same xAPIC CPU, where the image keeps IRTA.EIME=0): per controller, a remappable MSI-X message reaches the unit with its handle, the IRTE the unit reads names the controller's SID, and the vector delivered is the IRTE's, then the new one after the entry moved; a cleared IRTE and one naming another requester stop the interrupt the controller did raise; a compatibility-format MSI passes with CFIS=0 (QEMU 7.2 does not block it: the image's SKIP says so, the trace shows it); a stale entry's interrupts all arrive on one of the two vectors, and after the IEC invalidation on the new one. All from QEMU's trace (vtd_ir_*, pci_nvme_irq_msix, apic_deliver_irq), against the YAML."""
 
 from harness import nvme, vtd
 
@@ -26,6 +26,11 @@ def irte_words(e):
 
 
 def run(s):
+    run_xapic(s)
+    run_eim(s)
+
+
+def run_xapic(s):
     c = s.c
     s.fresh_nvme_state()
     b = vtd.boot(s, "vtd-ir", MACHINE, cfg=[TESTS])
@@ -38,6 +43,7 @@ def run(s):
         return
     nvme.points_pass(c, tap, b.bdfs, "vtd.ir.remapped", "vtd.ir.not_present", "vtd.ir.bad_sid", "vtd.ir.stale_iec")
     nvme.points_skip(c, tap, b.bdfs, "qemu_no_cfis", "vtd.ir.compat_blocked")
+    eim(s, tap, b.bdfs, "0", b.sum)
     sm = b.sum
     if not sm:
         return
@@ -111,3 +117,42 @@ def run(s):
     outside = [e for e in sm.ev("ir_msi_req") if not e.tid.startswith("vtd.ir.") and e.tid != "firmware"]
     c.check(not outside, "from the TAP stream on, no interrupt request reached the unit outside vtd.ir.*",
             outside[0].line if outside else "")
+
+
+def eim(s, tap, bdfs, want, sm=None):
+    """IRTA as the image reported it: EIME (bit 11) clear on the xAPIC CPU, whatever ECAP.EIM
+    says (want); with a trace, the value the unit took in its IRTA register (0xb8)."""
+    c = s.c
+    t = "vtd.ir.remapped"
+    for bdf in bdfs:
+        nvme.yaml_is(c, "%s: the image read ECAP.EIM=%s" % (bdf, want), tap, t, bdf, "ecap_eim", want)
+        nvme.yaml_is(c, "%s: the CPU has no x2APIC (CPUID.1:ECX[21], QEMU 7.2 TCG)" % bdf, tap, t, bdf, "x2apic_supported", "0")
+        nvme.yaml_is(c, "%s: the local APIC runs in xAPIC mode" % bdf, tap, t, bdf, "lapic_mode", "xAPIC")
+        irta = hexv(tap.yaml(t, bdf, "irta"))
+        c.check(irta > 0 and not irta & 1 << 11, "%s: IRTA.EIME=0: xAPIC destinations (irta %s)" % (bdf, tap.yaml(t, bdf, "irta")), "")
+        if sm:
+            for key in ("vector_first", "vector_second"):
+                v = hexv(tap.yaml(t, bdf, key))
+                remaps = evs(sm, t, bdf, "ir_remap", vector="0x%02x" % v)
+                got = evs(sm, t, bdf, "apic_deliver", vector="0x%02x" % v)
+                c.check(len(remaps) == 4 and len(got) == 4 and all(e.get("dest") == "0x0" for e in remaps),
+                        "%s: the IRTE's vector 0x%02x went to APIC ID 0 four times (ir_remap dest, apic_deliver)" % (bdf, v),
+                        "%d ir_remap, %d apic_deliver; %s" % (len(remaps), len(got), remaps[0].line if remaps else ""))
+            writes = [e for e in sm.seg(t, bdf, "vtd_write") if hexv(e.get("reg")) == 0xb8]
+            c.check(writes and all(hexv(e.get("value")) == irta for e in writes),
+                    "%s: the unit's IRTA register took 0x%x (vtd_reg_write)" % (bdf, irta),
+                    " / ".join(e.line for e in writes) or "no IRTA write in the point")
+
+
+def run_eim(s):
+    """ECAP.EIM=1 on a CPU without x2APIC: the image keeps xAPIC-format IRTEs (EIME=0) and the
+    remapped interrupts arrive as before."""
+    c = s.c
+    s.fresh_nvme_state()
+    b = vtd.boot(s, "vtd-ir-eim", dict(MACHINE, EIM="advertised"), cfg=["tests = vtd.dmar.*, vtd.unit.*, vtd.ir.remapped, nvme.identify.*"])
+    if b is None:
+        return
+    c.rc("eim: exit code 0 (pass) through isa-debug-exit", b.rc, 0, s.work)
+    nvme.tap_clean(c, b.tap)
+    nvme.points_pass(c, b.tap, b.bdfs, "vtd.ir.remapped")
+    eim(s, b.tap, b.bdfs, "1", b.sum)
