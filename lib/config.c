@@ -16,6 +16,7 @@ enum key_id {
     KEY_TESTS,
     KEY_ALLOW_WRITE,
     KEY_ALLOW_WRITE_OVER_DATA,
+    KEY_ALLOW_WRITE_OUTSIDE_MAP,
     KEY_DEVICES,
     KEY_EXIT_BOOT_SERVICES,
     KEY_CONSOLE,
@@ -112,6 +113,9 @@ static const struct key_spec key_specs[KEY_COUNT] = {
     [KEY_ALLOW_WRITE_OVER_DATA] = {FIELD(allow_write_over_data), .name = "allow_write_over_data",
                                    .kind = VALUE_CHOICE,
                                    WORDS(bool_words)},
+    [KEY_ALLOW_WRITE_OUTSIDE_MAP] = {FIELD(allow_write_outside_map),
+                                     .name = "allow_write_outside_map", .kind = VALUE_CHOICE,
+                                     WORDS(bool_words)},
     [KEY_DEVICES] = {FIELD(devices), .name = "devices", .kind = VALUE_PATTERNS,
                      .none_means_empty = true,
                      .bang_excludes = true},
@@ -514,6 +518,16 @@ bool pattern_list_matches(const struct pattern_list *list, const char *text)
 {
     for (unsigned i = 0; i < list->count && i < CONFIG_MAX_PATTERNS; i++)
         if (glob_match(list->items[i], text))
+            return true;
+    return false;
+}
+
+bool pattern_list_matches_prefixed(const struct pattern_list *list, const char *prefix,
+                                   const char *text)
+{
+    size_t n = strlen(prefix);
+    for (unsigned i = 0; i < list->count && i < CONFIG_MAX_PATTERNS; i++)
+        if (strncmp(list->items[i], prefix, n) == 0 && glob_match(list->items[i], text))
             return true;
     return false;
 }

@@ -36,6 +36,8 @@ struct config {
                                       * default: "*" (lib/device_select.h) */
     bool allow_write_over_data;      /* write where a partition table or filesystem was
                                       * found; default: no */
+    bool allow_write_outside_map;    /* write an NVDIMM range allow_write names though the
+                                      * memory map leaves it out (OVMF lists none); default: no */
     bool exit_boot_services;         /* default: true */
     enum console_choice console;     /* default: auto */
     unsigned timeout_s;              /* global watchdog, 1..86400, default 120 */
@@ -75,6 +77,10 @@ int config_parse_options(struct config *cfg, const char *text, size_t len,
 
 bool glob_match(const char *pattern, const char *text);
 bool pattern_list_matches(const struct pattern_list *list, const char *text);
+/* The same, counting only patterns that begin with the literal `prefix` (so that "*" never
+ * names what only a deliberate "nvdimm-..." may). */
+bool pattern_list_matches_prefixed(const struct pattern_list *list, const char *prefix,
+                                   const char *text);
 
 /* Writes the effective config as "key = value" text, one key per line. */
 void config_describe(const struct config *cfg, void (*emit)(const char *line));

@@ -1,7 +1,40 @@
-/* libFuzzer harness for lib/nfit.c: nfit_parse on the bytes as given and re-signed as an NFIT; an accepted table's ranges are unique, non-empty and inside 2^64, every mapping's references resolve, counts fit the arrays, a refusal says why. */
+/* libFuzzer harness for lib/nfit.c and the NVDIMM write policy on what it accepts: nfit_parse on the bytes as given and re-signed as an NFIT; an accepted table's ranges are unique, non-empty and inside 2^64, every mapping's references resolve, counts fit the arrays, a refusal says why; no range is ever writable unless an nvdimm- name allows it, and never when not persistent, not armed or over other memory. */
 #include "fuzz_common.h"
 
 #include "lib/nfit.h"
+#include "lib/nvdimm_policy.h"
+
+/* Each range against a map that holds it as persistent memory, one that gives its first byte to
+ * RAM, and none; with allow_write = * (never enough) and nvdimm-*. */
+static void check_policy(const struct nfit_info *n)
+{
+    struct pattern_list star = {.count = 1}, any = {.count = 1};
+    strcpy(star.items[0], "*");
+    strcpy(any.items[0], "nvdimm-*");
+    for (unsigned i = 0; i < n->range_count; i++) {
+        const struct nfit_range *r = &n->ranges[i];
+        const struct span pm = {r->base, r->length, 14}, ram = {r->base, 1, 7};
+        const struct nvdimm_map maps[3] = {{&pm, 1, false, 14}, {&ram, 1, false, 14}, {NULL, 0, false, 14}};
+        bool armed = true;
+        for (unsigned k = 0; k < n->mapping_count; k++)
+            if (n->mappings[k].range_index == r->index && (n->mappings[k].state_flags & NFIT_STATE_NOT_ARMED))
+                armed = false;
+        for (unsigned m = 0; m < 3; m++) {
+            char why[160];
+            memset(why, 'x', sizeof why);
+            enum nvdimm_verdict v = nvdimm_write_verdict(n, r, &maps[m], &star, true, why, sizeof why);
+            FUZZ_CHECK(v != NVDIMM_WRITABLE, "range %u writable by allow_write = *", r->index);
+            FUZZ_CHECK(memchr(why, '\0', sizeof why) != NULL, "verdict reason not terminated");
+            v = nvdimm_write_verdict(n, r, &maps[m], &any, m != 2, why, sizeof why);
+            if (v == NVDIMM_WRITABLE)
+                FUZZ_CHECK(r->kind == NFIT_RANGE_PERSISTENT && armed && m != 1,
+                           "range %u writable: kind %d armed %d map %u", r->index, r->kind, armed, m);
+            if (m == 0 && r->kind == NFIT_RANGE_PERSISTENT && armed)
+                FUZZ_CHECK(v == NVDIMM_WRITABLE || v == NVDIMM_NO_NVDIMM, "range %u refused: %s",
+                           r->index, why);
+        }
+    }
+}
 
 static void check_accepted(const struct nfit_info *n)
 {
@@ -45,8 +78,10 @@ static void fuzz_parse(const uint8_t *t, size_t size)
         abort();
     char why[ACPI_WHY_LEN];
     memset(why, 'x', sizeof why);
-    if (nfit_parse(t, size, n, why) == 0)
+    if (nfit_parse(t, size, n, why) == 0) {
         check_accepted(n);
+        check_policy(n);
+    }
     else
         FUZZ_CHECK(memchr(why, '\0', sizeof why) != NULL, "reason not terminated");
     free(n);

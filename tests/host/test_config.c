@@ -60,7 +60,9 @@ static void defaults_and_describe(void)
     CHECK_STR(cfg.devices.items[0], "*");
     CHECK_EQ_U64(cfg.devices.count, 1);
     CHECK(!cfg.allow_write_over_data);
-    CHECK_LINES("tests = *", "allow_write = none", "allow_write_over_data = no", "devices = *",
+    CHECK(!cfg.allow_write_outside_map);
+    CHECK_LINES("tests = *", "allow_write = none", "allow_write_over_data = no",
+                "allow_write_outside_map = no", "devices = *",
                 "exit_boot_services = yes", "console = auto",
                 "timeout_s = 120", "dma_pool_mb = 16", "exit_action = reset", "selftest = none",
                 "iommu = auto", "cmb = auto", "pmr = auto", "bench = no", "tap_version = 13",
@@ -76,6 +78,7 @@ static void every_key_valid(void)
     const char *text = "tests = pci.*, nvme.*\n"
                        "allow_write = SN1234\n"
                        "allow_write_over_data = yes\n"
+                       "allow_write_outside_map = yes\n"
                        "devices = 0000:01:00.0, !S3EV*\n"
                        "exit_boot_services = no\n"
                        "console = serial\n"
@@ -118,10 +121,11 @@ static void every_key_valid(void)
     check_line_count = 0;
     config_describe(&cfg, check_capture_line);
     CHECK(cfg.allow_write_over_data);
+    CHECK(cfg.allow_write_outside_map);
     CHECK_EQ_U64(cfg.devices.count, 2);
     CHECK_STR(cfg.devices.items[1], "!S3EV*");
     CHECK_LINES("tests = pci.*, nvme.*", "allow_write = SN1234", "allow_write_over_data = yes",
-                "devices = 0000:01:00.0, !S3EV*", "exit_boot_services = no",
+                "allow_write_outside_map = yes", "devices = 0000:01:00.0, !S3EV*", "exit_boot_services = no",
                 "console = serial", "timeout_s = 86400", "dma_pool_mb = 1024",
                 "exit_action = shutdown", "selftest = exception", "iommu = off",
                 "cmb = require", "pmr = off",

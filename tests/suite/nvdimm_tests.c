@@ -4,19 +4,10 @@
 #include <string.h>
 
 #include "lib/nfit.h"
-#include "lib/span_cover.h"
+#include "tests/suite/nvdimm_fixture.h"
 #include "tests/suite/suite.h"
 
 #define DUMP_BYTES_PER_LINE 32u
-#define NFIT_MAX_BYTES (1u << 20)
-
-static const struct acpi_header *find_nfit(const struct acpi_platform *a)
-{
-    for (unsigned i = 0; i < a->table_count; i++)
-        if (strcmp(a->table_signatures[i], "NFIT") == 0)
-            return (const void *)(uintptr_t)a->tables[i];
-    return NULL;
-}
 
 /* "# nfit bytes OFFSET: xx xx ..." lines: the table as the firmware gave it. */
 static void dump(const uint8_t *t, size_t bytes)
@@ -32,7 +23,7 @@ static void dump(const uint8_t *t, size_t bytes)
 
 static void nfit_parse_case(struct suite_case *t)
 {
-    const struct acpi_header *h = find_nfit(t->ctx->acpi);
+    const struct acpi_header *h = nvdimm_find_nfit(t->ctx->acpi);
     if (!h) {
         report_skip(t, "no_nfit", "no NFIT table: the platform describes no NVDIMM");
         return;
@@ -93,81 +84,62 @@ static void nfit_parse_case(struct suite_case *t)
 }
 
 /* Every persistent-memory SPA range of the NFIT lies wholly in EfiPersistentMemory regions of
- * the memory map the firmware handed over: only such a range may ever be written. */
+ * the memory map the firmware handed over: only such a range is written without being told to
+ * (allow_write_outside_map). */
 static void region_map_case(struct suite_case *t)
 {
-    const struct boot_info *b = t->ctx->boot;
-    const struct acpi_header *h = find_nfit(t->ctx->acpi);
-    if (!h) {
-        report_skip(t, "no_nfit", "no NFIT table: the platform describes no NVDIMM");
+    struct nvdimm_setup s;
+    if (!nvdimm_setup_load(t, &s)) {
+        nvdimm_setup_free(&s);
         return;
     }
-    struct nfit_info *n = malloc(sizeof(*n));
-    struct span *spans = malloc(sizeof(*spans) * (b->memory_map_count ? b->memory_map_count : 1));
-    char why[ACPI_WHY_LEN];
-    if (!n || !spans) {
-        report_fail(t, "no heap for the NFIT and the memory map");
-    } else if (nfit_parse(h, h->length < NFIT_MAX_BYTES ? h->length : NFIT_MAX_BYTES, n, why) != 0) {
-        report_yaml(t, "reason", "%s", why);
-        report_fail(t, "NFIT rejected: %s", why);
-    } else {
-        unsigned persistent = 0, outside = 0, conflicts = 0, pm_regions = 0;
-        for (unsigned i = 0; i < b->memory_map_count; i++) {
-            const struct boot_memory_region *r = &b->memory_map[i];
-            spans[i] = (struct span){r->physical_start, r->pages * 4096u, r->type};
-            pm_regions += r->type == BOOT_MEMORY_PERSISTENT;
+    const struct boot_info *b = t->ctx->boot;
+    unsigned persistent = 0, outside = 0, conflicts = 0, pm_regions = 0;
+    for (unsigned i = 0; i < s.map.count; i++)
+        pm_regions += s.spans[i].kind == BOOT_MEMORY_PERSISTENT;
+    report_yaml(t, "memory_map_regions", "%u", b->memory_map_count);
+    report_yaml(t, "persistent_regions", "%u", pm_regions);
+    for (unsigned i = 0; i < s.nfit->range_count; i++) {
+        const struct nfit_range *r = &s.nfit->ranges[i];
+        if (r->kind != NFIT_RANGE_PERSISTENT)
+            continue;
+        persistent++;
+        uint64_t detail = 0;
+        uint32_t kind = 0;
+        enum nvdimm_placement place = nvdimm_place(&s.map, r, &detail, &kind);
+        char key[24];
+        snprintf(key, sizeof(key), "spa_%u", r->index);
+        unsigned long long first = r->base, last = r->base + r->length - 1;
+        if (place == NVDIMM_IN_MAP) {
+            report_yaml(t, key, "0x%llx..0x%llx in EfiPersistentMemory", first, last);
+        } else if (place == NVDIMM_MAP_CONFLICT) {
+            conflicts++;
+            report_yaml(t, key, "0x%llx..0x%llx overlaps memory map type %u at 0x%llx", first, last,
+                        kind, (unsigned long long)detail);
+        } else {
+            outside++;
+            report_yaml(t, key, "0x%llx..0x%llx not EfiPersistentMemory from 0x%llx, no other type there",
+                        first, last, (unsigned long long)detail);
         }
-        report_yaml(t, "memory_map_regions", "%u", b->memory_map_count);
-        report_yaml(t, "persistent_regions", "%u", pm_regions);
-        for (unsigned i = 0; i < n->range_count; i++) {
-            const struct nfit_range *r = &n->ranges[i];
-            if (r->kind != NFIT_RANGE_PERSISTENT)
-                continue;
-            persistent++;
-            uint64_t gap;
-            bool in_map = span_covers(spans, b->memory_map_count, BOOT_MEMORY_PERSISTENT, r->base,
-                                      r->length, &gap);
-            char key[24];
-            snprintf(key, sizeof(key), "spa_%u", r->index);
-            const struct span *other = NULL;
-            for (unsigned k = 0; !in_map && !other && k < b->memory_map_count; k++)
-                if (spans[k].kind != BOOT_MEMORY_PERSISTENT)
-                    other = span_first_overlap(&spans[k], 1, r->base, r->length);
-            if (in_map) {
-                report_yaml(t, key, "0x%llx..0x%llx in EfiPersistentMemory", (unsigned long long)r->base,
-                            (unsigned long long)(r->base + r->length - 1));
-            } else if (other) {
-                conflicts++;
-                report_yaml(t, key, "0x%llx..0x%llx overlaps memory map type %u at 0x%llx",
-                            (unsigned long long)r->base, (unsigned long long)(r->base + r->length - 1),
-                            other->kind, (unsigned long long)other->start);
-            } else {
-                outside++;
-                report_yaml(t, key, "0x%llx..0x%llx not EfiPersistentMemory from 0x%llx, no other type there",
-                            (unsigned long long)r->base, (unsigned long long)(r->base + r->length - 1),
-                            (unsigned long long)gap);
-            }
-        }
-        report_yaml(t, "persistent_ranges", "%u", persistent);
-        report_yaml(t, "outside_map", "%u", outside);
-        report_yaml(t, "conflicts", "%u", conflicts);
-        if (b->memory_map_truncated)
-            report_fail(t, "the memory map was cut at %u regions: coverage cannot be told", BOOT_MEMORY_MAP_MAX);
-        else if (!persistent)
-            report_skip(t, "no_persistent_range", "the NFIT names no persistent-memory SPA range");
-        else if (conflicts)
-            report_fail(t, "%u of %u persistent-memory ranges overlap memory the map gives another type "
-                        "(never written)", conflicts, persistent);
-        else if (outside)
-            report_skip(t, "not_in_memory_map", "the firmware's memory map leaves %u of %u persistent-memory "
-                        "range%s out (no EfiPersistentMemory there, nor any other type)", outside,
-                        persistent, persistent == 1 ? "" : "s");
-        else
-            report_pass(t, "%u persistent-memory range%s, each wholly EfiPersistentMemory in the memory map",
-                        persistent, persistent == 1 ? "" : "s");
     }
-    free(spans);
-    free(n);
+    report_yaml(t, "persistent_ranges", "%u", persistent);
+    report_yaml(t, "outside_map", "%u", outside);
+    report_yaml(t, "conflicts", "%u", conflicts);
+    if (s.map.truncated)
+        report_fail(t, "the memory map was cut at %u regions: coverage cannot be told", BOOT_MEMORY_MAP_MAX);
+    else if (!persistent)
+        report_skip(t, "no_persistent_range", "the NFIT names no persistent-memory SPA range");
+    else if (conflicts)
+        report_fail(t, "%u of %u persistent-memory ranges overlap memory the map gives another type "
+                    "(never written)", conflicts, persistent);
+    else if (outside)
+        report_skip(t, "not_in_memory_map", "the firmware's memory map leaves %u of %u persistent-memory "
+                    "range%s out (no EfiPersistentMemory there, nor any other type)", outside,
+                    persistent, persistent == 1 ? "" : "s");
+    else
+        report_pass(t, "%u persistent-memory range%s, each wholly EfiPersistentMemory in the memory map",
+                    persistent, persistent == 1 ? "" : "s");
+    nvdimm_setup_free(&s);
 }
 
 const struct test_case nvdimm_test_cases[] = {

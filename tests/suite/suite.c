@@ -35,6 +35,9 @@ static const struct case_table tables[] = {
     {vtd_p2p_test_cases, &vtd_p2p_test_case_count},
     {vtd_bench_test_cases, &vtd_bench_test_case_count},
     {nvdimm_test_cases, &nvdimm_test_case_count},
+    {nvdimm_io_test_cases, &nvdimm_io_test_case_count},
+    {nvdimm_dma_test_cases, &nvdimm_dma_test_case_count},
+    {nvdimm_bench_test_cases, &nvdimm_bench_test_case_count},
     {nvme_shutdown_test_cases, &nvme_shutdown_test_case_count},
 };
 

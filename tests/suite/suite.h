@@ -113,7 +113,9 @@ void report_fail(struct suite_case *t, const char *fmt, ...) __attribute__((form
  *   namespace_small         fewer blocks than the test LBA map
  *   metadata_unaligned      metadata not a multiple of 8 bytes
  *   zoned                   a zoned namespace: written only by nvme.zns.*
- *   allow_write             allow_write does not name the serial; [serial, denied]
+ *   allow_write             allow_write does not name the serial; [serial, denied]; for an
+ *                           NVDIMM range: neither nvdimm-spa-N nor each NVDIMM's nvdimm-0xHANDLE
+ *                           [policy, policy_reason]
  *   data_found              the data guard found a partition table or a filesystem
  *                           (allow_write_over_data = no); [found]
  *   guard_unreadable        the data guard could not read the namespace
@@ -166,6 +168,15 @@ void report_fail(struct suite_case *t, const char *fmt, ...) __attribute__((form
  *   no_nfit                 no NFIT table: the platform describes no NVDIMM
  *   no_persistent_range     the NFIT names no persistent-memory SPA range
  *   not_in_memory_map       the memory map describes a persistent range as nothing at all
+ *                           (nvdimm.io.* and persistence.*: and allow_write_outside_map = no)
+ *   not_persistent          the SPA range is not persistent memory
+ *   map_truncated           the memory map was cut: where a range lies cannot be told
+ *   map_conflict            a persistent range overlaps memory of another type: never touched
+ *   no_nvdimm               no NVDIMM is mapped into the range
+ *   not_armed               an NVDIMM of the range is flagged not armed: read-only
+ *   nvdimm_small            the range is smaller than the case's layout; [length]
+ *   no_capabilities         no platform capabilities structure, or it leaves the memory
+ *                           controller's flush unstated
  *                           (OVMF lists no NVDIMM); [outside_map]
  *   coalescing_not_changeable  Set Features Interrupt Coalescing or Vector Configuration
  *                           refused (the controller's status); [set_features_status]
@@ -216,6 +227,12 @@ extern const struct test_case vtd_p2p_test_cases[];
 extern const unsigned vtd_p2p_test_case_count;
 extern const struct test_case vtd_bench_test_cases[];
 extern const unsigned vtd_bench_test_case_count;
+extern const struct test_case nvdimm_bench_test_cases[];
+extern const unsigned nvdimm_bench_test_case_count;
+extern const struct test_case nvdimm_dma_test_cases[];
+extern const unsigned nvdimm_dma_test_case_count;
+extern const struct test_case nvdimm_io_test_cases[];
+extern const unsigned nvdimm_io_test_case_count;
 extern const struct test_case nvdimm_test_cases[];
 extern const unsigned nvdimm_test_case_count;
 extern const struct test_case nvme_shutdown_test_cases[];
