@@ -12,7 +12,7 @@ IOMMU             intel-iommu or none (intel-iommu)
 IOMMU_PT          on: ECAP.PT, pass-through contexts; off: identity domains (on)
 DMA_TRANSLATION   off: CAP.SAGAW=0, a unit that remaps interrupts only (on)
 INTREMAP          on or off: the unit's interrupt remapping (on)
-EIM               advertised: ECAP.EIM=1 on a CPU without x2APIC (eim=on,x-buggy-eim=on; true EIM needs KVM) (off)
+EIM               on: ECAP.EIM=1 (eim=on; QEMU 7.2 refuses it under TCG, QEMU 10 takes it); advertised: eim=on,x-buggy-eim=on, the 7.2 way to ECAP.EIM=1 (off)
 CACHING_MODE      on or off: VT-d caching mode (off)
 AW_BITS           39 or 48: the unit's address width (39)
 NVME_DRIVE_COUNT  number of NVMe controllers, 0..16 (2)
@@ -246,7 +246,7 @@ one_of IOMMU "$IOMMU" intel-iommu none
 one_of IOMMU_PT "$IOMMU_PT" on off
 one_of DMA_TRANSLATION "$DMA_TRANSLATION" on off
 one_of INTREMAP "$INTREMAP" on off
-one_of EIM "$EIM" off advertised
+one_of EIM "$EIM" off on advertised
 one_of CACHING_MODE "$CACHING_MODE" on off
 one_of AW_BITS "$AW_BITS" 39 48
 whole NVME_DRIVE_COUNT "$NVME_DRIVE_COUNT" 0 16
@@ -411,6 +411,7 @@ if [[ $IOMMU == intel-iommu ]]; then
 	dev="intel-iommu,intremap=$INTREMAP,caching-mode=$CACHING_MODE,aw-bits=$AW_BITS,pt=$IOMMU_PT"
 	# Only when asked: the default command line stays as it always was.
 	[[ $DMA_TRANSLATION == off ]] && dev+=",dma-translation=off"
+	[[ $EIM == on ]] && dev+=",eim=on"
 	[[ $EIM == advertised ]] && dev+=",eim=on,x-buggy-eim=on"
 	cmd+=(-device "$dev")
 fi

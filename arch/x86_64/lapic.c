@@ -13,6 +13,7 @@
 
 static enum lapic_mode mode;
 static uint64_t base;
+static bool entered_here; /* x2APIC mode is ours, not the firmware's */
 
 enum lapic_mode lapic_init(void)
 {
@@ -43,6 +44,31 @@ uint64_t lapic_base(void)
 bool lapic_x2apic_supported(void)
 {
     return (cpuid(1, 0).ecx & CPUID1_ECX_X2APIC) != 0;
+}
+
+int lapic_enter_x2apic(void)
+{
+    if (mode == LAPIC_X2APIC)
+        return 0;
+    if (mode != LAPIC_XAPIC || !lapic_x2apic_supported())
+        return -1;
+    /* xAPIC -> x2APIC keeps the APIC's state (the watchdog's timer runs on); no interrupt may
+     * be taken between the MSR write and the accessors following it. */
+    uint64_t flags;
+    __asm__ volatile("pushfq; popq %0; cli" : "=r"(flags) : : "memory");
+    uint64_t msr = read_msr(MSR_APIC_BASE) | APIC_BASE_X2APIC;
+    __asm__ volatile("wrmsr" : : "c"(MSR_APIC_BASE), "a"((uint32_t)msr), "d"((uint32_t)(msr >> 32))
+                     : "memory");
+    mode = LAPIC_X2APIC;
+    entered_here = true;
+    if (flags & (1u << 9))
+        interrupts_enable();
+    return 0;
+}
+
+bool lapic_x2apic_entered_here(void)
+{
+    return entered_here;
 }
 
 uint32_t lapic_read(uint32_t reg)

@@ -1,4 +1,4 @@
-/* The local APIC of the CPU the image runs on, in the mode the firmware left it (xAPIC through MMIO, x2APIC through MSRs): ID, EOI, register access. */
+/* The local APIC of the CPU the image runs on, in the mode the firmware left it (xAPIC through MMIO, x2APIC through MSRs) or switched to x2APIC where interrupt remapping can name it: ID, EOI, register access. */
 #ifndef NVMETAL_ARCH_LAPIC_H
 #define NVMETAL_ARCH_LAPIC_H
 
@@ -39,6 +39,12 @@ uint32_t lapic_id(void);
 /* CPUID.1:ECX.x2APIC: the CPU can switch to x2APIC mode. */
 bool lapic_x2apic_supported(void);
 
+/* xAPIC -> x2APIC (IA32_APIC_BASE.EXTD), for the rest of the run: the way back would reset
+ * the APIC. Returns 0 (also when already in x2APIC mode), or -1 when the APIC is disabled or
+ * the CPU has no x2APIC. */
+int lapic_enter_x2apic(void);
+/* True when lapic_enter_x2apic switched the mode, false when the firmware left it so. */
+bool lapic_x2apic_entered_here(void);
 uint32_t lapic_read(uint32_t reg);
 void lapic_write(uint32_t reg, uint32_t value);
 /* Ends the interrupt in service (a write of 0 to EOI). */

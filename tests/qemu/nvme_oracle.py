@@ -54,6 +54,8 @@ Subcommands (each prints its findings; exit 0 = the check held, 1 = it did not,
                                               an interrupt message reached a
                                               local APIC (MSI, remapped or not)
         msix_config dev=NAME enabled=0|1 masked=0|1   Message Control written
+        apic_base value=0x.. enabled=0|1 x2apic=0|1   IA32_APIC_BASE written
+                                              (cpu_set_apic_base traced)
       With vtd_* traced (Intel IOMMU), the unit's events become ev lines too
       (SID and DEV as BB:DD.F, the requester ID QEMU saw):
         translate sid= iova= gpa= win= n=     a DMA translated (n: repeats
@@ -872,6 +874,11 @@ def cmd_trace(args):
                 if mm:
                     emit("apic_deliver", "dest=%s dest_mode=%s delivery_mode=%s vector=0x%02x trigger_mode=%s" %
                          (mm.group(1), mm.group(2), mm.group(3), int(mm.group(4)), mm.group(5)))
+            elif ev == "cpu_set_apic_base":
+                mm = re.search(r"0x([0-9a-f]+)", rest)
+                if mm:
+                    v = int(mm.group(1), 16)
+                    emit("apic_base", "value=0x%x enabled=%d x2apic=%d" % (v, v >> 11 & 1, v >> 10 & 1))
             elif ev == "msix_write_config":
                 mm = re.search(r"dev (\S+) enabled (\d+) masked (\d+)", rest)
                 if mm:

@@ -44,13 +44,23 @@ bool ir_case_ready(struct suite_case *t, struct ir_case *k)
                     (unsigned long long)s->unit.base);
         return false;
     }
+    /* First: with exit_boot_services = no the firmware owns the APIC, and it SKIPs there. */
+    if (!irq_case_ready(t, &k->irq))
+        return false;
+    /* Where the unit takes 32-bit destinations (EIM) and the CPU has x2APIC, the cases run in
+     * x2APIC mode, as an OS would: the switch lasts for the rest of the run. */
+    if (lapic_mode() == LAPIC_XAPIC && vtd_ECAP_EIM(s->unit.ecap) && lapic_x2apic_supported() &&
+        lapic_enter_x2apic() != 0) {
+        report_fail(t, "the local APIC did not switch to x2APIC mode");
+        return false;
+    }
     k->x2apic = lapic_mode() == LAPIC_X2APIC;
+    report_yaml(t, "x2apic_entered_by", "%s", !k->x2apic ? "none"
+                                             : lapic_x2apic_entered_here() ? "nvmetal" : "firmware");
     if (k->x2apic && !vtd_ECAP_EIM(s->unit.ecap)) {
         report_skip(t, "no_eim", "the CPU runs in x2APIC mode and ECAP.EIM=0: IRTEs cannot name it");
         return false;
     }
-    if (!irq_case_ready(t, &k->irq))
-        return false;
     k->sid = pci_requester_id(t->ctx->pci, t->c->pci);
     report_yaml(t, "sid", "%02x:%02x.%x", k->sid >> 8, (k->sid >> 3) & 0x1f, k->sid & 7);
     return claim_vectors(t, k);

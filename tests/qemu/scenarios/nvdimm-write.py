@@ -23,11 +23,11 @@ def digest(path):
     return h.hexdigest()
 
 
-def zero_file(path):
+def zero_file(path, size=SIZE):
     if os.path.exists(path):
         os.unlink(path)
     with open(path, "wb") as f:
-        f.truncate(SIZE)
+        f.truncate(size)
 
 
 def boot(s, name, knobs, *cfg, tests=TESTS):
@@ -107,6 +107,7 @@ def run(s):
             "glob-star: the read-only pass still verifies boot 2's record (found_generation 2)",
             "\n".join(p.line for p in ls) or "not reported")
     unchanged(s, "outside-map-no", {}, ("allow_write = nvdimm-spa-*",), "not_in_memory_map")
+    label(s)
     # ---- share=off: writes private to the boot ----
     zero_file(image)
     before = digest(image)
@@ -163,3 +164,32 @@ def dma(s):
                 "; ".join(e.line for e in ev[:4]) or "no translate for %s in the point" % bdf)
         faults = [e for e in sm.ev("dma_fault", "nvdimm.dma.target") if e.get("sid") == bdf]
         c.check(not faults, "dma: %s: no DMA fault in the point" % bdf, faults[0].line if faults else "")
+
+
+def label(s):
+    """A 4 MiB NVDIMM with a 128 KiB label area (label-size): the SPA range stops short of the
+    labels, the writes stay inside it (the label area still zero), allow_write names it by its
+    NFIT device handle, and the bench SKIPs for a range too small for its layout."""
+    c = s.c
+    image = s.state_file("nvdimm0.img")
+    size, labels = 4 << 20, 128 << 10
+    zero_file(image, size)
+    b = boot(s, "label", {"NVDIMM_SIZE": "4M", "NVDIMM_LABEL_SIZE": "128K"},
+             "allow_write = nvdimm-0x00000001", "allow_write_outside_map = yes", "bench = yes")
+    parsed = b.tap.at("nvdimm.nfit.parse")
+    spa = parsed[0].y("spa_2") if parsed else ""
+    c.check(spa.startswith("persistent memory at 0x100000000, 0x%x bytes," % (size - labels)),
+            "label: the SPA range is the file less its label area (0x%x bytes)" % (size - labels), spa or "no spa_2 key")
+    for tid in WRITERS:
+        nvme.point_keys(c, b.tap, tid, RANGE, {"policy_reason": "allow_write names every NVDIMM of nvdimm-spa-2 (1)"},
+                        what="label: %s written, allowed by the NVDIMM's handle" % tid)
+    ls = b.tap.at("nvdimm.bench.bandwidth", RANGE)
+    c.check(len(ls) == 1 and ls[0].skipped_as("nvdimm_small") and ls[0].y("length") == "0x%x" % (size - labels),
+            "label: nvdimm.bench.bandwidth SKIPs nvdimm_small with the range's length", "\n".join(p.line for p in ls) or "not reported")
+    record(c, "label", image, 1)
+    patterns(c, "label", b.tap, image, "clflush non_temporal")
+    with open(image, "rb") as f:
+        f.seek(size - labels)
+        area = f.read()
+    c.check(len(area) == labels and not any(area), "label: the label area (the file's last 128 KiB) is untouched (zero)",
+            "%d bytes, %d non-zero" % (len(area), sum(1 for x in area if x)))
