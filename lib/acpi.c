@@ -119,8 +119,7 @@ struct __attribute__((packed)) acpi_hpet {
 _Static_assert(offsetof(struct acpi_hpet, base_address) == 40, "HPET base address at 40");
 _Static_assert(sizeof(struct acpi_hpet) == 56, "HPET table is 56 bytes");
 
-/* Fills why (when given) and returns -1, so every rejection is one statement. */
-static int __attribute__((format(printf, 2, 3))) reject(char *why, const char *fmt, ...)
+int acpi_reject(char *why, const char *fmt, ...)
 {
     if (why) {
         va_list args;
@@ -140,8 +139,7 @@ static uint8_t byte_sum(const void *bytes, size_t len)
     return sum;
 }
 
-/* ACPI fields are little-endian and, inside tables, not necessarily aligned. */
-static uint64_t read_le(const uint8_t *p, size_t width)
+uint64_t acpi_read_le(const uint8_t *p, size_t width)
 {
     uint64_t value = 0;
     for (size_t i = 0; i < width; i++)
@@ -161,31 +159,31 @@ int acpi_check_table(const void *table, size_t avail, const char signature[4],
                      char why[ACPI_WHY_LEN])
 {
     if (avail < ACPI_HEADER_LENGTH)
-        return reject(why, "%.4s: only %zu bytes available, the header needs 36", signature,
-                      avail);
+        return acpi_reject(why, "%.4s: only %zu bytes available, the header needs 36", signature,
+                           avail);
     struct acpi_header header;
     memcpy(&header, table, sizeof header);
     if (memcmp(header.signature, signature, 4) != 0) {
         char found[5];
         printable_signature(header.signature, 4, found);
-        return reject(why, "%.4s: signature is '%s'", signature, found);
+        return acpi_reject(why, "%.4s: signature is '%s'", signature, found);
     }
     if (header.length < ACPI_HEADER_LENGTH)
-        return reject(why, "%.4s: length %u is shorter than the 36-byte header", signature,
-                      header.length);
+        return acpi_reject(why, "%.4s: length %u is shorter than the 36-byte header", signature,
+                           header.length);
     if (header.length > avail)
-        return reject(why, "%.4s: length %u exceeds the %zu bytes available", signature,
-                      header.length, avail);
+        return acpi_reject(why, "%.4s: length %u exceeds the %zu bytes available", signature,
+                           header.length, avail);
     uint8_t sum = byte_sum(table, header.length);
     if (sum != 0)
-        return reject(why, "%.4s: checksum byte sum is 0x%02x, not 0", signature, sum);
+        return acpi_reject(why, "%.4s: checksum byte sum is 0x%02x, not 0", signature, sum);
     return 0;
 }
 
 /* The table's own length, for use after acpi_check_table has accepted it. */
 static uint32_t table_length(const void *table)
 {
-    return (uint32_t)read_le((const uint8_t *)table + offsetof(struct acpi_header, length),
+    return (uint32_t)acpi_read_le((const uint8_t *)table + offsetof(struct acpi_header, length),
                              sizeof(uint32_t));
 }
 
@@ -206,32 +204,32 @@ int acpi_parse_rsdp(const void *rsdp, size_t avail, struct acpi_rsdp_info *out,
                     char why[ACPI_WHY_LEN])
 {
     if (avail < RSDP_V1_LENGTH)
-        return reject(why, "RSDP: only %zu bytes available, needs 20", avail);
+        return acpi_reject(why, "RSDP: only %zu bytes available, needs 20", avail);
     struct acpi_rsdp raw;
     memset(&raw, 0, sizeof raw);
     memcpy(&raw, rsdp, avail < sizeof raw ? avail : sizeof raw);
     if (memcmp(raw.signature, "RSD PTR ", 8) != 0) {
         char found[9];
         printable_signature(raw.signature, 8, found);
-        return reject(why, "RSDP: signature is '%s', not 'RSD PTR '", found);
+        return acpi_reject(why, "RSDP: signature is '%s', not 'RSD PTR '", found);
     }
     uint8_t sum = byte_sum(rsdp, RSDP_V1_LENGTH);
     if (sum != 0)
-        return reject(why, "RSDP: checksum byte sum of the first 20 bytes is 0x%02x, not 0", sum);
+        return acpi_reject(why, "RSDP: checksum byte sum of the first 20 bytes is 0x%02x, not 0", sum);
     memset(out, 0, sizeof *out);
     if (raw.revision >= 2) {
         if (avail < RSDP_V2_LENGTH)
-            return reject(why, "RSDP: revision %u needs 36 bytes, only %zu available",
-                          raw.revision, avail);
+            return acpi_reject(why, "RSDP: revision %u needs 36 bytes, only %zu available",
+                               raw.revision, avail);
         if (raw.length < RSDP_V2_LENGTH)
-            return reject(why, "RSDP: revision %u length %u is shorter than 36", raw.revision,
-                          raw.length);
+            return acpi_reject(why, "RSDP: revision %u length %u is shorter than 36", raw.revision,
+                               raw.length);
         if (raw.length > avail)
-            return reject(why, "RSDP: length %u exceeds the %zu bytes available", raw.length,
-                          avail);
+            return acpi_reject(why, "RSDP: length %u exceeds the %zu bytes available", raw.length,
+                               avail);
         sum = byte_sum(rsdp, raw.length);
         if (sum != 0)
-            return reject(why, "RSDP: extended checksum byte sum is 0x%02x, not 0", sum);
+            return acpi_reject(why, "RSDP: extended checksum byte sum is 0x%02x, not 0", sum);
         out->xsdt_address = raw.xsdt_address;
     }
     out->revision = raw.revision;
@@ -251,14 +249,14 @@ static int parse_root_table(const void *table, size_t avail, const char signatur
         return -1;
     uint32_t entry_bytes = table_length(table) - ACPI_HEADER_LENGTH;
     if (entry_bytes % entry_width != 0)
-        return reject(why, "%.4s: %u bytes of entries is not a multiple of %zu", signature,
-                      entry_bytes, entry_width);
+        return acpi_reject(why, "%.4s: %u bytes of entries is not a multiple of %zu", signature,
+                           entry_bytes, entry_width);
     size_t n = entry_bytes / entry_width;
     if (n > max)
-        return reject(why, "%.4s: %zu entries, room for %u", signature, n, max);
+        return acpi_reject(why, "%.4s: %zu entries, room for %u", signature, n, max);
     const uint8_t *first = (const uint8_t *)table + ACPI_HEADER_LENGTH;
     for (size_t i = 0; i < n; i++)
-        entries[i] = read_le(first + i * entry_width, entry_width);
+        entries[i] = acpi_read_le(first + i * entry_width, entry_width);
     *count = (unsigned)n;
     return 0;
 }
@@ -282,12 +280,12 @@ int acpi_mcfg_count(const void *table, size_t avail, unsigned *count, char why[A
         return -1;
     uint32_t length = table_length(table);
     if (length < sizeof(struct acpi_mcfg_fixed))
-        return reject(why, "MCFG: length %u is shorter than the 44-byte fixed part", length);
+        return acpi_reject(why, "MCFG: length %u is shorter than the 44-byte fixed part", length);
     uint32_t entry_bytes = length - (uint32_t)sizeof(struct acpi_mcfg_fixed);
     if (entry_bytes % sizeof(struct acpi_mcfg_entry) != 0)
-        return reject(why, "MCFG: %u bytes of allocations is not a multiple of 16", entry_bytes);
+        return acpi_reject(why, "MCFG: %u bytes of allocations is not a multiple of 16", entry_bytes);
     if (entry_bytes == 0)
-        return reject(why, "MCFG has no allocations");
+        return acpi_reject(why, "MCFG has no allocations");
     *count = entry_bytes / (uint32_t)sizeof(struct acpi_mcfg_entry);
     return 0;
 }
@@ -300,16 +298,16 @@ int acpi_parse_mcfg(const void *table, size_t avail, struct acpi_mcfg_allocation
         return -1;
     *count = 0;
     if (n > max)
-        return reject(why, "MCFG: %u allocations, room for %u", n, max);
+        return acpi_reject(why, "MCFG: %u allocations, room for %u", n, max);
     const uint8_t *first = (const uint8_t *)table + sizeof(struct acpi_mcfg_fixed);
     for (unsigned i = 0; i < n; i++) {
         struct acpi_mcfg_entry entry;
         memcpy(&entry, first + i * sizeof entry, sizeof entry);
         if (entry.bus_start > entry.bus_end)
-            return reject(why, "MCFG allocation %u: bus range %02x..%02x is reversed", i,
-                          entry.bus_start, entry.bus_end);
+            return acpi_reject(why, "MCFG allocation %u: bus range %02x..%02x is reversed", i,
+                               entry.bus_start, entry.bus_end);
         if (entry.base == 0)
-            return reject(why, "MCFG allocation %u: ECAM base is 0", i);
+            return acpi_reject(why, "MCFG allocation %u: ECAM base is 0", i);
         out[i].base = entry.base;
         out[i].segment = entry.segment;
         out[i].bus_start = entry.bus_start;
@@ -383,13 +381,13 @@ int acpi_parse_hpet(const void *table, size_t avail, struct acpi_hpet_info *out,
         return -1;
     size_t needed = offsetof(struct acpi_hpet, base_address) + sizeof(struct acpi_gas);
     if (length < needed)
-        return reject(why, "HPET: length %u is too short for the base address (needs %zu)",
-                      length, needed);
+        return acpi_reject(why, "HPET: length %u is too short for the base address (needs %zu)",
+                           length, needed);
     if (hpet.base_address.space_id != ACPI_SPACE_MEMORY)
-        return reject(why, "HPET: base address is in address space %u, not memory",
-                      hpet.base_address.space_id);
+        return acpi_reject(why, "HPET: base address is in address space %u, not memory",
+                           hpet.base_address.space_id);
     if (hpet.base_address.address == 0)
-        return reject(why, "HPET: base address is 0");
+        return acpi_reject(why, "HPET: base address is 0");
     out->base = hpet.base_address.address;
     return 0;
 }

@@ -8,6 +8,12 @@
 
 #define ACPI_WHY_LEN 128
 
+/* Fills why (ACPI_WHY_LEN bytes, when not NULL) and returns -1, so that every rejection of a
+ * table parser is one statement. */
+int acpi_reject(char *why, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* ACPI fields are little-endian and, inside tables, not necessarily aligned. */
+uint64_t acpi_read_le(const uint8_t *p, size_t width);
+
 struct __attribute__((packed)) acpi_header {
     char signature[4];
     uint32_t length;

@@ -36,23 +36,6 @@ static const struct {
      NFIT_RANGE_BLOCK},
 };
 
-static int __attribute__((format(printf, 2, 3))) reject(char *why, const char *fmt, ...)
-{
-    va_list args;
-    va_start(args, fmt);
-    vsnprintf(why, ACPI_WHY_LEN, fmt, args);
-    va_end(args);
-    return -1;
-}
-
-static uint64_t le(const uint8_t *p, size_t width)
-{
-    uint64_t value = 0;
-    for (size_t i = 0; i < width; i++)
-        value |= (uint64_t)p[i] << (8 * i);
-    return value;
-}
-
 const char *nfit_range_kind_name(enum nfit_range_kind kind)
 {
     switch (kind) {
@@ -115,74 +98,84 @@ static int take(const uint8_t *s, uint16_t type, uint16_t length, unsigned n, si
     static const uint16_t minimum[] = {SPA_BYTES, MAPPING_BYTES, INTERLEAVE_BYTES, SMBIOS_BYTES,
                                        CONTROL_BYTES, BLOCK_BYTES, FLUSH_BYTES, CAPABILITY_BYTES};
     if (type < sizeof minimum / sizeof minimum[0] && length < minimum[type])
-        return reject(why, "NFIT: structure %u (type %u) at offset %zu is %u bytes, below its %u",
-                      n, type, offset, length, minimum[type]);
+        return acpi_reject(why, "NFIT: structure %u (type %u) at offset %zu is %u bytes, below its %u",
+                           n, type, offset, length, minimum[type]);
     switch (type) {
     case NFIT_TYPE_SPA: {
         if (out->range_count == NFIT_MAX_RANGES)
-            return reject(why, "NFIT: more than %u SPA ranges", NFIT_MAX_RANGES);
+            return acpi_reject(why, "NFIT: more than %u SPA ranges", NFIT_MAX_RANGES);
         struct nfit_range r = {
-            .index = (uint16_t)le(s + 4, 2), .flags = (uint16_t)le(s + 6, 2),
-            .proximity = (uint32_t)le(s + 12, 4), .base = le(s + 32, 8), .length = le(s + 40, 8),
-            .attributes = le(s + 48, 8)};
+            .index = (uint16_t)acpi_read_le(s + 4, 2), .flags = (uint16_t)acpi_read_le(s + 6, 2),
+            .proximity = (uint32_t)acpi_read_le(s + 12, 4),
+            .base = acpi_read_le(s + 32, 8),
+            .length = acpi_read_le(s + 40, 8),
+            .attributes = acpi_read_le(s + 48, 8)};
         memcpy(r.guid, s + 16, 16);
         r.kind = kind_of(r.guid);
         if (r.index == 0)
-            return reject(why, "NFIT: SPA range at offset %zu has index 0", offset);
+            return acpi_reject(why, "NFIT: SPA range at offset %zu has index 0", offset);
         if (nfit_range_by_index(out, r.index))
-            return reject(why, "NFIT: SPA range index %u appears twice", r.index);
+            return acpi_reject(why, "NFIT: SPA range index %u appears twice", r.index);
         if (r.length == 0 || r.base > UINT64_MAX - (r.length - 1))
-            return reject(why, "NFIT: SPA range %u (0x%llx + 0x%llx) is empty or ends past 2^64",
-                          r.index, (unsigned long long)r.base, (unsigned long long)r.length);
+            return acpi_reject(why, "NFIT: SPA range %u (0x%llx + 0x%llx) is empty or ends past 2^64",
+                               r.index, (unsigned long long)r.base, (unsigned long long)r.length);
         out->ranges[out->range_count++] = r;
         return 0;
     }
     case NFIT_TYPE_MAPPING:
         if (out->mapping_count == NFIT_MAX_MAPPINGS)
-            return reject(why, "NFIT: more than %u region mappings", NFIT_MAX_MAPPINGS);
+            return acpi_reject(why, "NFIT: more than %u region mappings", NFIT_MAX_MAPPINGS);
         out->mappings[out->mapping_count++] = (struct nfit_mapping){
-            .device_handle = (uint32_t)le(s + 4, 4), .physical_id = (uint16_t)le(s + 8, 2),
-            .region_id = (uint16_t)le(s + 10, 2), .range_index = (uint16_t)le(s + 12, 2),
-            .control_index = (uint16_t)le(s + 14, 2), .region_size = le(s + 16, 8),
-            .region_offset = le(s + 24, 8), .physical_base = le(s + 32, 8),
-            .interleave_index = (uint16_t)le(s + 40, 2), .interleave_ways = (uint16_t)le(s + 42, 2),
-            .state_flags = (uint16_t)le(s + 44, 2)};
+            .device_handle = (uint32_t)acpi_read_le(s + 4, 4),
+            .physical_id = (uint16_t)acpi_read_le(s + 8, 2),
+            .region_id = (uint16_t)acpi_read_le(s + 10, 2),
+            .range_index = (uint16_t)acpi_read_le(s + 12, 2),
+            .control_index = (uint16_t)acpi_read_le(s + 14, 2),
+            .region_size = acpi_read_le(s + 16, 8),
+            .region_offset = acpi_read_le(s + 24, 8), .physical_base = acpi_read_le(s + 32, 8),
+            .interleave_index = (uint16_t)acpi_read_le(s + 40, 2),
+            .interleave_ways = (uint16_t)acpi_read_le(s + 42, 2),
+            .state_flags = (uint16_t)acpi_read_le(s + 44, 2)};
         return 0;
     case NFIT_TYPE_CONTROL: {
         if (out->control_count == NFIT_MAX_CONTROLS)
-            return reject(why, "NFIT: more than %u control regions", NFIT_MAX_CONTROLS);
+            return acpi_reject(why, "NFIT: more than %u control regions", NFIT_MAX_CONTROLS);
         struct nfit_control c = {
-            .index = (uint16_t)le(s + 4, 2), .vendor_id = (uint16_t)le(s + 6, 2),
-            .device_id = (uint16_t)le(s + 8, 2), .revision_id = (uint16_t)le(s + 10, 2),
-            .subsystem_vendor_id = (uint16_t)le(s + 12, 2),
-            .subsystem_device_id = (uint16_t)le(s + 14, 2),
-            .subsystem_revision_id = (uint16_t)le(s + 16, 2), .serial = (uint32_t)le(s + 24, 4),
-            .format_code = (uint16_t)le(s + 28, 2), .block_windows = (uint16_t)le(s + 30, 2)};
+            .index = (uint16_t)acpi_read_le(s + 4, 2),
+            .vendor_id = (uint16_t)acpi_read_le(s + 6, 2),
+            .device_id = (uint16_t)acpi_read_le(s + 8, 2),
+            .revision_id = (uint16_t)acpi_read_le(s + 10, 2),
+            .subsystem_vendor_id = (uint16_t)acpi_read_le(s + 12, 2),
+            .subsystem_device_id = (uint16_t)acpi_read_le(s + 14, 2),
+            .subsystem_revision_id = (uint16_t)acpi_read_le(s + 16, 2),
+            .serial = (uint32_t)acpi_read_le(s + 24, 4),
+            .format_code = (uint16_t)acpi_read_le(s + 28, 2),
+            .block_windows = (uint16_t)acpi_read_le(s + 30, 2)};
         if (c.block_windows && length < CONTROL_FULL_BYTES)
-            return reject(why, "NFIT: control region %u names %u block windows in %u bytes (%u needed)",
-                          c.index, c.block_windows, length, CONTROL_FULL_BYTES);
+            return acpi_reject(why, "NFIT: control region %u names %u block windows in %u bytes (%u needed)",
+                               c.index, c.block_windows, length, CONTROL_FULL_BYTES);
         out->controls[out->control_count++] = c;
         return 0;
     }
     case NFIT_TYPE_FLUSH_HINT: {
         if (out->flush_count == NFIT_MAX_FLUSHES)
-            return reject(why, "NFIT: more than %u flush hint structures", NFIT_MAX_FLUSHES);
-        struct nfit_flush f = {.device_handle = (uint32_t)le(s + 4, 4),
-                               .hint_count = (uint16_t)le(s + 8, 2)};
+            return acpi_reject(why, "NFIT: more than %u flush hint structures", NFIT_MAX_FLUSHES);
+        struct nfit_flush f = {.device_handle = (uint32_t)acpi_read_le(s + 4, 4),
+                               .hint_count = (uint16_t)acpi_read_le(s + 8, 2)};
         if (FLUSH_BYTES + 8u * f.hint_count > length)
-            return reject(why, "NFIT: flush hint structure at offset %zu names %u addresses in %u bytes",
-                          offset, f.hint_count, length);
+            return acpi_reject(why, "NFIT: flush hint structure at offset %zu names %u addresses in %u bytes",
+                               offset, f.hint_count, length);
         for (unsigned i = 0; i < f.hint_count && i < NFIT_MAX_HINTS; i++)
-            f.hints[i] = le(s + FLUSH_BYTES + 8u * i, 8);
+            f.hints[i] = acpi_read_le(s + FLUSH_BYTES + 8u * i, 8);
         out->flushes[out->flush_count++] = f;
         return 0;
     }
     case NFIT_TYPE_CAPABILITIES: {
         if (out->has_capabilities)
-            return reject(why, "NFIT: two platform capabilities structures");
+            return acpi_reject(why, "NFIT: two platform capabilities structures");
         out->has_capabilities = true;
         out->highest_capability = s[4];
-        uint32_t caps = (uint32_t)le(s + 8, 4);
+        uint32_t caps = (uint32_t)acpi_read_le(s + 8, 4);
         if (out->highest_capability < 31)
             caps &= (2u << out->highest_capability) - 1; /* bits past the highest valid one */
         out->capabilities = caps;
@@ -200,20 +193,21 @@ int nfit_parse(const void *table, size_t avail, struct nfit_info *out, char why[
     if (acpi_check_table(table, avail, "NFIT", why) != 0)
         return -1;
     const uint8_t *t = table;
-    uint32_t length = (uint32_t)le(t + 4, 4);
+    uint32_t length = (uint32_t)acpi_read_le(t + 4, 4);
     if (length < NFIT_HEADER_BYTES)
-        return reject(why, "NFIT: %u bytes, shorter than its %u-byte header", length, NFIT_HEADER_BYTES);
+        return acpi_reject(why, "NFIT: %u bytes, shorter than its %u-byte header", length, NFIT_HEADER_BYTES);
     memset(out, 0, sizeof(*out));
     out->revision = t[8];
     for (size_t offset = NFIT_HEADER_BYTES; offset < length;) {
         unsigned n = out->structure_count + 1;
         if (length - offset < 4)
-            return reject(why, "NFIT: %zu bytes left at offset %zu, less than a structure header",
-                          length - offset, offset);
-        uint16_t type = (uint16_t)le(t + offset, 2), size = (uint16_t)le(t + offset + 2, 2);
+            return acpi_reject(why, "NFIT: %zu bytes left at offset %zu, less than a structure header",
+                               length - offset, offset);
+        uint16_t type = (uint16_t)acpi_read_le(t + offset, 2);
+        uint16_t size = (uint16_t)acpi_read_le(t + offset + 2, 2);
         if (size < 4 || size > length - offset)
-            return reject(why, "NFIT: structure %u (type %u) at offset %zu claims %u bytes, %zu left",
-                          n, type, offset, size, length - offset);
+            return acpi_reject(why, "NFIT: structure %u (type %u) at offset %zu claims %u bytes, %zu left",
+                               n, type, offset, size, length - offset);
         if (take(t + offset, type, size, n, offset, out, why) != 0)
             return -1;
         out->structure_count = n;
@@ -222,11 +216,11 @@ int nfit_parse(const void *table, size_t avail, struct nfit_info *out, char why[
     for (unsigned i = 0; i < out->mapping_count; i++) {
         const struct nfit_mapping *m = &out->mappings[i];
         if (m->range_index && !nfit_range_by_index(out, m->range_index))
-            return reject(why, "NFIT: NVDIMM 0x%x maps into SPA range %u, which the table does not hold",
-                          m->device_handle, m->range_index);
+            return acpi_reject(why, "NFIT: NVDIMM 0x%x maps into SPA range %u, which the table does not hold",
+                               m->device_handle, m->range_index);
         if (!control_exists(out, m->control_index))
-            return reject(why, "NFIT: NVDIMM 0x%x names control region %u, which the table does not hold",
-                          m->device_handle, m->control_index);
+            return acpi_reject(why, "NFIT: NVDIMM 0x%x names control region %u, which the table does not hold",
+                               m->device_handle, m->control_index);
     }
     return 0;
 }

@@ -32,26 +32,6 @@
 #define UART_REGISTERS 8u
 #define IO_SPACE_END   0x10000ull
 
-static int __attribute__((format(printf, 2, 3))) reject(char *why, const char *fmt, ...)
-{
-    if (why) {
-        va_list args;
-        va_start(args, fmt);
-        vsnprintf(why, ACPI_WHY_LEN, fmt, args);
-        va_end(args);
-    }
-    return -1;
-}
-
-/* Little-endian and unaligned; callers read only below the table's checked length. */
-static uint64_t le(const uint8_t *t, size_t offset, size_t width)
-{
-    uint64_t value = 0;
-    for (size_t i = 0; i < width; i++)
-        value |= (uint64_t)t[offset + i] << (8 * i);
-    return value;
-}
-
 const char *spcr_interface_name(uint8_t type)
 {
     static const char *const names[] = {
@@ -117,31 +97,31 @@ static int parse_base_address(const uint8_t *t, struct spcr_info *out, char *why
 {
     uint8_t space = t[OFF_BASE_ADDRESS], bits = t[OFF_BASE_ADDRESS + 1];
     uint8_t offset = t[OFF_BASE_ADDRESS + 2], access = t[OFF_BASE_ADDRESS + 3];
-    uint64_t address = le(t, OFF_BASE_ADDRESS + 4, 8);
+    uint64_t address = acpi_read_le(t + OFF_BASE_ADDRESS + 4, 8);
     if (space != ACPI_SPACE_IO && space != ACPI_SPACE_MEMORY)
-        return reject(why, "SPCR: base address is in address space %u (%s), not system memory or I/O",
-                      space, space_name(space));
+        return acpi_reject(why, "SPCR: base address is in address space %u (%s), not system memory or I/O",
+                           space, space_name(space));
     if (address == 0)
-        return reject(why, "SPCR: base address is 0 (console redirection disabled)");
+        return acpi_reject(why, "SPCR: base address is 0 (console redirection disabled)");
     if (bits != 8 && bits != 16 && bits != 32)
-        return reject(why, "SPCR: register bit width %u is not 8, 16 or 32", bits);
+        return acpi_reject(why, "SPCR: register bit width %u is not 8, 16 or 32", bits);
     if (offset != 0)
-        return reject(why, "SPCR: register bit offset %u is not 0", offset);
+        return acpi_reject(why, "SPCR: register bit offset %u is not 0", offset);
     if (access > 3)
-        return reject(why, "SPCR: access size %u is not 0 (undefined), 1, 2 or 3 (byte, word, dword)",
-                      access);
+        return acpi_reject(why, "SPCR: access size %u is not 0 (undefined), 1, 2 or 3 (byte, word, dword)",
+                           access);
     uint8_t access_bits = access ? (uint8_t)(8u << (access - 1)) : bits;
     if (access_bits > bits)
-        return reject(why, "SPCR: access size %u (%u-bit) is wider than the %u-bit registers", access,
-                      access_bits, bits);
+        return acpi_reject(why, "SPCR: access size %u (%u-bit) is wider than the %u-bit registers", access,
+                           access_bits, bits);
     /* The scratch register's last byte must lie in the space. */
     uint64_t span = (UART_REGISTERS - 1) * (bits / 8u) + access_bits / 8u;
     if (space == ACPI_SPACE_IO && (address >= IO_SPACE_END || IO_SPACE_END - address < span))
-        return reject(why, "SPCR: I/O base 0x%llx: its %llu bytes of registers pass 0xffff",
-                      (unsigned long long)address, (unsigned long long)span);
+        return acpi_reject(why, "SPCR: I/O base 0x%llx: its %llu bytes of registers pass 0xffff",
+                           (unsigned long long)address, (unsigned long long)span);
     if (space == ACPI_SPACE_MEMORY && address > UINT64_MAX - (span - 1))
-        return reject(why, "SPCR: MMIO base 0x%llx: its registers wrap past the end of memory",
-                      (unsigned long long)address);
+        return acpi_reject(why, "SPCR: MMIO base 0x%llx: its registers wrap past the end of memory",
+                           (unsigned long long)address);
     out->space_id = space;
     out->address = address;
     out->register_bits = bits;
@@ -153,37 +133,37 @@ static int parse_base_address(const uint8_t *t, struct spcr_info *out, char *why
 static int parse_line_settings(const uint8_t *t, struct spcr_info *out, char *why)
 {
     /* Revision 4's Precise Baud Rate, when not 0, overrides the code. */
-    uint32_t precise = out->revision >= 4 ? (uint32_t)le(t, OFF_PRECISE_BAUD, 4) : 0;
+    uint32_t precise = out->revision >= 4 ? (uint32_t)acpi_read_le(t + OFF_PRECISE_BAUD, 4) : 0;
     out->baud_code = t[OFF_BAUD];
     if (precise) {
         out->baud = precise;
         out->baud_from_precise = true;
     } else if (baud_of_code(out->baud_code, &out->baud) != 0) {
-        return reject(why, "SPCR: configured baud rate code %u is reserved (0 as is, 3 9600, "
-                           "4 19200, 6 57600, 7 115200)", out->baud_code);
+        return acpi_reject(why, "SPCR: configured baud rate code %u is reserved (0 as is, 3 9600, "
+                                "4 19200, 6 57600, 7 115200)", out->baud_code);
     }
     if (out->revision >= 3)
-        out->uart_clock_hz = (uint32_t)le(t, OFF_UART_CLOCK, 4);
+        out->uart_clock_hz = (uint32_t)acpi_read_le(t + OFF_UART_CLOCK, 4);
     out->parity = t[OFF_PARITY];
     out->stop_bits = t[OFF_STOP_BITS];
     out->flow_control = t[OFF_FLOW_CONTROL];
     out->terminal_type = t[OFF_TERMINAL_TYPE];
     if (out->parity != 0)
-        return reject(why, "SPCR: parity %u is reserved (0: no parity)", out->parity);
+        return acpi_reject(why, "SPCR: parity %u is reserved (0: no parity)", out->parity);
     if (out->stop_bits != 1)
-        return reject(why, "SPCR: stop bits %u is reserved (1: one stop bit)", out->stop_bits);
+        return acpi_reject(why, "SPCR: stop bits %u is reserved (1: one stop bit)", out->stop_bits);
     if (out->flow_control & ~(SPCR_FLOW_DCD | SPCR_FLOW_RTS_CTS | SPCR_FLOW_XON_XOFF))
-        return reject(why, "SPCR: flow control 0x%02x sets reserved bits (3..7)", out->flow_control);
+        return acpi_reject(why, "SPCR: flow control 0x%02x sets reserved bits (3..7)", out->flow_control);
     if (out->terminal_type > 3)
-        return reject(why, "SPCR: terminal type %u is reserved (0 VT100, 1 VT100+, 2 VT-UTF8, 3 ANSI)",
-                      out->terminal_type);
+        return acpi_reject(why, "SPCR: terminal type %u is reserved (0 VT100, 1 VT100+, 2 VT-UTF8, 3 ANSI)",
+                           out->terminal_type);
     return 0;
 }
 
 static int parse_pci(const uint8_t *t, struct spcr_info *out, char *why)
 {
-    out->pci_device_id = (uint16_t)le(t, OFF_PCI_DEVICE_ID, 2);
-    out->pci_vendor_id = (uint16_t)le(t, OFF_PCI_VENDOR_ID, 2);
+    out->pci_device_id = (uint16_t)acpi_read_le(t + OFF_PCI_DEVICE_ID, 2);
+    out->pci_vendor_id = (uint16_t)acpi_read_le(t + OFF_PCI_VENDOR_ID, 2);
     /* "Must be 0xFFFF if it is not a PCI device"; no vendor is 0 either. */
     out->is_pci = out->pci_device_id != SPCR_PCI_NONE && out->pci_vendor_id != SPCR_PCI_NONE &&
                   out->pci_vendor_id != 0;
@@ -193,27 +173,28 @@ static int parse_pci(const uint8_t *t, struct spcr_info *out, char *why)
     out->pci_bus = t[OFF_PCI_BUS];
     out->pci_device = t[OFF_PCI_DEVICE];
     out->pci_function = t[OFF_PCI_FUNCTION];
-    out->pci_flags = (uint32_t)le(t, OFF_PCI_FLAGS, 4);
+    out->pci_flags = (uint32_t)acpi_read_le(t + OFF_PCI_FLAGS, 4);
     if (out->pci_device > 31 || out->pci_function > 7)
-        return reject(why, "SPCR: PCI device %u function %u is out of range (0..31, 0..7)",
-                      out->pci_device, out->pci_function);
+        return acpi_reject(why, "SPCR: PCI device %u function %u is out of range (0..31, 0..7)",
+                           out->pci_device, out->pci_function);
     return 0;
 }
 
 /* Revision 4's NUL-terminated namespace path, inside the table after the fixed part. */
 static int parse_namespace(const uint8_t *t, uint32_t length, struct spcr_info *out, char *why)
 {
-    uint32_t n = (uint32_t)le(t, OFF_NAMESPACE_LEN, 2), at = (uint32_t)le(t, OFF_NAMESPACE_OFF, 2);
+    uint32_t n = (uint32_t)acpi_read_le(t + OFF_NAMESPACE_LEN, 2);
+    uint32_t at = (uint32_t)acpi_read_le(t + OFF_NAMESPACE_OFF, 2);
     if (n == 0)
-        return reject(why, "SPCR: namespace string length is 0 (it holds at least \".\" and a NUL)");
+        return acpi_reject(why, "SPCR: namespace string length is 0 (it holds at least \".\" and a NUL)");
     if (at < SPCR_LENGTH_REV4)
-        return reject(why, "SPCR: namespace string at offset %u overlaps the 88-byte fixed part", at);
+        return acpi_reject(why, "SPCR: namespace string at offset %u overlaps the 88-byte fixed part", at);
     if (at + n > length)
-        return reject(why, "SPCR: namespace string of %u bytes at offset %u passes the table's end (%u)",
-                      n, at, length);
+        return acpi_reject(why, "SPCR: namespace string of %u bytes at offset %u passes the table's end (%u)",
+                           n, at, length);
     if (t[at + n - 1] != '\0')
-        return reject(why, "SPCR: namespace string of %u bytes at offset %u is not NUL-terminated", n,
-                      at);
+        return acpi_reject(why, "SPCR: namespace string of %u bytes at offset %u is not NUL-terminated", n,
+                           at);
     size_t i = 0;
     for (; i + 1 < sizeof out->namespace_string && i + 1 < n && t[at + i]; i++)
         out->namespace_string[i] = (t[at + i] >= 0x20 && t[at + i] < 0x7f) ? (char)t[at + i] : '?';
@@ -227,25 +208,25 @@ int spcr_parse(const void *table, size_t avail, struct spcr_info *out, char why[
     if (acpi_check_table(table, avail, "SPCR", why) < 0)
         return -1;
     const uint8_t *t = table;
-    uint32_t length = (uint32_t)le(t, 4, 4);
+    uint32_t length = (uint32_t)acpi_read_le(t + 4, 4);
     uint8_t revision = t[8];
     if (revision == 0 || revision > SPCR_REVISION_MAX)
-        return reject(why, "SPCR: revision %u is not 1..%u", revision, SPCR_REVISION_MAX);
+        return acpi_reject(why, "SPCR: revision %u is not 1..%u", revision, SPCR_REVISION_MAX);
     uint32_t needed = revision >= 4 ? SPCR_LENGTH_REV4 : SPCR_LENGTH_REV1;
     if (length < needed)
-        return reject(why, "SPCR: length %u is shorter than revision %u's %u bytes", length, revision,
-                      needed);
+        return acpi_reject(why, "SPCR: length %u is shorter than revision %u's %u bytes", length, revision,
+                           needed);
     out->revision = revision;
     out->interface_type = t[OFF_INTERFACE_TYPE];
     if (!is_16550(out->interface_type))
-        return reject(why, "SPCR: interface type 0x%02x (%s) is not a 16550", out->interface_type,
-                      spcr_interface_name(out->interface_type));
+        return acpi_reject(why, "SPCR: interface type 0x%02x (%s) is not a 16550", out->interface_type,
+                           spcr_interface_name(out->interface_type));
     if (parse_base_address(t, out, why) < 0 || parse_line_settings(t, out, why) < 0 ||
         parse_pci(t, out, why) < 0)
         return -1;
     out->interrupt_type = t[OFF_INTERRUPT_TYPE];
     out->irq = t[OFF_IRQ];
-    out->global_system_interrupt = (uint32_t)le(t, OFF_GSI, 4);
+    out->global_system_interrupt = (uint32_t)acpi_read_le(t + OFF_GSI, 4);
     if (revision >= 4 && parse_namespace(t, length, out, why) < 0)
         return -1;
     return 0;

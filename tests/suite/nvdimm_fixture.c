@@ -18,7 +18,11 @@ const struct acpi_header *nvdimm_find_nfit(const struct acpi_platform *a)
 bool nvdimm_setup_load(struct suite_case *t, struct nvdimm_setup *s)
 {
     const struct boot_info *b = t->ctx->boot;
-    *s = (struct nvdimm_setup){.seed = rdtsc() ^ 0x4e564449d1d1d1d1ull};
+    /* One seed per run: the record and every pattern of this boot carry the same one. */
+    static uint64_t run_seed;
+    if (!run_seed)
+        run_seed = rdtsc() ^ 0x4e564449d1d1d1d1ull;
+    *s = (struct nvdimm_setup){.seed = run_seed};
     const struct acpi_header *h = nvdimm_find_nfit(t->ctx->acpi);
     if (!h) {
         report_skip(t, "no_nfit", "no NFIT table: the platform describes no NVDIMM");

@@ -18,7 +18,7 @@ struct nvdimm_setup {
     struct nfit_info *nfit;
     struct span *spans;
     struct nvdimm_map map;
-    uint64_t seed; /* makes this run's patterns its own */
+    uint64_t seed; /* this run's: its patterns and record are its own */
 };
 
 /* The NFIT found and parsed and the memory map turned into spans; else the case's SKIP

@@ -85,6 +85,9 @@ def run(s):
     nvme.point_keys(c, b.tap, "nvdimm.persistence.domain", None, {"domain": "memory_controller", "write_needs": "cache_line_flush+sfence"},
                     what="share-on-1: nvdimm-persistence=mem-ctrl reported as the memory controller's domain")
     record(c, "after share-on-1", image, 1)
+    seed = b.tap.yaml("nvdimm.io.verify", RANGE, "seed")
+    got = oracles.nvme("pmr", image)[1]
+    c.check(seed and " seed 0x%x " % int(seed, 16) in got, "share-on-1: the record carries the run's seed (%s, as io.verify's patterns)" % seed, got)
     patterns(c, "share-on-1", b.tap, image, "clflush non_temporal")
     # ---- share=on, boot 2: -cpu max (CLWB, CLFLUSHOPT), CPU-cache domain ----
     b = boot(s, "share-on-2", {"CPU": "max", "NVDIMM_PERSISTENCE": "cpu"}, *WRITE, "bench = yes")
