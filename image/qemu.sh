@@ -29,7 +29,8 @@ BRIDGES           bridges created before the NVMe devices: ID:TYPE[@PARENT] ... 
 NVME_BUS          bus of controller 0, 1, ... (pcie.0)
 MEM               guest RAM in MiB, 128..65536 (512)
 NVDIMM            on: one virtual NVDIMM (nvdimm=on, -device nvdimm) backed by $STATE_DIR/nvdimm0.img (off)
-NVDIMM_SIZE       its size, a multiple of 2 MiB (64M)
+NVDIMM_COUNT      how many NVDIMMs, 1..4, each backed by $STATE_DIR/nvdimmN.img (1)
+NVDIMM_SIZE       the size of each, a multiple of 2 MiB (64M)
 NVDIMM_SHARE      on: guest writes reach the file (share=on); off: private to the boot (on)
 NVDIMM_UNARMED    on: the NFIT flags it "not armed" (off)
 NVDIMM_PERSISTENCE cpu or mem-ctrl: the NFIT's platform capabilities (nvdimm-persistence); empty: none
@@ -176,6 +177,7 @@ BRIDGES=${BRIDGES:-}
 NVME_BUS=${NVME_BUS:-}
 MEM=${MEM:-512}
 NVDIMM=${NVDIMM:-off}
+NVDIMM_COUNT=${NVDIMM_COUNT:-1}
 NVDIMM_SIZE=${NVDIMM_SIZE:-64M}
 NVDIMM_SHARE=${NVDIMM_SHARE:-on}
 NVDIMM_UNARMED=${NVDIMM_UNARMED:-off}
@@ -396,8 +398,9 @@ if [[ $NVDIMM == on ]]; then
 	# An NVDIMM is a memory device: it needs a hotplug slot and room above RAM (maxmem).
 	nvdimm_bytes=$(to_bytes "$NVDIMM_SIZE") || fail_setup "NVDIMM_SIZE='$NVDIMM_SIZE' is not a size"
 	((nvdimm_bytes > 0 && nvdimm_bytes % (2 << 20) == 0)) || fail_setup "NVDIMM_SIZE must be a multiple of 2 MiB"
+	[[ $NVDIMM_COUNT =~ ^[1-4]$ ]] || fail_setup "NVDIMM_COUNT='$NVDIMM_COUNT' is not 1..4"
 	machine+=",nvdimm=on${NVDIMM_PERSISTENCE:+,nvdimm-persistence=$NVDIMM_PERSISTENCE}"
-	memory="$MEM,slots=2,maxmem=$((MEM + nvdimm_bytes / 1048576 + 1024))M"
+	memory="$MEM,slots=$((NVDIMM_COUNT + 1)),maxmem=$((MEM + NVDIMM_COUNT * nvdimm_bytes / 1048576 + 1024))M"
 fi
 declare -a cmd=("$QEMU" -machine "$machine" -accel tcg -m "$memory" -smp "$SMP")
 [[ -n $CPU ]] && cmd+=(-cpu "$CPU")
@@ -455,13 +458,15 @@ for spec in $BRIDGES; do
 done
 
 if [[ $NVDIMM == on ]]; then
-	nvdimm_file=$STATE_DIR/nvdimm0.img
-	[[ $dry_run == yes ]] || ensure_file "$nvdimm_file" "$nvdimm_bytes" "NVDIMM backing file"
-	cmd+=(-object "memory-backend-file,id=nvmem0,share=$NVDIMM_SHARE,mem-path=$(opt "$nvdimm_file"),size=$nvdimm_bytes")
-	dev="nvdimm,id=nvdimm0,memdev=nvmem0"
-	[[ $NVDIMM_UNARMED == on ]] && dev+=",unarmed=on"
-	[[ -n $NVDIMM_LABEL_SIZE ]] && dev+=",label-size=$NVDIMM_LABEL_SIZE"
-	cmd+=(-device "$dev")
+	for ((i = 0; i < NVDIMM_COUNT; i++)); do
+		nvdimm_file=$STATE_DIR/nvdimm$i.img
+		[[ $dry_run == yes ]] || ensure_file "$nvdimm_file" "$nvdimm_bytes" "NVDIMM backing file"
+		cmd+=(-object "memory-backend-file,id=nvmem$i,share=$NVDIMM_SHARE,mem-path=$(opt "$nvdimm_file"),size=$nvdimm_bytes")
+		dev="nvdimm,id=nvdimm$i,memdev=nvmem$i"
+		[[ $NVDIMM_UNARMED == on ]] && dev+=",unarmed=on"
+		[[ -n $NVDIMM_LABEL_SIZE ]] && dev+=",label-size=$NVDIMM_LABEL_SIZE"
+		cmd+=(-device "$dev")
+	done
 fi
 
 [[ $NVME_SUBSYS == on ]] && cmd+=(-device "nvme-subsys,id=subsys0,nqn=nvmetal")

@@ -111,6 +111,7 @@ def run(s):
             "\n".join(p.line for p in ls) or "not reported")
     unchanged(s, "outside-map-no", {}, ("allow_write = nvdimm-spa-*",), "not_in_memory_map")
     label(s)
+    two(s)
     # ---- share=off: writes private to the boot ----
     zero_file(image)
     before = digest(image)
@@ -196,3 +197,29 @@ def label(s):
         area = f.read()
     c.check(len(area) == labels and not any(area), "label: the label area (the file's last 128 KiB) is untouched (zero)",
             "%d bytes, %d non-zero" % (len(area), sum(1 for x in area if x)))
+
+
+def two(s):
+    """Two NVDIMMs (SPA ranges 2 and 4, handles 1 and 2): allow_write naming one range, then the
+    other NVDIMM by its handle, writes that one only; the other's file stays byte-identical and
+    its write cases SKIP allow_write."""
+    c = s.c
+    files = [s.state_file("nvdimm%d.img" % i) for i in (0, 1)]
+    for f in files:
+        zero_file(f)
+    for name, allow, written, spared in (("two-by-range", "allow_write = nvdimm-spa-2", 0, 1),
+                                         ("two-by-handle", "allow_write = nvdimm-0x00000002", 1, 0)):
+        before = digest(files[spared])
+        b = boot(s, name, {"NVDIMM_COUNT": "2"}, allow, "allow_write_outside_map = yes")
+        ranges = {0: "nvdimm-spa-2", 1: "nvdimm-spa-4"}
+        for tid in WRITERS:
+            ls = b.tap.at(tid, ranges[written])
+            c.check(len(ls) == 1 and ls[0].passed, "%s: %s passed on %s" % (name, tid, ranges[written]),
+                    "\n".join(p.line for p in ls) or "not reported")
+            ls = b.tap.at(tid, ranges[spared])
+            c.check(len(ls) == 1 and ls[0].skipped_as("allow_write"), "%s: %s SKIPs allow_write on %s" % (name, tid, ranges[spared]),
+                    "\n".join(p.line for p in ls) or "not reported")
+        record(c, "%s: nvdimm%d.img" % (name, written), files[written], 1)
+        c.eq("%s: nvdimm%d.img (%s, not named) is byte-identical" % (name, spared, ranges[spared]), digest(files[spared]), before)
+    for f in files[1:]:
+        os.unlink(f)  # the boots before this one have one NVDIMM
