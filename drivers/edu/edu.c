@@ -29,7 +29,9 @@ int edu_open(const struct pci_function *f, struct edu *d, char *why, size_t len)
     }
     struct edu out = {.f = f, .mmio = bar0->address,
                       .command_found = pci_config_read16(f->address, PCI_COMMAND)};
-    pci_config_write16(f->address, PCI_COMMAND, out.command_found | PCI_COMMAND_MEMORY);
+    /* An MSI is a memory write by the device: it needs bus mastering as much as DMA does. */
+    pci_config_write16(f->address, PCI_COMMAND,
+                       out.command_found | PCI_COMMAND_MEMORY | PCI_COMMAND_BUS_MASTER);
     out.identification = mmio_read32(out.mmio + EDU_IDENTIFICATION);
     if ((out.identification & 0xffu) != EDU_SIGNATURE) {
         snprintf(why, len, "the identification register reads 0x%08x, not 0x......ed",

@@ -20,8 +20,8 @@ struct edu {
 
 bool edu_is(const struct pci_function *f);
 
-/* BAR0 checked, memory decode on, the identification register read (its low byte must be
- * 0xed). Returns 0, or -1 with why[] (the command register is then as found). */
+/* BAR0 checked, memory decode and bus mastering on, the identification register read (its low
+ * byte must be 0xed). Returns 0, or -1 with why[] (the command register is then as found). */
 int edu_open(const struct pci_function *f, struct edu *d, char *why, size_t len);
 
 /* Sets `bits` in the interrupt status; the device sends its MSI (or asserts INTx when MSI is
