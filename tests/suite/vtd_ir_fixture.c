@@ -5,6 +5,7 @@
 
 #include "arch/x86_64/irq_vector.h"
 #include "arch/x86_64/lapic.h"
+#include "arch/x86_64/timer.h"
 #include "drivers/pci/pci_path.h"
 #include "drivers/vtd/vtd_regs.h"
 
@@ -57,6 +58,10 @@ bool ir_case_ready(struct suite_case *t, struct ir_case *k)
     k->x2apic = lapic_mode() == LAPIC_X2APIC;
     report_yaml(t, "x2apic_entered_by", "%s", !k->x2apic ? "none"
                                              : lapic_x2apic_entered_here() ? "nvmetal" : "firmware");
+    /* The watchdog's LAPIC timer, read in the mode now in force: still counting down. */
+    uint32_t before = lapic_read(LAPIC_TIMER_CURRENT);
+    delay_us(100);
+    report_yaml(t, "watchdog_timer_counting", "%u", lapic_read(LAPIC_TIMER_CURRENT) != before);
     if (k->x2apic && !vtd_ECAP_EIM(s->unit.ecap)) {
         report_skip(t, "no_eim", "the CPU runs in x2APIC mode and ECAP.EIM=0: IRTEs cannot name it");
         return false;

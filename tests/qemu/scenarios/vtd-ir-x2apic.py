@@ -1,4 +1,4 @@
-"""interrupt remapping in x2APIC mode: the one scenario on QEMU 10 from bookworm-backports (image/qemu-backports.sh unpacks it; the system's QEMU 7.2 has no x2APIC under TCG and refuses eim=on). With -cpu qemu64,+x2apic and intel-iommu intremap=on,eim=on, the image switches the local APIC from xAPIC to x2APIC for the IR cases (QEMU's cpu_set_apic_base: EXTD set, inside the first vtd.ir.remapped point), programs IRTA with EIME=1 (the value the unit took) and every IR case holds as under xAPIC: each IRTE's vector delivered 4 times, none for the cleared and the wrong-SID entry; the watchdog's timer keeps running through the switch (the run ends with its verdict)."""
+"""interrupt remapping in x2APIC mode: the one scenario on QEMU 10 from bookworm-backports (image/qemu-backports.sh unpacks it; the system's QEMU 7.2 has no x2APIC under TCG and refuses eim=on). With -cpu qemu64,+x2apic and intel-iommu intremap=on,eim=on, the image switches the local APIC from xAPIC to x2APIC for the IR cases (QEMU's cpu_set_apic_base: EXTD set, inside the first vtd.ir.remapped point), programs IRTA with EIME=1 (the value the unit took) and every IR case holds as under xAPIC: each IRTE's vector delivered 4 times, none for the cleared and the wrong-SID entry; the watchdog's LAPIC timer still counts down when read through the x2APIC MSRs after the switch."""
 
 import os
 import subprocess
@@ -55,6 +55,9 @@ def run(s):
     t = "vtd.ir.remapped"
     first = b.bdfs[0]
     nvme.yaml_is(c, "%s: the image switched the local APIC to x2APIC itself" % first, tap, t, first, "x2apic_entered_by", "nvmetal")
+    for bdf in b.bdfs:
+        nvme.yaml_is(c, "%s: the watchdog's LAPIC timer counts, read through the x2APIC MSRs" % bdf, tap, t, bdf,
+                     "watchdog_timer_counting", "1")
     sm = tr.load(c, "", trace, os.path.join(s.work, "x2apic.events"))
     for bdf in b.bdfs:
         nvme.yaml_is(c, "%s: the unit has ECAP.EIM=1" % bdf, tap, t, bdf, "ecap_eim", "1")
