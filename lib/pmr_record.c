@@ -110,3 +110,15 @@ enum pmr_record_state pmr_record_verify(const void *buffer, size_t len,
              (unsigned long long)h->payload_bytes);
     return PMR_RECORD_VALID;
 }
+
+bool pmr_record_reads_back(const void *buffer, size_t len, uint64_t generation, char why[96])
+{
+    struct pmr_record_header h;
+    if (pmr_record_verify(buffer, len, &h, why) != PMR_RECORD_VALID)
+        return false;
+    if (h.generation == generation)
+        return true;
+    snprintf(why, 96, "generation %llu read back, %llu written", (unsigned long long)h.generation,
+             (unsigned long long)generation);
+    return false;
+}

@@ -2,6 +2,7 @@
 #ifndef NVMETAL_LIB_PMR_RECORD_H
 #define NVMETAL_LIB_PMR_RECORD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,5 +36,8 @@ size_t pmr_record_build(void *buffer, size_t capacity, uint64_t generation, uint
 /* Checks a record read back into RAM; fills header (when magic matched) and why[]. */
 enum pmr_record_state pmr_record_verify(const void *buffer, size_t len,
                                         struct pmr_record_header *header, char why[96]);
+/* A record just written and read back into RAM: valid and of `generation`. Else false, and
+ * why[] says what verify found or which generation came back. */
+bool pmr_record_reads_back(const void *buffer, size_t len, uint64_t generation, char why[96]);
 
 #endif

@@ -221,8 +221,25 @@ static void next_generation_replaces_the_last(void)
     CHECK_EQ_U64(h.generation, GENERATION + 1);
 }
 
+/* What a write-then-read-back check needs: the generation written, or why not. */
+static void reads_back_the_generation_written(void)
+{
+    char why[96];
+    build_default();
+    CHECK(pmr_record_reads_back(pmr, sizeof pmr, GENERATION, why));
+    CHECK(!pmr_record_reads_back(pmr, sizeof pmr, GENERATION + 1, why));
+    CHECK_STR(why, "generation 3 read back, 4 written");
+    pmr[HEADER] ^= 1; /* the payload no longer the pattern */
+    CHECK(!pmr_record_reads_back(pmr, sizeof pmr, GENERATION, why));
+    CHECK(strstr(why, "payload_crc") != NULL);
+    memset(pmr, 0, sizeof pmr);
+    CHECK(!pmr_record_reads_back(pmr, sizeof pmr, GENERATION, why));
+    CHECK_STR(why, "no record: magic not found");
+}
+
 static const struct check_case cases[] = {
     CHECK_CASE(round_trip),
+    CHECK_CASE(reads_back_the_generation_written),
     CHECK_CASE(layout_on_the_wire),
     CHECK_CASE(build_refuses_what_cannot_be_written),
     CHECK_CASE(zeroed_or_wiped_is_absent),

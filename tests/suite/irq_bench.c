@@ -8,20 +8,6 @@
 #include "tests/suite/nvme_fixture.h"
 #include "tests/suite/read_bench.h"
 
-/* The figures of one way of reaping, at QD 1 and 16; false when a read failed. */
-static bool run_depths(struct suite_case *t, const struct nvme_namespace *ns, uint32_t blocks,
-                       struct read_bench_memory *m, const char *label)
-{
-    static const unsigned depths[] = {1, READ_BENCH_MAX_DEPTH};
-    for (unsigned d = 0; d < 2; d++) {
-        struct read_bench_figures f;
-        if (read_bench_run(t->c, ns, depths[d], blocks, m, &f) != 0)
-            return false;
-        read_bench_report(t, label, depths[d], &f);
-    }
-    return true;
-}
-
 static void read_4k(struct suite_case *t)
 {
     struct nvme_controller *c = t->c;
@@ -44,10 +30,10 @@ static void read_4k(struct suite_case *t)
     const char *failed = NULL;
     if (read_bench_alloc(c, (uint64_t)blocks * f.block_bytes, &m) != 0)
         failed = "no memory for the benchmark's buffers";
-    else if (controller_start(c, &p) != 0 || !run_depths(t, s.ns, blocks, &m, "read_4k_polled"))
+    else if (controller_start(c, &p) != 0 || !read_bench_depths(t, s.ns, blocks, &m, "read_4k_polled"))
         failed = "a polled read failed";
     else if (irq_attach(t, &s, msi_compatibility((uint8_t)lapic_id(), vector), vector, false) != 0 ||
-             !run_depths(t, s.ns, blocks, &m, "read_4k_msix"))
+             !read_bench_depths(t, s.ns, blocks, &m, "read_4k_msix"))
         failed = "a read on its interrupt failed";
     char error[sizeof(c->error)];
     snprintf(error, sizeof(error), "%s", c->error);

@@ -76,10 +76,7 @@ static void bandwidth(struct suite_case *t)
         report_skip(t, "bench_off", "bench = no in the config");
         return;
     }
-    struct nvdimm_setup s;
-    if (nvdimm_setup_load(t, &s))
-        nvdimm_each_range(t, &s, bench_range);
-    nvdimm_setup_free(&s);
+    nvdimm_each_range(t, bench_range);
 }
 
 const struct test_case nvdimm_bench_test_cases[] = {

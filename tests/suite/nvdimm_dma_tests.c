@@ -114,10 +114,7 @@ static void dma_range(struct suite_case *t, struct nvdimm_setup *s, const struct
 
 static void dma_target(struct suite_case *t)
 {
-    struct nvdimm_setup s;
-    if (nvdimm_setup_load(t, &s))
-        nvdimm_each_range(t, &s, dma_range);
-    nvdimm_setup_free(&s);
+    nvdimm_each_range(t, dma_range);
 }
 
 const struct test_case nvdimm_dma_test_cases[] = {

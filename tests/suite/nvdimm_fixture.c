@@ -67,7 +67,7 @@ void nvdimm_skip_write(struct suite_case *t, enum nvdimm_verdict verdict, const 
     report_skip(t, nvdimm_verdict_code(verdict), "%s", why);
 }
 
-void nvdimm_each_range(struct suite_case *t, struct nvdimm_setup *s, nvdimm_range_case run)
+static void each_range(struct suite_case *t, struct nvdimm_setup *s, nvdimm_range_case run)
 {
     const struct config *cfg = t->ctx->config;
     unsigned persistent = 0;
@@ -101,4 +101,12 @@ void nvdimm_each_range(struct suite_case *t, struct nvdimm_setup *s, nvdimm_rang
     }
     if (!persistent)
         report_skip(t, "no_persistent_range", "the NFIT names no persistent-memory SPA range");
+}
+
+void nvdimm_each_range(struct suite_case *t, nvdimm_range_case run)
+{
+    struct nvdimm_setup s;
+    if (nvdimm_setup_load(t, &s))
+        each_range(t, &s, run);
+    nvdimm_setup_free(&s);
 }

@@ -29,7 +29,8 @@ void nvdimm_setup_free(struct nvdimm_setup *s);
 /* How far a case may go with one range. */
 enum nvdimm_access { NVDIMM_NO_ACCESS, NVDIMM_READ_ONLY, NVDIMM_READ_WRITE };
 
-/* For each persistent range, with its name ("nvdimm-spa-2") pushed as the point's prefix: the
+/* The NFIT and the map loaded (nvdimm_setup_load's SKIP or failure otherwise), then for each
+ * persistent range, with its name ("nvdimm-spa-2") pushed as the point's prefix: the
  * verdict's keys (policy, policy_reason), then `run` with the access the verdict allows
  * (reads where the memory map, or allow_write_outside_map, lets the range be touched at all;
  * writes where the verdict is NVDIMM_WRITABLE). NVDIMM_NO_ACCESS ranges SKIP with the
@@ -37,7 +38,7 @@ enum nvdimm_access { NVDIMM_NO_ACCESS, NVDIMM_READ_ONLY, NVDIMM_READ_WRITE };
 typedef void (*nvdimm_range_case)(struct suite_case *t, struct nvdimm_setup *s,
                                   const struct nvdimm_range *r, enum nvdimm_access access,
                                   enum nvdimm_verdict verdict, const char *why);
-void nvdimm_each_range(struct suite_case *t, struct nvdimm_setup *s, nvdimm_range_case run);
+void nvdimm_each_range(struct suite_case *t, nvdimm_range_case run);
 
 /* A write refused by the verdict: the SKIP with its code and reason. */
 void nvdimm_skip_write(struct suite_case *t, enum nvdimm_verdict verdict, const char *why);

@@ -116,3 +116,16 @@ void read_bench_report(struct suite_case *t, const char *label, unsigned depth,
     snprintf(key, sizeof(key), "%s_qd%u_p99_ns", label, depth);
     report_yaml(t, key, "%llu", f->p99_ns);
 }
+
+bool read_bench_depths(struct suite_case *t, const struct nvme_namespace *ns, uint32_t blocks,
+                       struct read_bench_memory *m, const char *label)
+{
+    static const unsigned depths[] = {1, READ_BENCH_MAX_DEPTH};
+    for (unsigned d = 0; d < 2; d++) {
+        struct read_bench_figures f;
+        if (read_bench_run(t->c, ns, depths[d], blocks, m, &f) != 0)
+            return false;
+        read_bench_report(t, label, depths[d], &f);
+    }
+    return true;
+}

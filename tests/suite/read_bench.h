@@ -41,5 +41,9 @@ int read_bench_run(struct nvme_controller *c, const struct nvme_namespace *ns, u
  * LABEL_qdD_median_ns, LABEL_qdD_p99_ns of the next point. */
 void read_bench_report(struct suite_case *t, const char *label, unsigned depth,
                        const struct read_bench_figures *f);
+/* read_bench_run and read_bench_report at QD 1, then at READ_BENCH_MAX_DEPTH, on t's
+ * controller; false when a read failed (c->error). */
+bool read_bench_depths(struct suite_case *t, const struct nvme_namespace *ns, uint32_t blocks,
+                       struct read_bench_memory *m, const char *label);
 
 #endif

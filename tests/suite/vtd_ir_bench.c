@@ -23,7 +23,6 @@ static void ir_read_4k(struct suite_case *t)
     uint32_t blocks = ns_blocks_fitting(c, &f, PAGE_SIZE);
     struct read_bench_memory m;
     const char *failed = NULL;
-    static const unsigned depths[] = {1, READ_BENCH_MAX_DEPTH};
     if (read_bench_alloc(c, (uint64_t)blocks * f.block_bytes, &m) != 0)
         failed = "no memory for the benchmark's buffers";
     else if (!ir_case_on(t, &k, false) ||
@@ -34,13 +33,8 @@ static void ir_read_4k(struct suite_case *t)
     } else if (irq_attach(t, &k.irq, msi_remappable(IRTE_INDEX, false, 0), k.vector[0], false) != 0) {
         failed = "the controller did not start on the remapped interrupt";
     }
-    for (unsigned d = 0; d < 2 && !failed; d++) {
-        struct read_bench_figures figures;
-        if (read_bench_run(c, k.irq.ns, depths[d], blocks, &m, &figures) != 0)
-            failed = "a read on its remapped interrupt failed";
-        else
-            read_bench_report(t, "read_4k_remapped", depths[d], &figures);
-    }
+    if (!failed && !read_bench_depths(t, k.irq.ns, blocks, &m, "read_4k_remapped"))
+        failed = "a read on its remapped interrupt failed";
     char error[sizeof(c->error)];
     snprintf(error, sizeof(error), "%s", c->error);
     read_bench_free(c, &m);

@@ -137,3 +137,26 @@ void ir_case_yaml_entry(struct suite_case *t, const char *key, struct vtd_irte e
                 (unsigned)vtd_IRTE_HI_SID(e.hi), (unsigned)vtd_IRTE_LO_P(e.lo));
 }
 
+
+bool ir_case_start_moving(struct suite_case *t, struct ir_case *k, struct vtd_irte *a,
+                          struct vtd_irte *b)
+{
+    if (!ir_case_ready(t, k))
+        return false;
+    *a = ir_case_entry(k, k->vector[0], k->sid);
+    *b = ir_case_entry(k, k->vector[1], k->sid);
+    if (!ir_case_on(t, k, false) || !ir_case_set_entry(t, k, *a, true)) {
+        ir_case_restore(t, k);
+        return false;
+    }
+    return true;
+}
+
+void ir_case_yaml_moving(struct suite_case *t, struct ir_case *k, const char *key_a,
+                         struct vtd_irte a, const char *key_b, struct vtd_irte b)
+{
+    irq_yaml(t, &k->irq);
+    report_yaml(t, "irte_index", "%u", IRTE_INDEX);
+    ir_case_yaml_entry(t, key_a, a);
+    ir_case_yaml_entry(t, key_b, b);
+}

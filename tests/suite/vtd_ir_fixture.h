@@ -40,4 +40,14 @@ bool ir_case_restore(struct suite_case *t, struct ir_case *k);
 /* An IRTE as YAML: both qwords and the fields a reader checks. */
 void ir_case_yaml_entry(struct suite_case *t, const char *key, struct vtd_irte e);
 
+/* For the cases that move the entry from one vector to the other: ir_case_ready, *a and *b the
+ * controller's IRTEs on vector[0] and vector[1], IR on and *a written and invalidated. False
+ * (reported, everything put back) when a step did not take. */
+bool ir_case_start_moving(struct suite_case *t, struct ir_case *k, struct vtd_irte *a,
+                          struct vtd_irte *b);
+/* Their common YAML: the MSI-X setup (irq_yaml), IRTE_INDEX and the two entries as key_a and
+ * key_b. */
+void ir_case_yaml_moving(struct suite_case *t, struct ir_case *k, const char *key_a,
+                         struct vtd_irte a, const char *key_b, struct vtd_irte b);
+
 #endif

@@ -18,16 +18,12 @@
 static void remapped(struct suite_case *t)
 {
     struct ir_case k;
-    if (!ir_case_ready(t, &k))
+    struct vtd_irte a, b;
+    if (!ir_case_start_moving(t, &k, &a, &b))
         return;
     struct irq_tally first = {0}, second = {0};
     const char *failed = NULL;
-    struct vtd_irte a = ir_case_entry(&k, k.vector[0], k.sid), b = ir_case_entry(&k, k.vector[1], k.sid);
     uint8_t order_a[2] = {k.vector[0], k.vector[1]}, order_b[2] = {k.vector[1], k.vector[0]};
-    if (!ir_case_on(t, &k, false) || !ir_case_set_entry(t, &k, a, true)) {
-        ir_case_restore(t, &k);
-        return;
-    }
     if (irq_attach(t, &k.irq, msi_remappable(IRTE_INDEX, false, 0), k.vector[0], false) != 0 ||
         irq_read(t, &k.irq, READS, order_a, 2, &first) != 0) {
         failed = "with the first entry";
@@ -41,10 +37,7 @@ static void remapped(struct suite_case *t)
     }
     char error[sizeof(t->c->error)];
     snprintf(error, sizeof(error), "%s", t->c->error);
-    irq_yaml(t, &k.irq);
-    report_yaml(t, "irte_index", "%u", IRTE_INDEX);
-    ir_case_yaml_entry(t, "irte_first", a);
-    ir_case_yaml_entry(t, "irte_second", b);
+    ir_case_yaml_moving(t, &k, "irte_first", a, "irte_second", b);
     report_yaml(t, "vector_first", "0x%02x", k.vector[0]);
     report_yaml(t, "vector_second", "0x%02x", k.vector[1]);
     report_yaml(t, "first_on_first", "%llu", (unsigned long long)first.per_vector[0]);
@@ -212,13 +205,9 @@ static void compat_blocked(struct suite_case *t)
 static void stale_iec(struct suite_case *t)
 {
     struct ir_case k;
-    if (!ir_case_ready(t, &k))
+    struct vtd_irte a, b;
+    if (!ir_case_start_moving(t, &k, &a, &b))
         return;
-    struct vtd_irte a = ir_case_entry(&k, k.vector[0], k.sid), b = ir_case_entry(&k, k.vector[1], k.sid);
-    if (!ir_case_on(t, &k, false) || !ir_case_set_entry(t, &k, a, true)) {
-        ir_case_restore(t, &k);
-        return;
-    }
     struct irq_tally warm = {0}, stale = {0}, fresh = {0};
     uint8_t order_b[2] = {k.vector[1], k.vector[0]};
     int status = irq_attach(t, &k.irq, msi_remappable(IRTE_INDEX, false, 0), k.vector[0], false);
@@ -236,10 +225,7 @@ static void stale_iec(struct suite_case *t)
     }
     char error[sizeof(t->c->error)];
     snprintf(error, sizeof(error), "%s", t->c->error);
-    irq_yaml(t, &k.irq);
-    report_yaml(t, "irte_index", "%u", IRTE_INDEX);
-    ir_case_yaml_entry(t, "irte_old", a);
-    ir_case_yaml_entry(t, "irte_new", b);
+    ir_case_yaml_moving(t, &k, "irte_old", a, "irte_new", b);
     const char *used = stale.per_vector[0] == READS && !stale.per_vector[1] ? "old_entry"
                        : stale.per_vector[1] == READS && !stale.per_vector[0] ? "new_entry"
                                                                              : "mixed";

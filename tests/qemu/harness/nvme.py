@@ -43,10 +43,11 @@ def tap_clean(c, tap):
     c.no_grep("no bail out", r"^Bail out!", tap)
 
 
-def clean_pass(c, b):
-    """Exit code 0 through isa-debug-exit and a clean run (4 checks)."""
+def clean_pass(c, b, name=None):
+    """Exit code 0 through isa-debug-exit and a clean run (4 checks); NAME (one boot of
+    several) leads the exit code's check."""
     tap = b.extract()
-    c.rc("exit code 0 (pass) through isa-debug-exit", b.rc, 0, b.s.work)
+    c.rc("%sexit code 0 (pass) through isa-debug-exit" % (name + ": " if name else ""), b.rc, 0, b.s.work)
     tap_clean(c, tap)
     return tap
 

@@ -44,10 +44,7 @@ def run(s):
     knobs = {"QEMU": binary, "EXTRA_ARGS": "-L %s -L /usr/share/seabios" % data, "CPU": "qemu64,+x2apic", "EIM": "on",
              "CMB_SIZE_MB": "0", "PMR_SIZE": "0", "TRACE": trace, "TRACE_EVENTS": VTD_TRACE_EVENTS + " cpu_set_apic_base"}
     b = s.boot_qmp("x2apic", knobs, esp=esp)
-    b.extract()
-    tap = b.tap
-    c.rc("exit code 0 (pass) through isa-debug-exit", b.rc, 0, s.work)
-    nvme.tap_clean(c, tap)
+    tap = nvme.clean_pass(c, b)
     if not nvme.n_controllers(c, b, 2) and not b.bdfs:
         return
     nvme.points_pass(c, tap, b.bdfs, *IR_PASS)

@@ -36,9 +36,7 @@ def run_xapic(s):
     b = vtd.boot(s, "vtd-ir", MACHINE, cfg=[TESTS])
     if b is None:
         return
-    tap = b.tap
-    c.rc("exit code 0 (pass) through isa-debug-exit", b.rc, 0, s.work)
-    nvme.tap_clean(c, tap)
+    tap = nvme.clean_pass(c, b)
     if not nvme.n_controllers(c, b, 2) and not b.bdfs:
         return
     nvme.points_pass(c, tap, b.bdfs, "vtd.ir.remapped", "vtd.ir.not_present", "vtd.ir.bad_sid", "vtd.ir.stale_iec")
@@ -153,7 +151,6 @@ def run_eim(s):
     b = vtd.boot(s, "vtd-ir-eim", dict(MACHINE, EIM="advertised"), cfg=["tests = vtd.dmar.*, vtd.unit.*, vtd.ir.remapped, nvme.identify.*"])
     if b is None:
         return
-    c.rc("eim: exit code 0 (pass) through isa-debug-exit", b.rc, 0, s.work)
-    nvme.tap_clean(c, b.tap)
+    nvme.clean_pass(c, b, "eim")
     nvme.points_pass(c, b.tap, b.bdfs, "vtd.ir.remapped")
     eim(s, b.tap, b.bdfs, "1", b.sum, deliveries=True)
